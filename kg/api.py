@@ -1,0 +1,131 @@
+"""The Python API: a thin facade over the stage functions.
+
+>>> from kg import KnowledgeGraph
+>>> g = KnowledgeGraph.open("memory:")
+>>> g.add_text("Leica and Xiaomi teamed up.", id="note")
+1
+>>> g.ask("ASK { ?a kg:partnersWith ?b }")
+True
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+from rdflib import Dataset
+
+from kg.ingest import article_files, read_article
+from kg.model import Article
+from kg.ontology import article_iri
+from kg.pipeline import article_graphs
+from kg.store import MEMORY, Store, open_store, to_rdflib
+from kg.views import Stats, render_result, solutions_table, stats, to_networkx, with_prefixes
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    added: int
+    skipped: int
+
+    def __str__(self) -> str:
+        return f"{self.added} article(s) added, {self.skipped} unchanged"
+
+
+def build(
+    store: Store,
+    articles: Iterable[Article],
+    model: str | None = None,
+    progress: Callable[[], None] | None = None,
+) -> BuildReport:
+    """Extract ``articles`` and replace their graphs in ``store``; unchanged ones are skipped.
+
+    ``progress`` is called once per article read (added or skipped).
+    """
+    skipped = 0
+
+    def changed() -> Iterator[Article]:
+        nonlocal skipped
+        for article in articles:
+            if store.content_hash(article_iri(article.id)) == article.content_hash:
+                skipped += 1
+                if progress:
+                    progress()
+                continue
+            yield article
+
+    added = 0
+    for graph in article_graphs(changed(), model):
+        store.replace_graph(graph)
+        added += 1
+        if progress:
+            progress()
+    return BuildReport(added, skipped)
+
+
+class KnowledgeGraph:
+    """A store of article graphs with the operations people use on it."""
+
+    def __init__(self, store: Store, model: str | None = None) -> None:
+        self.store = store
+        self.model = model
+
+    @classmethod
+    def open(cls, location: str | Path = "kg-store", model: str | None = None) -> KnowledgeGraph:
+        """Open (or create) the store at a folder, or ``memory:``."""
+        return cls(open_store(location), model)
+
+    def add(self, *paths: str | Path) -> BuildReport:
+        """Extract the articles at ``paths`` (files or folders) into the store."""
+        files = article_files(paths)
+        return build(self.store, (read_article(p) for p in files), self.model)
+
+    def add_text(self, text: str, id: str, **meta: str) -> int:
+        """Extract one article given as text; returns the number of articles added."""
+        return build(self.store, [Article(id=id, text=text, **meta)], self.model).added
+
+    def remove(self, article_id: str) -> bool:
+        return self.store.remove_graph(article_iri(article_id))
+
+    def query(self, sparql: str) -> object:
+        """Run SPARQL (kg's prefixes predeclared); SELECT gives a list of dicts."""
+        result = self.store.query(with_prefixes(sparql))
+        if hasattr(result, "variables"):
+            table = solutions_table(result)
+            return [dict(zip(table.columns, row, strict=True)) for row in table.rows]
+        if isinstance(result, bool) or type(result).__name__ == "QueryBoolean":
+            return bool(result)
+        return render_result(result, "turtle")
+
+    def ask(self, sparql: str) -> bool:
+        return bool(self.store.query(with_prefixes(sparql)))
+
+    def to_rdflib(self) -> Dataset:
+        return to_rdflib(self.store)
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        return to_networkx(self.store)
+
+    def stats(self) -> Stats:
+        return stats(self.store)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def __repr__(self) -> str:
+        return f"KnowledgeGraph({self.store.location!r}, {len(self.store)} quads)"
+
+    def _repr_html_(self) -> str:
+        s = self.stats()
+        rows = "".join(
+            f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>"
+            for k, v in [*s.entities.items(), *s.relations.items()]
+        )
+        where = "in memory" if self.store.location == MEMORY else html.escape(self.store.location)
+        return (
+            f"<b>KnowledgeGraph</b> ({where}): {s.articles} articles, {s.quads} quads"
+            f"<table>{rows}</table>"
+        )

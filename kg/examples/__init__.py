@@ -1,0 +1,1 @@
+"""Bundled example articles written for kg."""

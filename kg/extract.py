@@ -1,0 +1,555 @@
+"""Doc -> Extraction: entity mentions and relation facts, with modality.
+
+Relations come from ``ontologies/patterns.yaml``. Each pattern names trigger
+phrases (matched by lemma) or head/child pairs (matched on the parse); a
+trigger's head word anchors the relation, and entities of the pattern's
+domain and range classes near it in the parse become subject and object.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.language import Language
+from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from kg.model import Article, Extraction, Fact, Mention, Modality
+from kg.nlp import LABEL_TO_CLASS
+from kg.ontology import LITERAL_RELATIONS, SYMMETRIC, Ontology, load_ontology
+
+YEAR = re.compile(r"^(1[6-9]|20)\d\d$")
+SUBJECT_DEPS = frozenset({"nsubj", "csubj", "poss", "agent"})
+OBJECT_DEPS = frozenset({"nsubjpass", "dobj", "pobj", "attr", "oprd", "dative"})
+SCOPE_CHILD_DEPS = frozenset({"neg", "aux", "auxpass", "advmod", "mark", "prep", "npadvmod"})
+
+
+@dataclass(frozen=True)
+class RelationPattern:
+    id: str
+    relation: str
+    domain: frozenset[str]
+    range: frozenset[str]
+    range_role: str | None
+    symmetric: bool
+    confidence: float
+    max_distance: int
+    reverse: bool
+    overrides: frozenset[str]
+    when_negated: str | None
+
+
+@dataclass(frozen=True)
+class TriggerMatch:
+    pattern: RelationPattern
+    anchor: Token
+    tokens: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Cues:
+    negation_deps: frozenset[str]
+    negation: frozenset[str]
+    negation_phrases: tuple[str, ...]
+    denial: frozenset[str]
+    denial_phrases: tuple[str, ...]
+    hedge: frozenset[str]
+    hedge_phrases: tuple[str, ...]
+    confidence: dict[str, float]
+
+
+class Extractor:
+    """Reads mentions and facts from parsed articles using the ontology's patterns."""
+
+    def __init__(self, nlp: Language, ontology: Ontology | None = None) -> None:
+        self.ontology = ontology or load_ontology()
+        data = self.ontology.patterns
+        self.patterns = relation_patterns(data)
+        self.matcher = Matcher(nlp.vocab)
+        self.dep_matcher = DependencyMatcher(nlp.vocab)
+        self._add_triggers(nlp)
+        self.cues = modality_cues(data["modality"])
+        self.roles = {e.label: e.roles for e in self.ontology.gazetteer}
+        self.makers = {
+            e.label for e in self.ontology.gazetteer if "maker" in e.roles and "optics" not in e.roles
+        }
+        self.all_makers = {e.label for e in self.ontology.gazetteer if "maker" in e.roles}
+        self.product_makers = {e.label: e.maker for e in self.ontology.gazetteer if e.maker}
+        self.anaphora = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for cls, phrases in data.get("anaphora", {}).items():
+            self.anaphora.add(cls, [nlp.make_doc(p) for p in phrases])
+        self.maker_relation = data["product_makers"]["relation"]
+        self.maker_confidence = float(data["product_makers"]["confidence"])
+
+    def _add_triggers(self, nlp: Language) -> None:
+        for index, pattern in enumerate(self.patterns):
+            raw = pattern_triggers(self.ontology.patterns, pattern.id)
+            key = str(index)
+            for trigger in raw:
+                if "phrase" in trigger:
+                    words = [t.text.lower() for t in nlp.make_doc(trigger["phrase"])]
+                    self.matcher.add(key, [[{"LOWER": w} for w in words]])
+                    self.matcher.add(key, [[{"LEMMA": w} for w in words]])
+                else:
+                    for attr in ("LOWER", "LEMMA"):
+                        self.dep_matcher.add(
+                            key,
+                            [
+                                [
+                                    {"RIGHT_ID": "head", "RIGHT_ATTRS": {"LEMMA": {"IN": trigger["head"]}}},
+                                    {
+                                        "LEFT_ID": "head",
+                                        "REL_OP": ">",
+                                        "RIGHT_ID": "child",
+                                        "RIGHT_ATTRS": {attr: {"IN": trigger["child"]}},
+                                    },
+                                ]
+                            ],
+                        )
+
+    def __call__(self, doc: Doc, article: Article) -> Extraction:
+        mentions = self.mentions(doc)
+        facts = list(self.product_facts(doc, mentions))
+        by_sentence: dict[int, list[Mention]] = {}
+        for mention in mentions:
+            by_sentence.setdefault(mention.sent_index, []).append(mention)
+        sentences = list(doc.sents)
+        triggers = self.trigger_matches(doc)
+        for index, sent in enumerate(sentences):
+            sent_triggers = [t for t in triggers if sent.start <= t.anchor.i < sent.end]
+            if sent_triggers:
+                facts.extend(
+                    self.sentence_facts(sent, sent_triggers, by_sentence.get(index, []), doc)
+                )
+        return Extraction(article=article, mentions=tuple(mentions), facts=tuple(settled(facts)))
+
+    # Mentions ---------------------------------------------------------------
+
+    def mentions(self, doc: Doc) -> list[Mention]:
+        sent_index = {s.start: i for i, s in enumerate(doc.sents)}
+        sent_of = [0] * len(doc)
+        current = 0
+        for token in doc:
+            current = sent_index.get(token.i, current)
+            sent_of[token.i] = current
+        found: list[Mention] = []
+        seen_products: list[Mention] = []
+        maker_counts: Counter[str] = Counter()
+        anaphors = {start: (doc.vocab.strings[key], end) for key, start, end in self.anaphora(doc)}
+        taken: set[int] = set()
+        for ent in doc.ents:
+            if ent.label_ in LABEL_TO_CLASS:
+                taken.update(range(ent.start, ent.end))
+        events: list[tuple[int, Span | tuple[str, int, int]]] = [
+            (e.start, e) for e in doc.ents if e.label_ in LABEL_TO_CLASS
+        ]
+        events += [(s, (cls, s, e)) for s, (cls, e) in anaphors.items() if s not in taken]
+        events += [(t.i, ("Year", t.i, t.i + 1)) for t in doc if YEAR.match(t.text) and t.i not in taken]
+        for _, item in sorted(events, key=lambda x: x[0]):
+            if isinstance(item, Span):
+                mention = self.entity_mention(doc, item, sent_of, seen_products, maker_counts)
+            else:
+                mention = self.other_mention(doc, item, sent_of, found)
+            if mention is None:
+                continue
+            found.append(mention)
+            if mention.cls == "Product":
+                seen_products.append(mention)
+            elif mention.cls == "Organization" and mention.name in self.all_makers:
+                maker_counts[mention.name] += 1
+        return found
+
+    def entity_mention(
+        self,
+        doc: Doc,
+        ent: Span,
+        sent_of: list[int],
+        seen_products: list[Mention],
+        maker_counts: Counter[str],
+    ) -> Mention | None:
+        cls = LABEL_TO_CLASS.get(ent.label_)
+        if cls is None:
+            return None
+        text = ent.text
+        if "|" in ent.id_:
+            cls, name = ent.id_.split("|", 1)
+            gazetteer = True
+        elif ent.id_:
+            name, gazetteer = ent.id_, False
+        elif cls == "Product":
+            name, gazetteer = self.bare_product_name(doc, ent, seen_products, maker_counts), False
+        else:
+            name, gazetteer = clean_name(text, self.ontology), False
+            entry = self.ontology.lookup(name)
+            if entry is not None:
+                cls, name, gazetteer = entry.cls, entry.label, True
+        return Mention(
+            text=text,
+            name=name,
+            cls=cls,
+            start_char=ent.start_char,
+            end_char=ent.end_char,
+            sent_index=sent_of[ent.start],
+            gazetteer=gazetteer,
+        )
+
+    def bare_product_name(
+        self, doc: Doc, ent: Span, seen: list[Mention], maker_counts: Counter[str]
+    ) -> str:
+        """"the 12 Ultra" -> "Xiaomi 12 Ultra": an earlier product, a possessive maker,
+        or the article's most-mentioned maker so far."""
+        text = " ".join(ent.text.split())
+        for earlier in reversed(seen):
+            if earlier.name.lower().endswith(" " + text.lower()):
+                return earlier.name
+        if ent.start >= 2 and doc[ent.start - 1].lower_ in ("'s", "’s"):
+            owner = doc[ent.start - 2]
+            for e in doc.ents:
+                if e.end == owner.i + 1 and e.id_.startswith("Organization|"):
+                    return f"{e.id_.split('|', 1)[1]} {text}"
+        counts = [(n, c) for n, c in maker_counts.most_common() if n in self.makers]
+        if counts:
+            return f"{counts[0][0]} {text}"
+        return text
+
+    def other_mention(
+        self, doc: Doc, item: tuple[str, int, int], sent_of: list[int], found: list[Mention]
+    ) -> Mention | None:
+        cls, start, end = item
+        span = doc[start:end]
+        if cls == "Year":
+            return Mention(span.text, span.text, "Year", span.start_char, span.end_char,
+                           sent_of[start])  # fmt: skip
+        sent = sent_of[start]
+        for earlier in reversed(found):
+            if earlier.cls == cls and sent - 2 <= earlier.sent_index <= sent:
+                if earlier.sent_index == sent and cls == "Organization":
+                    continue
+                return Mention(span.text, earlier.name, cls, span.start_char, span.end_char, sent,
+                               earlier.gazetteer, anaphor=True)  # fmt: skip
+            if earlier.sent_index < sent - 2:
+                break
+        return None
+
+    # Relations --------------------------------------------------------------
+
+    def trigger_matches(self, doc: Doc) -> list[TriggerMatch]:
+        found: dict[tuple[int, int], TriggerMatch] = {}
+        for key, start, end in self.matcher(doc):
+            pattern = self.patterns[int(doc.vocab.strings[key])]
+            span = doc[start:end]
+            found.setdefault(
+                (id(pattern), span.root.i),
+                TriggerMatch(pattern, span.root, frozenset(range(start, end))),
+            )
+        for key, (head, child) in self.dep_matcher(doc):
+            pattern = self.patterns[int(doc.vocab.strings[key])]
+            found.setdefault(
+                (id(pattern), head), TriggerMatch(pattern, doc[head], frozenset({head, child}))
+            )
+        return list(found.values())
+
+    def sentence_facts(
+        self, sent: Span, triggers: list[TriggerMatch], mentions: list[Mention], doc: Doc
+    ) -> Iterator[Fact]:
+        heads = {m: mention_root(doc, m) for m in mentions}
+        sentence_negated = any(p in sent.text.lower() for p in self.cues.denial_phrases)
+        facts: list[Fact] = []
+        for trigger in triggers:
+            pattern = trigger.pattern
+            near = [
+                m for m in mentions
+                if heads[m] is not None and heads[m].i not in trigger.tokens
+                and tree_distance(heads[m], trigger.anchor) <= pattern.max_distance
+            ]  # fmt: skip
+            modality = Modality.NEGATED if sentence_negated else self.modality(trigger)
+            relation = pattern.relation
+            if modality is Modality.NEGATED and pattern.when_negated:
+                relation, modality = pattern.when_negated, self.modality(trigger, skip_negation=True)
+            for subject, obj in self.pairs(pattern, near, heads, trigger):
+                facts.append(
+                    Fact(
+                        subject=subject,
+                        predicate=relation,
+                        obj=obj.name if relation in LITERAL_RELATIONS else obj,
+                        modality=modality,
+                        confidence=round(pattern.confidence * self.cues.confidence[modality], 3),
+                        sentence=sent.text.strip(),
+                        sent_start=sent.start_char,
+                        sent_end=sent.end_char,
+                        pattern=pattern.id,
+                    )
+                )
+        yield from without_overridden(facts, self.patterns)
+
+    def pairs(
+        self,
+        pattern: RelationPattern,
+        near: list[Mention],
+        heads: dict[Mention, Token | None],
+        trigger: TriggerMatch,
+    ) -> Iterator[tuple[Mention, Mention]]:
+        roles = {m: syntactic_role(heads[m], trigger.anchor) for m in near}
+        seen: set[tuple[str, str]] = set()
+        for s in near:
+            for o in near:
+                if s.name == o.name or s.cls not in pattern.domain or o.cls not in pattern.range:
+                    continue
+                if pattern.range_role and pattern.range_role not in self.roles.get(o.name, ()):
+                    continue
+                if s.cls == o.cls and not ordered_pair(s, o, roles, heads, pattern):
+                    continue
+                a, b = (o, s) if pattern.reverse else (s, o)
+                key = tuple(sorted((a.name, b.name))) if pattern.symmetric else (a.name, b.name)
+                if key not in seen:
+                    seen.add(key)
+                    yield a, b
+
+    def modality(self, trigger: TriggerMatch, skip_negation: bool = False) -> Modality:
+        words = scope_words(trigger)
+        text = " " + " ".join(words) + " "
+        if not skip_negation:
+            if any(w in self.cues.denial for w in words) or any(
+                f" {p} " in text for p in self.cues.negation_phrases
+            ):
+                return Modality.NEGATED
+            if any(w in self.cues.negation for w in words) or any(
+                t.dep_ in self.cues.negation_deps for t in scope_tokens(trigger)
+            ):
+                return Modality.NEGATED
+        if any(w in self.cues.hedge for w in words) or any(
+            f" {p} " in text for p in self.cues.hedge_phrases
+        ):
+            return Modality.HEDGED
+        return Modality.ASSERTED
+
+    def product_facts(self, doc: Doc, mentions: list[Mention]) -> Iterator[Fact]:
+        """manufacturedBy for products whose name starts with their maker's name."""
+        sents = list(doc.sents)
+        seen: set[tuple[str, int]] = set()
+        for m in mentions:
+            if m.cls != "Product" or m.anaphor or (m.name, m.sent_index) in seen:
+                continue
+            seen.add((m.name, m.sent_index))
+            maker = self.product_makers.get(m.name) or maker_in_name(m.name, self.all_makers)
+            if maker is None:
+                continue
+            sent = sents[m.sent_index]
+            yield Fact(
+                subject=m,
+                predicate=self.maker_relation,
+                obj=Mention(maker, maker, "Organization", m.start_char, m.end_char,
+                            m.sent_index, True),  # fmt: skip
+                modality=Modality.ASSERTED,
+                confidence=self.maker_confidence,
+                sentence=sent.text.strip(),
+                sent_start=sent.start_char,
+                sent_end=sent.end_char,
+                pattern="product-name",
+            )
+
+
+# Helpers --------------------------------------------------------------------
+
+
+def relation_patterns(data: dict) -> list[RelationPattern]:
+    defaults = data.get("defaults", {})
+    found = []
+    for raw in data["relations"]:
+        domain = raw["domain"] if isinstance(raw["domain"], list) else [raw["domain"]]
+        rng = raw["range"] if isinstance(raw["range"], list) else [raw["range"]]
+        found.append(
+            RelationPattern(
+                id=raw.get("id", raw["relation"]),
+                relation=raw["relation"],
+                domain=frozenset(domain),
+                range=frozenset(rng),
+                range_role=raw.get("range_role"),
+                symmetric=bool(raw.get("symmetric", raw["relation"] in SYMMETRIC)),
+                confidence=float(raw.get("confidence", defaults.get("confidence", 0.8))),
+                max_distance=int(raw.get("max_distance", defaults.get("max_distance", 4))),
+                reverse=bool(raw.get("reverse", False)),
+                overrides=frozenset(raw.get("overrides", ())),
+                when_negated=raw.get("when_negated"),
+            )
+        )
+    return found
+
+
+def pattern_triggers(data: dict, pattern_id: str) -> list[dict]:
+    for raw in data["relations"]:
+        if raw.get("id", raw["relation"]) == pattern_id:
+            return raw["triggers"]
+    raise KeyError(pattern_id)
+
+
+def modality_cues(raw: dict) -> Cues:
+    def words(section: dict) -> frozenset[str]:
+        return frozenset(w.lower() for w in section.get("words", ()))
+
+    def phrases(section: dict) -> tuple[str, ...]:
+        return tuple(p.lower() for p in section.get("phrases", ()))
+
+    return Cues(
+        negation_deps=frozenset(raw["negation"].get("deps", ())),
+        negation=words(raw["negation"]),
+        negation_phrases=phrases(raw["negation"]),
+        denial=words(raw["denial"]),
+        denial_phrases=phrases(raw["denial"]),
+        hedge=words(raw["hedge"]),
+        hedge_phrases=phrases(raw["hedge"]),
+        confidence={Modality(k): float(v) for k, v in raw["confidence"].items()},
+    )
+
+
+def clean_name(text: str, ontology: Ontology) -> str:
+    """A mention's name: whitespace collapsed, leading "the" and possessive dropped."""
+    words = text.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    name = " ".join(words)
+    for suffix in ("'s", "’s"):
+        name = name.removesuffix(suffix)
+    return name or text
+
+
+def maker_in_name(name: str, makers: set[str]) -> str | None:
+    lower = name.lower()
+    for maker in makers:
+        if lower.startswith(maker.lower() + " "):
+            return maker
+    return None
+
+
+def mention_root(doc: Doc, mention: Mention) -> Token | None:
+    span = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
+    return span.root if span is not None else None
+
+
+def tree_distance(a: Token, b: Token) -> int:
+    """Number of dependency arcs between two tokens of one sentence."""
+    path_a = [a, *a.ancestors]
+    index_b = {t.i: n for n, t in enumerate([b, *b.ancestors])}
+    for n, token in enumerate(path_a):
+        if token.i in index_b:
+            return n + index_b[token.i]
+    return 99
+
+
+def syntactic_role(token: Token | None, anchor: Token) -> str:
+    """'subj', 'obj' or 'other': how the mention attaches below its meeting point with the trigger."""
+    if token is None:
+        return "other"
+    anchor_path = {t.i for t in [anchor, *anchor.ancestors]}
+    child = token
+    while child.head.i != child.i and child.i not in anchor_path and child.head.i not in anchor_path:
+        child = child.head
+    if child.i in anchor_path:
+        return "other"
+    if child.dep_ == "prep" and child.lower_ == "by" or child.dep_ in SUBJECT_DEPS:
+        return "subj"
+    if child.dep_ == "conj":
+        return syntactic_role(child.head, anchor)
+    if child.dep_ in OBJECT_DEPS or child.dep_ == "prep":
+        return "obj"
+    return "other"
+
+
+def ordered_pair(
+    s: Mention,
+    o: Mention,
+    roles: dict[Mention, str],
+    heads: dict[Mention, Token | None],
+    pattern: RelationPattern,
+) -> bool:
+    """Whether s and o of the same class stand as subject and object of the trigger."""
+    rs, ro = roles[s], roles[o]
+    if rs == "subj" and ro == "obj":
+        return True
+    hs, ho = heads[s], heads[o]
+    conj = hs is not None and ho is not None and (ho.head.i == hs.i and ho.dep_ == "conj")
+    if pattern.symmetric and conj and (rs == "subj" or _between(hs)):
+        return True
+    return rs == "other" and ro == "obj" and s.start_char < o.start_char
+
+
+def _between(token: Token) -> bool:
+    return token.head.lower_ in ("between", "among", "and")
+
+
+def scope_tokens(trigger: TriggerMatch) -> list[Token]:
+    """Tokens whose words set a trigger's modality: its head chain and their function words."""
+    chain = [trigger.anchor, *trigger.anchor.ancestors]
+    found = []
+    for n, token in enumerate(chain):
+        if token.i not in trigger.tokens:
+            found.append(token)
+        for child in token.children:
+            if child.i in trigger.tokens or child.i in {t.i for t in chain}:
+                continue
+            if child.dep_ in SCOPE_CHILD_DEPS or (n == 0 and child.dep_ == "det"):
+                found.append(child)
+                found.extend(c for c in child.children if c.dep_ in ("neg", "advmod", "pobj"))
+    return sorted(found, key=lambda t: t.i)
+
+
+def scope_words(trigger: TriggerMatch) -> list[str]:
+    words: list[str] = []
+    for token in scope_tokens(trigger):
+        words.append(token.lower_)
+        if token.lemma_.lower() != token.lower_:
+            words.append(token.lemma_.lower())
+    return words
+
+
+def without_overridden(facts: list[Fact], patterns: list[RelationPattern]) -> Iterator[Fact]:
+    overrides = {p.relation: p.overrides for p in patterns}
+    pairs = {
+        (f.predicate, frozenset((f.subject.name, _name(f.obj)))) for f in facts
+    }
+    for fact in facts:
+        pair = frozenset((fact.subject.name, _name(fact.obj)))
+        if any(
+            fact.predicate in overrides.get(other, ()) and (other, pair) in pairs
+            for other in overrides
+        ):
+            continue
+        yield fact
+
+
+def _name(obj: Mention | str) -> str:
+    return obj if isinstance(obj, str) else obj.name
+
+
+def settled(facts: Iterable[Fact]) -> list[Fact]:
+    """Facts in text order, with every assertion of a triple the article also denies
+    turned into evidence of the denial (denial wins: asserting a denied fact is the
+    worst error)."""
+    facts = list(facts)
+    denied = {
+        fact_key(f) for f in facts if f.modality is Modality.NEGATED
+    }
+    best: dict[tuple, Fact] = {}
+    for fact in facts:
+        if fact.modality is not Modality.NEGATED and fact_key(fact) in denied:
+            continue
+        key = (fact_key(fact), fact.sent_start)
+        if key not in best or fact.confidence > best[key].confidence:
+            best[key] = fact
+    return sorted(best.values(), key=lambda f: (f.sent_start, f.predicate, f.subject.name, _name(f.obj)))
+
+
+def fact_key(fact: Fact) -> tuple[str, str, str]:
+    s, o = fact.subject.name, _name(fact.obj)
+    if fact.predicate in SYMMETRIC:
+        s, o = sorted((s, o))
+    return (s, fact.predicate, o)
+
+
+@cache
+def extractor_for(nlp: Language) -> Extractor:
+    return Extractor(nlp)

@@ -1,0 +1,166 @@
+"""The ontology's vocabulary, the data files in ``ontologies/`` and IRI minting.
+
+Every IRI kg writes is minted here, so the scheme lives in one place.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import Graph, Namespace
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+
+BASE = "https://w3id.org/kg-news/"
+KG = Namespace(BASE + "ontology#")
+ENTITY = Namespace(BASE + "id/")
+ARTICLE = Namespace(BASE + "article/")
+EVIDENCE = Namespace(BASE + "evidence/")
+
+PREFIXES: dict[str, Namespace] = {
+    "kg": KG,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "skos": SKOS,
+    "xsd": XSD,
+    "dcterms": DCTERMS,
+}
+
+CLASSES = ("Organization", "Person", "Product", "Place")
+
+RELATIONS = (
+    "partnersWith",
+    "endedPartnershipWith",
+    "hasOptics",
+    "manufacturedBy",
+    "acquired",
+    "subsidiaryOf",
+    "ceoOf",
+    "founderOf",
+    "worksFor",
+    "headquarteredIn",
+    "supplierOf",
+    "investedIn",
+    "competesWith",
+    "foundedIn",
+)
+SYMMETRIC = frozenset({"partnersWith", "endedPartnershipWith", "competesWith"})
+LITERAL_RELATIONS = frozenset({"foundedIn"})
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    label: str
+    cls: str
+    aliases: tuple[str, ...] = ()
+    roles: frozenset[str] = frozenset()
+    product_lines: tuple[str, ...] = ()
+    maker: str | None = None
+
+
+@dataclass(frozen=True)
+class Ontology:
+    """The data that drives extraction: gazetteer, patterns and cue lists."""
+
+    gazetteer: tuple[GazetteerEntry, ...]
+    patterns: dict[str, Any]
+    by_key: dict[str, GazetteerEntry] = field(default_factory=dict)
+
+    def lookup(self, name: str) -> GazetteerEntry | None:
+        """The gazetteer entry a name or alias stands for (case and suffix blind)."""
+        return self.by_key.get(name_key(name, self.corporate_suffixes))
+
+    @property
+    def corporate_suffixes(self) -> frozenset[str]:
+        return frozenset(s.lower().rstrip(".,") for s in self.patterns["corporate_suffixes"])
+
+    def lines_to_maker(self) -> dict[str, str]:
+        """Product line name (lower case) -> the maker's label."""
+        return {
+            line.lower(): entry.label for entry in self.gazetteer for line in entry.product_lines
+        }
+
+
+def ontology_dir() -> Path:
+    return Path(str(resources.files("kg.ontologies")))
+
+
+def _read_yaml(name: str, directory: Path | None) -> Any:
+    path = (directory or ontology_dir()) / name
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _entry(raw: dict[str, Any]) -> GazetteerEntry:
+    return GazetteerEntry(
+        label=raw["label"],
+        cls=raw["class"],
+        aliases=tuple(raw.get("aliases", ())),
+        roles=frozenset(raw.get("roles", ())),
+        product_lines=tuple(raw.get("product_lines", ())),
+        maker=raw.get("maker"),
+    )
+
+
+@cache
+def load_ontology(directory: Path | None = None) -> Ontology:
+    """Read the gazetteer and patterns (from ``directory``, else the bundled ones)."""
+    patterns = _read_yaml("patterns.yaml", directory)
+    entries = tuple(_entry(raw) for raw in _read_yaml("gazetteer.yaml", directory))
+    suffixes = frozenset(s.lower().rstrip(".,") for s in patterns["corporate_suffixes"])
+    by_key: dict[str, GazetteerEntry] = {}
+    for entry in entries:
+        for name in (entry.label, *entry.aliases):
+            by_key.setdefault(name_key(name, suffixes), entry)
+    return Ontology(gazetteer=entries, patterns=patterns, by_key=by_key)
+
+
+def ontology_graph() -> Graph:
+    graph = Graph()
+    graph.parse(ontology_dir() / "kg.ttl", format="turtle")
+    return graph
+
+
+def shapes_graph() -> Graph:
+    graph = Graph()
+    graph.parse(ontology_dir() / "shapes.ttl", format="turtle")
+    return graph
+
+
+def normalise(text: str) -> str:
+    """Name comparison form: NFKC, case-folded, punctuation to spaces, spaces collapsed."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in text)
+    return " ".join(text.split())
+
+
+def name_key(name: str, suffixes: frozenset[str] = frozenset()) -> str:
+    """Normalised name with trailing corporate suffixes dropped ("Leica Camera AG" -> "leica camera")."""
+    words = normalise(name).split()
+    while len(words) > 1 and words[-1] in suffixes:
+        words.pop()
+    return " ".join(words)
+
+
+def slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+
+
+def entity_iri(cls: str, label: str) -> str:
+    """One IRI per (class, name): same-named entities of different classes stay apart."""
+    return str(ENTITY[f"{cls.lower()}/{slug(label)}"])
+
+
+def article_iri(article_id: str) -> str:
+    return str(ARTICLE[slug(article_id)])
+
+
+def evidence_iri(article_id: str, key: str) -> str:
+    return str(EVIDENCE[f"{slug(article_id)}/{key}"])

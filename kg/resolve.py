@@ -1,0 +1,118 @@
+"""Extraction -> Resolution: one entity per real-world thing, facts between entities.
+
+Within an article, mentions with the same class and the same name key (case,
+punctuation and corporate suffixes ignored) are one entity, and a one-word
+person name that ends or starts an earlier full name ("Jun" after "Lei Jun")
+is that person. Across articles, entities meet by IRI: the IRI is minted from
+the class and the canonical name, so two same-named entities of different
+classes stay apart.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from kg.model import Entity, Extraction, Fact, Mention, Resolution, ResolvedFact
+from kg.ontology import Ontology, entity_iri, load_ontology, name_key
+
+
+def resolve(extraction: Extraction, ontology: Ontology | None = None) -> Resolution:
+    ontology = ontology or load_ontology()
+    suffixes = ontology.corporate_suffixes
+    pool = tuple(
+        dict.fromkeys(
+            [
+                *extraction.mentions,
+                *(m for f in extraction.facts for m in (f.subject, f.obj) if isinstance(m, Mention)),
+            ]
+        )
+    )
+    keys = mention_keys(pool, suffixes)
+    entities = build_entities(pool, keys, ontology)
+    facts = tuple(
+        resolved
+        for fact in extraction.facts
+        if (resolved := resolve_fact(fact, entities, keys, suffixes)) is not None
+    )
+    return Resolution(
+        article=extraction.article,
+        entities=tuple(sorted(entities.values(), key=lambda e: e.iri)),
+        facts=facts,
+    )
+
+
+def mention_keys(mentions: tuple[Mention, ...], suffixes: frozenset[str]) -> dict[Mention, tuple[str, str]]:
+    """(class, name key) per mention, folding short person names into full ones."""
+    keys: dict[Mention, tuple[str, str]] = {}
+    full_people: list[str] = []
+    for mention in mentions:
+        key = name_key(mention.name, suffixes)
+        if mention.cls == "Person":
+            words = key.split()
+            if len(words) == 1:
+                key = next(
+                    (p for p in reversed(full_people) if words[0] in (p.split()[0], p.split()[-1])),
+                    key,
+                )
+            else:
+                full_people.append(key)
+        keys[mention] = (mention.cls, key)
+    return keys
+
+
+def build_entities(
+    mentions: tuple[Mention, ...], keys: dict[Mention, tuple[str, str]], ontology: Ontology
+) -> dict[tuple[str, str], Entity]:
+    names: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    surfaces: dict[tuple[str, str], set[str]] = defaultdict(set)
+    gazetteer: dict[tuple[str, str], bool] = defaultdict(bool)
+    for mention in mentions:
+        key = keys[mention]
+        names[key][mention.name] += 1
+        gazetteer[key] |= mention.gazetteer
+        if not mention.anaphor:
+            surfaces[key].add(" ".join(mention.text.split()))
+    entities = {}
+    for key, counter in names.items():
+        label = canonical_label(counter, gazetteer[key], ontology)
+        cls = key[0]
+        aliases = {s for s in surfaces[key] if s != label}
+        entities[key] = Entity(iri=entity_iri(cls, name_key(label, ontology.corporate_suffixes)),
+                               label=label, cls=cls, aliases=aliases)  # fmt: skip
+    return entities
+
+
+def canonical_label(names: Counter[str], from_gazetteer: bool, ontology: Ontology) -> str:
+    """The gazetteer's label, else the longest (fullest) name, then the most frequent."""
+    if from_gazetteer:
+        for name in names:
+            entry = ontology.lookup(name)
+            if entry is not None:
+                return entry.label
+    return max(names, key=lambda n: (len(n.split()), names[n], n))
+
+
+def resolve_fact(
+    fact: Fact,
+    entities: dict[tuple[str, str], Entity],
+    keys: dict[Mention, tuple[str, str]],
+    suffixes: frozenset[str],
+) -> ResolvedFact | None:
+    subject = entities.get(keys.get(fact.subject) or (fact.subject.cls, name_key(fact.subject.name, suffixes)))
+    if isinstance(fact.obj, str):
+        obj: Entity | str | None = fact.obj
+    else:
+        obj = entities.get(keys.get(fact.obj) or (fact.obj.cls, name_key(fact.obj.name, suffixes)))
+    if subject is None or obj is None or subject is obj:
+        return None
+    return ResolvedFact(
+        subject=subject,
+        predicate=fact.predicate,
+        obj=obj,
+        modality=fact.modality,
+        confidence=fact.confidence,
+        sentence=fact.sentence,
+        sent_start=fact.sent_start,
+        sent_end=fact.sent_end,
+        pattern=fact.pattern,
+    )

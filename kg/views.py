@@ -1,0 +1,150 @@
+"""Store -> what people look at: query results as rows and text, networkx graphs, stats."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import networkx as nx
+import pyoxigraph as ox
+
+from kg.store import RESULT_FORMATS, Store
+
+PREFIX_HEADER = """PREFIX kg: <https://w3id.org/kg-news/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+
+
+def with_prefixes(sparql: str) -> str:
+    """The query with kg's usual prefixes declared (declarations in the query win)."""
+    declared = {
+        line.split()[1].rstrip(":").lower()
+        for line in sparql.splitlines()
+        if line.strip().upper().startswith("PREFIX") and len(line.split()) > 1
+    }
+    header = [
+        line for line in PREFIX_HEADER.splitlines()
+        if line.split()[1].rstrip(":").lower() not in declared
+    ]  # fmt: skip
+    return "\n".join(header) + "\n" + sparql
+
+
+def term_text(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
+    if term is None:
+        return ""
+    return term.value
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: list[str]
+    rows: list[list[str]]
+
+
+def solutions_table(solutions: ox.QuerySolutions) -> Table:
+    columns = [v.value for v in solutions.variables]
+    rows = [[term_text(solution[c]) for c in columns] for solution in solutions]
+    return Table(columns, rows)
+
+
+def render_table(table: Table) -> str:
+    widths = [len(c) for c in table.columns]
+    for row in table.rows:
+        widths = [max(w, len(v)) for w, v in zip(widths, row, strict=True)]
+    line = "  ".join("-" * w for w in widths)
+    out = ["  ".join(c.ljust(w) for c, w in zip(table.columns, widths, strict=True)), line]
+    out += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in table.rows]
+    out.append(f"({len(table.rows)} row{'s' if len(table.rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def render_result(result: object, fmt: str) -> str:
+    """A query result as text: table|csv|tsv|json|xml for solutions, Turtle for graphs."""
+    if isinstance(result, ox.QueryBoolean):
+        value = bool(result)
+        return json.dumps({"head": {}, "boolean": value}) if fmt == "json" else str(value).lower()
+    if isinstance(result, ox.QueryTriples):
+        rdf_format = ox.RdfFormat.N_TRIPLES if fmt in ("nt", "ntriples") else ox.RdfFormat.TURTLE
+        return result.serialize(format=rdf_format).decode("utf-8")
+    if fmt == "table":
+        return render_table(solutions_table(result))
+    return result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8")
+
+
+RELATION_EDGES = """
+SELECT ?s ?p ?o ?sl ?ol ?sc ?oc (COUNT(DISTINCT ?ev) AS ?evidence) WHERE {
+  ?s ?p ?o .
+  FILTER(STRSTARTS(STR(?p), STR(kg:)) && isIRI(?o))
+  ?s rdfs:label ?sl . ?o rdfs:label ?ol .
+  OPTIONAL { ?s a ?sc } OPTIONAL { ?o a ?oc }
+  OPTIONAL { ?ev rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:modality ?m .
+             FILTER(?m != kg:Negated) }
+} GROUP BY ?s ?p ?o ?sl ?ol ?sc ?oc
+"""
+
+
+def relation_rows(store: Store) -> Iterator[dict[str, str]]:
+    for solution in store.query(with_prefixes(RELATION_EDGES)):
+        yield {v: term_text(solution[v]) for v in ("s", "p", "o", "sl", "ol", "sc", "oc", "evidence")}
+
+
+def local_name(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def to_networkx(store: Store) -> nx.MultiDiGraph:
+    """Entities as nodes (IRI; label, class), relations as keyed edges (evidence count)."""
+    graph = nx.MultiDiGraph()
+    for row in relation_rows(store):
+        for node, label, cls in ((row["s"], row["sl"], row["sc"]), (row["o"], row["ol"], row["oc"])):
+            graph.add_node(node, label=label, cls=local_name(cls) if cls else "")
+        predicate = local_name(row["p"])
+        graph.add_edge(row["s"], row["o"], key=predicate, predicate=predicate,
+                       evidence=int(row["evidence"] or 0))  # fmt: skip
+    return graph
+
+
+STATS_QUERIES = {
+    "articles": "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a kg:Article }",
+    "entities": "SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?class ; rdfs:label ?l } "
+    "GROUP BY ?class ORDER BY ?class",
+    "relations": "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o . "
+    "FILTER(STRSTARTS(STR(?p), STR(kg:)) && ?p NOT IN (kg:sentence, kg:charStart, kg:charEnd, "
+    "kg:confidence, kg:modality, kg:pattern, kg:fromArticle, kg:publisher, kg:contentHash)) } } "
+    "GROUP BY ?p ORDER BY ?p",
+}
+
+
+@dataclass(frozen=True)
+class Stats:
+    articles: int
+    entities: dict[str, int]
+    relations: dict[str, int]
+    quads: int
+
+    def render(self) -> str:
+        lines = [f"articles   {self.articles}", f"quads      {self.quads}", "entities"]
+        lines += [f"  {k:<22} {v}" for k, v in self.entities.items()] or ["  (none)"]
+        lines.append("relations")
+        lines += [f"  {k:<22} {v}" for k, v in self.relations.items()] or ["  (none)"]
+        return "\n".join(lines)
+
+
+def stats(store: Store) -> Stats:
+    def pairs(name: str, key: str) -> dict[str, int]:
+        return {
+            local_name(s[key].value): int(s["n"].value)
+            for s in store.query(with_prefixes(STATS_QUERIES[name]))
+        }
+
+    articles = next(iter(store.query(with_prefixes(STATS_QUERIES["articles"]))))["n"].value
+    entities = {k: v for k, v in pairs("entities", "class").items() if k in KG_CLASSES}
+    return Stats(int(articles), entities, pairs("relations", "p"), len(store))
+
+
+KG_CLASSES = {"Organization", "Person", "Product", "Place"}

@@ -1,0 +1,1 @@
+"""The ontology, shapes, gazetteer and patterns shipped with kg (data, not code)."""

@@ -1,0 +1,47 @@
+"""Shared fixtures: the real corpus from ../shared (skipped when absent) and the pipeline."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("KG_SHARED", ROOT.parent / "shared"))
+CORPUS = SHARED / "corpus"
+SEED = CORPUS / "seed" / "leica-xiaomi.txt"
+SEED_GOLD = CORPUS / "seed" / "gold.jsonl"
+DEV = CORPUS / "dev"
+DEV_GOLD = DEV / "gold.jsonl"
+
+
+def need_corpus(path: Path) -> None:
+    if not path.exists():
+        pytest.skip(f"the shared corpus is not here ({path}); set KG_SHARED to its folder")
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    need_corpus(SEED)
+    return SEED
+
+
+@pytest.fixture(scope="session")
+def seed_gold() -> dict:
+    need_corpus(SEED_GOLD)
+    return json.loads(SEED_GOLD.read_text(encoding="utf-8").splitlines()[0])
+
+
+@pytest.fixture(scope="session")
+def dev_dir() -> Path:
+    need_corpus(DEV_GOLD)
+    return DEV
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from kg.nlp import load_pipeline
+
+    return load_pipeline()
