@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.ontology import PREFIXES
 from kg.store import RESULT_FORMATS, Store
 
 PREFIX_HEADER = """PREFIX kg: <https://w3id.org/kg-news/ontology#>
@@ -46,9 +47,25 @@ class Table:
     rows: list[list[str]]
 
 
-def solutions_table(solutions: ox.QuerySolutions) -> Table:
+def compact(iri: str) -> str:
+    """``kg:Hedged`` for an IRI in a known namespace, else the IRI."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(str(namespace)):
+            return f"{prefix}:{iri[len(str(namespace)):]}"
+    return iri
+
+
+def solutions_table(solutions: ox.QuerySolutions, short: bool = False) -> Table:
+    """Rows of plain values; ``short`` writes known IRIs with prefixes (for people)."""
     columns = [v.value for v in solutions.variables]
-    rows = [[term_text(solution[c]) for c in columns] for solution in solutions]
+    rows = []
+    for solution in solutions:
+        row = []
+        for c in columns:
+            term = solution[c]
+            text = term_text(term)
+            row.append(compact(text) if short and isinstance(term, ox.NamedNode) else text)
+        rows.append(row)
     return Table(columns, rows)
 
 
@@ -57,8 +74,11 @@ def render_table(table: Table) -> str:
     for row in table.rows:
         widths = [max(w, len(v)) for w, v in zip(widths, row, strict=True)]
     line = "  ".join("-" * w for w in widths)
-    out = ["  ".join(c.ljust(w) for c, w in zip(table.columns, widths, strict=True)), line]
-    out += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in table.rows]
+    out = ["  ".join(c.ljust(w) for c, w in zip(table.columns, widths, strict=True)).rstrip(), line]
+    out += [
+        "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
+        for row in table.rows
+    ]
     out.append(f"({len(table.rows)} row{'s' if len(table.rows) != 1 else ''})")
     return "\n".join(out)
 
@@ -72,7 +92,7 @@ def render_result(result: object, fmt: str) -> str:
         rdf_format = ox.RdfFormat.N_TRIPLES if fmt in ("nt", "ntriples") else ox.RdfFormat.TURTLE
         return result.serialize(format=rdf_format).decode("utf-8")
     if fmt == "table":
-        return render_table(solutions_table(result))
+        return render_table(solutions_table(result, short=True))
     return result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8")
 
 
