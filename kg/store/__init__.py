@@ -1,0 +1,116 @@
+"""The graph store: a merged dataset with one named graph per article.
+
+``open_store`` picks the backend from a location: a directory (embedded
+Oxigraph on disk, the default), ``memory:`` (in memory), or an ``http(s)://``
+SPARQL 1.1 endpoint (any server speaking SPARQL Query/Update and the Graph
+Store Protocol). Every backend implements ``Store``; the CLI and the Python
+API only use that protocol.
+
+>>> store = open_store("memory:")
+>>> len(store), store.graphs()
+(0, [])
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from kg.ontology import BASE
+from kg.store.base import (
+    MEMORY,
+    QUAD_FORMATS,
+    RDF_FORMATS,
+    RESULT_FORMATS,
+    QueryResult,
+    Store,
+    first_line,
+)
+from kg.store.embedded import OxigraphStore
+from kg.store.http import Retry
+from kg.store.remote import Endpoints, SparqlStore
+
+REMOTE_SCHEMES = ("http://", "https://")
+
+__all__ = [
+    "MEMORY",
+    "QUAD_FORMATS",
+    "RDF_FORMATS",
+    "RESULT_FORMATS",
+    "Endpoints",
+    "OxigraphStore",
+    "QueryResult",
+    "Retry",
+    "SparqlStore",
+    "Store",
+    "add_graphs",
+    "first_line",
+    "import_graph_iri",
+    "open_store",
+    "to_rdflib",
+]
+
+
+def open_store(location: str | Path | None, retry: Retry | None = None) -> Store:
+    """The store at ``location``: a folder (created if needed), ``memory:`` or an endpoint URL."""
+    if location is None or str(location) == MEMORY:
+        return OxigraphStore(None)
+    if str(location).startswith(REMOTE_SCHEMES):
+        return SparqlStore(Endpoints.from_url(str(location)), retry=retry or Retry())
+    return OxigraphStore(location)
+
+
+def to_rdflib(store: Store) -> Dataset:
+    """The whole store as an rdflib Dataset (named graph per article)."""
+    dataset = Dataset()
+    dataset.parse(io.BytesIO(store.dump("nquads")), format="nquads")
+    return dataset
+
+
+def import_graph_iri(name: str) -> str:
+    """The named graph that an import's triples (those outside any graph) go to.
+
+    >>> import_graph_iri("people")
+    'https://w3id.org/kg-news/graph/people'
+    """
+    return BASE + "graph/" + "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What ``remove_article`` took away: the article's graph and the entities only it named."""
+
+    graph: str
+    entities: tuple[str, ...]
+
+
+ENTITIES = "SELECT DISTINCT ?e WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+
+
+def entity_iris(store: Store) -> set[str]:
+    return {row["e"].value for row in store.query(ENTITIES)}
+
+
+def remove_article(store: Store, graph: str) -> Removal | None:
+    """Drop an article's graph; None when the store has no such article.
+
+    Entities (their type, label, aliases) live inside each article graph that
+    mentions them, so the entities only this article named go with its graph
+    and those other articles name stay, each with its own statements.
+    """
+    before = entity_iris(store)
+    if not store.remove_graph(graph):
+        return None
+    return Removal(graph, tuple(sorted(before - entity_iris(store))))
+
+
+def add_graphs(store: Store, graphs: Iterable[Graph]) -> int:
+    count = 0
+    for graph in graphs:
+        store.replace_graph(graph)
+        count += 1
+    return count

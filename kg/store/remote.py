@@ -1,0 +1,253 @@
+"""A remote store: any SPARQL 1.1 server, through standard protocols only.
+
+Queries go out with SPARQL 1.1 Protocol (POST, form-encoded), updates with
+SPARQL 1.1 Update, and article graphs are written whole with one Graph Store
+Protocol PUT each (N-Triples), so a write either lands whole or not at all.
+Queries name their dataset (``default-graph-uri`` / ``named-graph-uri``: the
+store's graphs), because servers disagree on what an unnamed default graph
+is; a server's own system graphs stay out of sight, since the store only sees
+graphs whose IRI starts with ``graph_prefix`` (kg's namespace by default).
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from kg.errors import QueryError, StoreError
+from kg.ontology import BASE, KG
+from kg.store.base import (
+    QueryResult,
+    first_line,
+    graph_quads,
+    ntriples,
+    parse_quads,
+    serialize_quads,
+)
+from kg.store.http import Response, Retry, request
+
+ENDPOINT_ENV = {
+    "query": "KG_STORE_QUERY_URL",
+    "update": "KG_STORE_UPDATE_URL",
+    "graph_store": "KG_STORE_GRAPH_URL",
+}
+PREFIX_ENV = "KG_STORE_GRAPH_PREFIX"
+# Oxigraph server's layout, used when the URL is a bare host (http://host:7878).
+ROOT_LAYOUT = {"query": "/query", "update": "/update", "graph_store": "/store"}
+NO_GRAPH = BASE + "graph/none"  # the dataset of an empty store: a graph nobody writes
+
+RESULTS_JSON = "application/sparql-results+json"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+GRAPH_TYPES = {
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+}
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+NTRIPLES = {"Content-Type": "application/n-triples"}
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where to send queries, updates and Graph Store Protocol requests."""
+
+    query: str
+    update: str
+    graph_store: str | None = None
+
+    @classmethod
+    def from_url(cls, url: str, env: dict[str, str] | None = None) -> Endpoints:
+        """Endpoints for ``url``; a bare host means Oxigraph's layout; env vars override."""
+        env = dict(os.environ) if env is None else env
+        parts = urllib.parse.urlsplit(url)
+        if parts.username or parts.password:
+            raise StoreError(
+                "credentials in the store URL would show in process lists; "
+                "set KG_STORE_USER and KG_STORE_PASSWORD instead"
+            )
+        base = url.rstrip("/")
+        if parts.path in ("", "/"):
+            found = {k: base + path for k, path in ROOT_LAYOUT.items()}
+        else:
+            found = {"query": url, "update": url, "graph_store": None}
+        found.update({k: env[v] for k, v in ENDPOINT_ENV.items() if env.get(v)})
+        return cls(**found)
+
+
+@dataclass
+class SparqlStore:
+    """A store behind SPARQL 1.1 Query/Update and the Graph Store Protocol."""
+
+    endpoints: Endpoints
+    graph_prefix: str = field(default_factory=lambda: os.environ.get(PREFIX_ENV, BASE))
+    retry: Retry = field(default_factory=Retry)
+
+    @property
+    def location(self) -> str:
+        return self.endpoints.query
+
+    def replace_graph(self, graph: Graph) -> None:
+        iri = str(graph.identifier)
+        body = ntriples(graph_quads(graph))
+        if not body:
+            self.remove_graph(iri)
+        elif self.endpoints.graph_store:
+            self._send("PUT", self._graph_url(iri), body.encode("utf-8"), NTRIPLES)
+        else:
+            insert = f"INSERT DATA {{ GRAPH <{iri}> {{\n{body}}} }}"
+            self.update(f"DROP SILENT GRAPH <{iri}> ;\n{insert}")
+
+    def remove_graph(self, iri: str) -> bool:
+        if not self._ask(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"):
+            return False
+        if self.endpoints.graph_store:
+            self._send("DELETE", self._graph_url(iri), ok_missing=True)
+        else:
+            self.update(f"DROP SILENT GRAPH <{iri}>")
+        return True
+
+    def query(self, sparql: str) -> QueryResult:
+        form = query_form(sparql)
+        graphs = self.graphs() or [NO_GRAPH]
+        params = [("query", sparql)]
+        params += [("default-graph-uri", g) for g in graphs]
+        params += [("named-graph-uri", g) for g in graphs]
+        accept = GRAPH_ACCEPT if form is ox.QueryTriples else RESULTS_JSON
+        answer = self._post_form(self.endpoints.query, params, accept)
+        return graph_result(answer) if form is ox.QueryTriples else solutions(answer)
+
+    def update(self, sparql: str) -> None:
+        check_update(sparql)
+        self._post_form(self.endpoints.update, [("update", sparql)], "*/*")
+
+    def quads(self) -> Iterator[ox.Quad]:
+        for iri in self.graphs():
+            name = ox.NamedNode(iri)
+            for triple in self._graph_triples(iri):
+                yield ox.Quad(triple.subject, triple.predicate, triple.object, name)
+
+    def dump(self, fmt: str) -> bytes:
+        return serialize_quads(self.quads(), fmt)
+
+    def load(self, data: bytes | IO[bytes], fmt: str, graph: str) -> int:
+        """Add RDF one graph at a time (GSP POST, or INSERT DATA without a graph store)."""
+        by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
+        for quad in parse_quads(data, fmt, graph):
+            if not isinstance(quad.graph_name, ox.NamedNode):
+                raise StoreError(f"cannot load the {fmt} data: a blank-node graph name; name it")
+            by_graph[quad.graph_name.value].append(quad)
+        for iri, quads in by_graph.items():
+            body = ntriples(quads)
+            if self.endpoints.graph_store:
+                self._send("POST", self._graph_url(iri), body.encode("utf-8"), NTRIPLES)
+            else:
+                self.update(f"INSERT DATA {{ GRAPH <{iri}> {{\n{body}}} }}")
+        return len(self)
+
+    def graphs(self) -> list[str]:
+        rows = self._select(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(STRSTARTS(STR(?g), {literal(self.graph_prefix)})) }}"
+        )
+        return sorted(row["g"].value for row in rows)
+
+    def content_hash(self, iri: str) -> str | None:
+        pattern = f"<{iri}> <{KG.contentHash}> ?h"
+        rows = self._select(f"SELECT ?h WHERE {{ GRAPH <{iri}> {{ {pattern} }} }}")
+        for row in rows:
+            return row["h"].value
+        return None
+
+    def __len__(self) -> int:
+        rows = self._select(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(STRSTARTS(STR(?g), {literal(self.graph_prefix)})) }}"
+        )
+        return int(next(iter(rows))["n"].value)
+
+    def close(self) -> None:
+        """Nothing to release: every request is its own connection."""
+
+    def _graph_triples(self, iri: str) -> Iterator[ox.Quad]:
+        if self.endpoints.graph_store:
+            answer = self._send("GET", self._graph_url(iri), headers={"Accept": GRAPH_ACCEPT})
+        else:
+            sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+            answer = self._post_form(self.endpoints.query, [("query", sparql)], GRAPH_ACCEPT)
+        return ox.parse(answer.body, format=graph_format(answer))
+
+    def _select(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean:
+        return solutions(self._post_form(self.endpoints.query, [("query", sparql)], RESULTS_JSON))
+
+    def _ask(self, sparql: str) -> bool:
+        return bool(self._select(sparql))
+
+    def _graph_url(self, iri: str) -> str:
+        base = self.endpoints.graph_store or ""
+        joiner = "&" if "?" in base else "?"
+        return f"{base}{joiner}{urllib.parse.urlencode({'graph': iri})}"
+
+    def _post_form(self, url: str, params: list[tuple[str, str]], accept: str) -> Response:
+        body = urllib.parse.urlencode(params).encode("utf-8")
+        return self._send("POST", url, body, {**FORM, "Accept": accept})
+
+    def _send(
+        self, method: str, url: str, body: bytes | None = None,
+        headers: dict[str, str] | None = None, ok_missing: bool = False,
+    ) -> Response:  # fmt: skip
+        return request(method, url, body, headers, self.retry, ok_missing)
+
+
+def literal(text: str) -> str:
+    return str(ox.Literal(text))
+
+
+def query_form(sparql: str) -> type:
+    """SELECT/ASK/CONSTRUCT, found by planning the query on an empty store (also checks syntax)."""
+    try:
+        return type(ox.Store().query(sparql))
+    except SyntaxError as err:
+        raise QueryError(f"malformed SPARQL query: {first_line(err)}; fix the query") from err
+    except (OSError, ValueError) as err:
+        raise QueryError(f"the query failed: {first_line(err)}") from err
+
+
+def check_update(sparql: str) -> None:
+    try:
+        ox.Store().update(sparql)
+    except SyntaxError as err:
+        raise QueryError(f"malformed SPARQL update: {first_line(err)}; fix the update") from err
+    except (OSError, ValueError):
+        pass  # only the syntax is checked here; the server judges the rest
+
+
+def solutions(answer: Response) -> ox.QuerySolutions | ox.QueryBoolean:
+    try:
+        return ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
+    except SyntaxError as err:
+        raise StoreError(
+            f"the endpoint answered with something other than SPARQL JSON results "
+            f"({answer.content_type or 'no content type'}); is the URL a SPARQL query endpoint?"
+        ) from err
+
+
+def graph_format(answer: Response) -> ox.RdfFormat:
+    media = answer.content_type.split(";")[0].strip().lower()
+    return GRAPH_TYPES.get(media, ox.RdfFormat.TURTLE)  # N-Triples is Turtle too
+
+
+def graph_result(answer: Response) -> ox.QueryTriples:
+    """A CONSTRUCT/DESCRIBE answer as the same ``QueryTriples`` an embedded store returns."""
+    scratch = ox.Store()
+    try:
+        scratch.load(answer.body, format=graph_format(answer))
+    except SyntaxError as err:
+        raise StoreError(f"the endpoint sent unreadable RDF: {first_line(err)}") from err
+    return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
