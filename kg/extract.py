@@ -41,6 +41,7 @@ class RelationPattern:
     reverse: bool
     overrides: frozenset[str]
     when_negated: str | None
+    subject_preps: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,12 @@ class Extractor:
         self.anaphora = PhraseMatcher(nlp.vocab, attr="LOWER")
         for cls, phrases in data.get("anaphora", {}).items():
             self.anaphora.add(cls, [nlp.make_doc(p) for p in phrases])
+        self.pair_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.pair_phrases.add("pair", [nlp.make_doc(p) for p in data.get("pairs", ())])
+        self.possessives = {
+            word.lower(): cls for cls, words in data.get("possessives", {}).items() for word in words
+        }
+        self.not_entities = {w.lower() for w in data.get("not_entities", ())}
         self.maker_relation = data["product_makers"]["relation"]
         self.maker_confidence = float(data["product_makers"]["confidence"])
 
@@ -148,20 +155,61 @@ class Extractor:
             (e.start, e) for e in doc.ents if e.label_ in LABEL_TO_CLASS
         ]
         events += [(s, (cls, s, e)) for s, (cls, e) in anaphors.items() if s not in taken]
+        events += [(s, ("pair", s, e)) for _, s, e in self.pair_phrases(doc) if s not in taken]
+        events += [
+            (t.i, (self.possessives[t.lower_], t.i, t.i + 1))
+            for t in doc
+            if t.dep_ == "poss" and t.lower_ in self.possessives
+        ]
         events += [(t.i, ("Year", t.i, t.i + 1)) for t in doc if YEAR.match(t.text) and t.i not in taken]
         for _, item in sorted(events, key=lambda x: x[0]):
             if isinstance(item, Span):
-                mention = self.entity_mention(doc, item, sent_of, seen_products, maker_counts)
+                one = self.entity_mention(doc, item, sent_of, seen_products, maker_counts)
+                new = [one] if one is not None and self.is_entity_name(one) else []
+            elif item[0] == "pair":
+                new = self.pair_mentions(doc, item, sent_of, found)
             else:
-                mention = self.other_mention(doc, item, sent_of, found)
-            if mention is None:
-                continue
-            found.append(mention)
-            if mention.cls == "Product":
-                seen_products.append(mention)
-            elif mention.cls == "Organization" and mention.name in self.all_makers:
-                maker_counts[mention.name] += 1
+                one = self.other_mention(doc, item, sent_of, found)
+                new = [one] if one is not None else []
+            for mention in new:
+                found.append(mention)
+                if mention.cls == "Product":
+                    seen_products.append(mention)
+                elif mention.cls == "Organization" and mention.name in self.all_makers:
+                    maker_counts[mention.name] += 1
         return found
+
+    def is_entity_name(self, mention: Mention) -> bool:
+        """False for the model's junk entities: role words, lower-case words, digits in names."""
+        if mention.gazetteer or mention.anaphor:
+            return True
+        name = mention.name
+        if name.lower() in self.not_entities or not name[:1].isupper() and not name[:1].isdigit():
+            return False
+        return not (mention.cls == "Person" and any(ch.isdigit() for ch in name))
+
+    def pair_mentions(
+        self, doc: Doc, item: tuple[str, int, int], sent_of: list[int], found: list[Mention]
+    ) -> list[Mention]:
+        """"the two companies" -> the last two organisations named (within two sentences)."""
+        _, start, end = item
+        span = doc[start:end]
+        sent = sent_of[start]
+        names: list[Mention] = []
+        for earlier in reversed(found):
+            if earlier.sent_index < sent - 2 or len(names) == 2:
+                break
+            if earlier.cls == "Organization" and not earlier.anaphor and earlier.name not in {
+                m.name for m in names
+            }:
+                names.append(earlier)
+        if len(names) < 2:
+            return []
+        return [
+            Mention(span.text, m.name, m.cls, span.start_char, span.end_char, sent, m.gazetteer,
+                    anaphor=True)  # fmt: skip
+            for m in names
+        ]
 
     def entity_mention(
         self,
@@ -203,6 +251,9 @@ class Extractor:
         """"the 12 Ultra" -> "Xiaomi 12 Ultra": an earlier product, a possessive maker,
         or the article's most-mentioned maker so far."""
         text = " ".join(ent.text.split())
+        for other in doc.ents:
+            if other.label_ == "PRODUCT" and other.id_.lower().endswith(" " + text.lower()):
+                return other.id_
         for earlier in reversed(seen):
             if earlier.name.lower().endswith(" " + text.lower()):
                 return earlier.name
@@ -211,10 +262,20 @@ class Extractor:
             for e in doc.ents:
                 if e.end == owner.i + 1 and e.id_.startswith("Organization|"):
                     return f"{e.id_.split('|', 1)[1]} {text}"
-        counts = [(n, c) for n, c in maker_counts.most_common() if n in self.makers]
-        if counts:
-            return f"{counts[0][0]} {text}"
         return text
+
+    def bare_product_maker(self, doc: Doc, mention: Mention, makers_before: Counter[str]) -> str | None:
+        """The maker of a product named by its model alone: the nearest maker named
+        before it in its sentence, else the article's most-named maker so far."""
+        sent = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
+        if sent is not None:
+            for ent in reversed(list(sent.sent.ents)):
+                if ent.end_char <= mention.start_char and ent.id_.startswith("Organization|"):
+                    name = ent.id_.split("|", 1)[1]
+                    if name in self.makers:
+                        return name
+        counts = [n for n, _ in makers_before.most_common() if n in self.makers]
+        return counts[0] if counts else None
 
     def other_mention(
         self, doc: Doc, item: tuple[str, int, int], sent_of: list[int], found: list[Mention]
@@ -225,9 +286,17 @@ class Extractor:
             return Mention(span.text, span.text, "Year", span.start_char, span.end_char,
                            sent_of[start])  # fmt: skip
         sent = sent_of[start]
+        possessive = end - start == 1 and doc[start].lower_ in self.possessives
+        if possessive:
+            for earlier in found:
+                token = doc.char_span(earlier.start_char, earlier.end_char, alignment_mode="expand")
+                if (earlier.sent_index == sent and earlier.cls == cls and token is not None
+                        and token.root.dep_ in ("nsubj", "nsubjpass")):  # fmt: skip
+                    return Mention(span.text, earlier.name, cls, span.start_char, span.end_char,
+                                   sent, earlier.gazetteer, anaphor=True)  # fmt: skip
         for earlier in reversed(found):
             if earlier.cls == cls and sent - 2 <= earlier.sent_index <= sent:
-                if earlier.sent_index == sent and cls == "Organization":
+                if earlier.sent_index == sent and cls == "Organization" and not possessive:
                     continue
                 return Mention(span.text, earlier.name, cls, span.start_char, span.end_char, sent,
                                earlier.gazetteer, anaphor=True)  # fmt: skip
@@ -293,21 +362,36 @@ class Extractor:
         heads: dict[Mention, Token | None],
         trigger: TriggerMatch,
     ) -> Iterator[tuple[Mention, Mention]]:
-        roles = {m: syntactic_role(heads[m], trigger.anchor) for m in near}
+        """Subject and object: the nearest fitting mentions on each side, with their conjuncts."""
+        dist = {m: tree_distance(heads[m], trigger.anchor) for m in near}
+        roles = {m: syntactic_role(heads[m], trigger.anchor, pattern.subject_preps) for m in near}
+        subjects = [m for m in near if m.cls in pattern.domain]
+        objects = [
+            m for m in near
+            if m.cls in pattern.range
+            and (not pattern.range_role or pattern.range_role in self.roles.get(m.name, ()))
+        ]  # fmt: skip
+        if pattern.domain & pattern.range:
+            subjects = [m for m in subjects if roles[m] == "subj"]
+            objects = [m for m in objects if roles[m] == "obj"]
+        subjects = nearest_group(subjects, dist, heads)
+        names = {m.name for m in subjects}
+        objects = nearest_group([m for m in objects if m.name not in names], dist, heads)
+        found: list[tuple[Mention, Mention]] = []
+        if subjects and objects:
+            found = [(s, o) for s in subjects for o in objects]
+        elif pattern.symmetric:
+            group = subjects or [m for m in objects if _between(heads[m])]
+            found = [(group[0], o) for o in group[1:]]
         seen: set[tuple[str, str]] = set()
-        for s in near:
-            for o in near:
-                if s.name == o.name or s.cls not in pattern.domain or o.cls not in pattern.range:
-                    continue
-                if pattern.range_role and pattern.range_role not in self.roles.get(o.name, ()):
-                    continue
-                if s.cls == o.cls and not ordered_pair(s, o, roles, heads, pattern):
-                    continue
-                a, b = (o, s) if pattern.reverse else (s, o)
-                key = tuple(sorted((a.name, b.name))) if pattern.symmetric else (a.name, b.name)
-                if key not in seen:
-                    seen.add(key)
-                    yield a, b
+        for s, o in found:
+            if s.name == o.name:
+                continue
+            a, b = (o, s) if pattern.reverse else (s, o)
+            key = tuple(sorted((a.name, b.name))) if pattern.symmetric else (a.name, b.name)
+            if key not in seen:
+                seen.add(key)
+                yield a, b
 
     def modality(self, trigger: TriggerMatch, skip_negation: bool = False) -> Modality:
         words = scope_words(trigger)
@@ -331,11 +415,18 @@ class Extractor:
         """manufacturedBy for products whose name starts with their maker's name."""
         sents = list(doc.sents)
         seen: set[tuple[str, int]] = set()
+        makers_before: Counter[str] = Counter()
         for m in mentions:
+            if m.cls == "Organization" and not m.anaphor:
+                makers_before[m.name] += 1
             if m.cls != "Product" or m.anaphor or (m.name, m.sent_index) in seen:
                 continue
             seen.add((m.name, m.sent_index))
-            maker = self.product_makers.get(m.name) or maker_in_name(m.name, self.all_makers)
+            maker = (
+                self.product_makers.get(m.name)
+                or maker_in_name(m.name, self.all_makers)
+                or self.bare_product_maker(doc, m, makers_before)
+            )
             if maker is None:
                 continue
             sent = sents[m.sent_index]
@@ -375,6 +466,9 @@ def relation_patterns(data: dict) -> list[RelationPattern]:
                 reverse=bool(raw.get("reverse", False)),
                 overrides=frozenset(raw.get("overrides", ())),
                 when_negated=raw.get("when_negated"),
+                subject_preps=frozenset(
+                    raw.get("subject_preps", defaults.get("subject_preps", ["by"]))
+                ),
             )
         )
     return found
@@ -440,45 +534,54 @@ def tree_distance(a: Token, b: Token) -> int:
     return 99
 
 
-def syntactic_role(token: Token | None, anchor: Token) -> str:
+def syntactic_role(token: Token | None, anchor: Token, subject_preps: frozenset[str]) -> str:
     """'subj', 'obj' or 'other': how the mention attaches below its meeting point with the trigger."""
     if token is None:
         return "other"
+    if token.dep_ == "poss":
+        return "subj"
     anchor_path = {t.i for t in [anchor, *anchor.ancestors]}
     child = token
     while child.head.i != child.i and child.i not in anchor_path and child.head.i not in anchor_path:
         child = child.head
     if child.i in anchor_path:
         return "other"
-    if child.dep_ == "prep" and child.lower_ == "by" or child.dep_ in SUBJECT_DEPS:
+    if child.dep_ == "prep" and child.lower_ in subject_preps or child.dep_ in SUBJECT_DEPS:
         return "subj"
-    if child.dep_ == "conj":
-        return syntactic_role(child.head, anchor)
+    if child.dep_ in ("conj", "appos"):
+        return syntactic_role(child.head, anchor, subject_preps)
     if child.dep_ in OBJECT_DEPS or child.dep_ == "prep":
         return "obj"
     return "other"
 
 
-def ordered_pair(
-    s: Mention,
-    o: Mention,
-    roles: dict[Mention, str],
-    heads: dict[Mention, Token | None],
-    pattern: RelationPattern,
-) -> bool:
-    """Whether s and o of the same class stand as subject and object of the trigger."""
-    rs, ro = roles[s], roles[o]
-    if rs == "subj" and ro == "obj":
-        return True
-    hs, ho = heads[s], heads[o]
-    conj = hs is not None and ho is not None and (ho.head.i == hs.i and ho.dep_ == "conj")
-    if pattern.symmetric and conj and (rs == "subj" or _between(hs)):
-        return True
-    return rs == "other" and ro == "obj" and s.start_char < o.start_char
+def _between(token: Token | None) -> bool:
+    """Whether the token is, or is a conjunct of, the object of "between"/"among"."""
+    while token is not None and token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token is not None and token.head.lower_ in ("between", "among")
 
 
-def _between(token: Token) -> bool:
-    return token.head.lower_ in ("between", "among", "and")
+def nearest_group(
+    mentions: list[Mention], dist: dict[Mention, int], heads: dict[Mention, Token | None]
+) -> list[Mention]:
+    """The mentions nearest the trigger, with the mentions coordinated with them."""
+    if not mentions:
+        return []
+    best = min(dist[m] for m in mentions)
+    group = [m for m in mentions if dist[m] == best]
+    roots = {conj_root(heads[m]) for m in group}
+    group += [m for m in mentions if m not in group and conj_root(heads[m]) in roots]
+    return sorted(group, key=lambda m: m.start_char)
+
+
+def conj_root(token: Token | None) -> int | None:
+    """The first conjunct of the coordination the token belongs to (itself if none)."""
+    if token is None:
+        return None
+    while token.dep_ in ("conj", "appos") and token.head.i != token.i:
+        token = token.head
+    return token.i
 
 
 def scope_tokens(trigger: TriggerMatch) -> list[Token]:
@@ -507,15 +610,18 @@ def scope_words(trigger: TriggerMatch) -> list[str]:
 
 
 def without_overridden(facts: list[Fact], patterns: list[RelationPattern]) -> Iterator[Fact]:
-    overrides = {p.relation: p.overrides for p in patterns}
-    pairs = {
-        (f.predicate, frozenset((f.subject.name, _name(f.obj)))) for f in facts
-    }
+    """Drop facts that a more specific pattern overrides for the same pair in the sentence.
+
+    ``overrides`` names pattern ids ("investedIn" is the general investment
+    pattern, not "investedIn-minority").
+    """
+    overrides = {p.id: p.overrides for p in patterns}
+    present = {(f.pattern, frozenset((f.subject.name, _name(f.obj)))) for f in facts}
     for fact in facts:
         pair = frozenset((fact.subject.name, _name(fact.obj)))
         if any(
-            fact.predicate in overrides.get(other, ()) and (other, pair) in pairs
-            for other in overrides
+            fact.pattern in overrides.get(pid, ()) and (pid, pair) in present
+            for pid in overrides
         ):
             continue
         yield fact
