@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.ontology import PREFIXES
+from kg.ontology import LITERAL_RELATIONS, PREFIXES, RELATIONS
 from kg.store import RESULT_FORMATS, Store
 
 PREFIX_HEADER = """PREFIX kg: <https://w3id.org/kg-news/ontology#>
@@ -97,20 +97,23 @@ def render_result(result: object, fmt: str) -> str:
 
 
 RELATION_EDGES = """
-SELECT ?s ?p ?o ?sl ?ol ?sc ?oc (COUNT(DISTINCT ?ev) AS ?evidence) WHERE {
-  ?s ?p ?o .
-  FILTER(STRSTARTS(STR(?p), STR(kg:)) && isIRI(?o))
-  ?s rdfs:label ?sl . ?o rdfs:label ?ol .
-  OPTIONAL { ?s a ?sc } OPTIONAL { ?o a ?oc }
-  OPTIONAL { ?ev rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:modality ?m .
-             FILTER(?m != kg:Negated) }
+SELECT ?s ?p ?o ?sl ?ol ?sc ?oc (COUNT(DISTINCT ?asserted) AS ?a) (COUNT(DISTINCT ?hedged) AS ?h)
+WHERE {
+  VALUES ?p { %s }
+  ?s ?p ?o . ?s rdfs:label ?sl . ?o rdfs:label ?ol .
+  OPTIONAL { ?s a ?sc FILTER(STRSTARTS(STR(?sc), STR(kg:))) }
+  OPTIONAL { ?o a ?oc FILTER(STRSTARTS(STR(?oc), STR(kg:))) }
+  OPTIONAL { ?asserted rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:modality kg:Asserted }
+  OPTIONAL { ?hedged rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:modality kg:Hedged }
 } GROUP BY ?s ?p ?o ?sl ?ol ?sc ?oc
 """
 
 
 def relation_rows(store: Store) -> Iterator[dict[str, str]]:
-    for solution in store.query(with_prefixes(RELATION_EDGES)):
-        yield {v: term_text(solution[v]) for v in ("s", "p", "o", "sl", "ol", "sc", "oc", "evidence")}
+    names = ("s", "p", "o", "sl", "ol", "sc", "oc", "a", "h")
+    relations = " ".join(f"kg:{r}" for r in RELATIONS if r not in LITERAL_RELATIONS)
+    for solution in store.query(with_prefixes(RELATION_EDGES % relations)):
+        yield {v: term_text(solution[v]) for v in names}
 
 
 def local_name(iri: str) -> str:
@@ -118,14 +121,25 @@ def local_name(iri: str) -> str:
 
 
 def to_networkx(store: Store) -> nx.MultiDiGraph:
-    """Entities as nodes (IRI; label, class), relations as keyed edges (evidence count)."""
+    """Entities as nodes, relations as edges keyed by relation name.
+
+    Nodes are entity IRIs with ``label``, ``class`` and ``evidence`` (the
+    evidence sentences behind the node's relations). Edges carry
+    ``predicate``, ``evidence`` (sentences asserting or hedging the fact;
+    negated ones never make an edge) and ``hedged`` (no sentence asserts it
+    outright, at least one hedges it).
+    """
     graph = nx.MultiDiGraph()
     for row in relation_rows(store):
-        for node, label, cls in ((row["s"], row["sl"], row["sc"]), (row["o"], row["ol"], row["oc"])):
-            graph.add_node(node, label=label, cls=local_name(cls) if cls else "")
+        count = int(row["a"] or 0) + int(row["h"] or 0)
+        for end in ("s", "o"):
+            node, cls = row[end], local_name(row[f"{end}c"]) if row[f"{end}c"] else ""
+            if node not in graph:
+                graph.add_node(node, label=row[f"{end}l"], evidence=0, **{"class": cls})
+            graph.nodes[node]["evidence"] += count
         predicate = local_name(row["p"])
-        graph.add_edge(row["s"], row["o"], key=predicate, predicate=predicate,
-                       evidence=int(row["evidence"] or 0))  # fmt: skip
+        graph.add_edge(row["s"], row["o"], key=predicate, predicate=predicate, evidence=count,
+                       hedged=row["a"] == "0" and count > 0)  # fmt: skip
     return graph
 
 
