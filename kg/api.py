@@ -14,6 +14,7 @@ import html
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 from rdflib import Dataset
@@ -24,6 +25,10 @@ from kg.ontology import article_iri
 from kg.pipeline import article_graphs
 from kg.store import MEMORY, Store, open_store, to_rdflib
 from kg.views import Stats, render_result, solutions_table, stats, to_networkx, with_prefixes
+
+if TYPE_CHECKING:
+    from kg.analytics import Hop, Ranked
+    from kg.viz import Page
 
 
 @dataclass(frozen=True)
@@ -119,13 +124,46 @@ class KnowledgeGraph:
         return f"KnowledgeGraph({self.store.location!r}, {len(self.store)} quads)"
 
     def _repr_html_(self) -> str:
+        """A notebook summary: size, entities by class, relations, the most central entities."""
         s = self.stats()
-        rows = "".join(
-            f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>"
-            for k, v in [*s.entities.items(), *s.relations.items()]
-        )
         where = "in memory" if self.store.location == MEMORY else html.escape(self.store.location)
+        top = ", ".join(html.escape(r.label) for r in self.rank(by="degree", top=5))
+
+        def table(title: str, counts: dict[str, int]) -> str:
+            rows = "".join(
+                f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>" for k, v in counts.items()
+            )
+            return f"<table><tr><th>{title}</th><th>count</th></tr>{rows}</table>"
+
         return (
-            f"<b>KnowledgeGraph</b> ({where}): {s.articles} articles, {s.quads} quads"
-            f"<table>{rows}</table>"
+            f"<div><b>KnowledgeGraph</b> ({where}): {s.articles} article(s), {s.quads} quads"
+            f"<br>most connected: {top or '(none)'}"
+            f'<div style="display: flex; gap: 2em">{table("class", s.entities)}'
+            f"{table('relation', s.relations)}</div></div>"
         )
+
+    def rank(self, by: str = "pagerank", top: int | None = None) -> list[Ranked]:
+        """Entities from most to least central: ``pagerank``, ``degree`` or ``betweenness``."""
+        from kg.analytics import rank
+
+        return rank(self.to_networkx(), by=by, top=top)
+
+    def path(self, start: str, end: str) -> list[Hop]:
+        """The shortest chain of relations between two entities (labels or IRIs), with evidence."""
+        from kg.analytics import evidence_index, shortest_path
+
+        return shortest_path(self.to_networkx(), start, end, evidence_index(self.store))
+
+    def viz(
+        self,
+        focus: str | None = None,
+        depth: int = 1,
+        max_nodes: int | None = None,
+        query: str | None = None,
+        height: int = 600,
+    ) -> Page:
+        """The interactive HTML view; a notebook cell draws it inline (``<iframe srcdoc>``)."""
+        from kg.viz import Page, VizOptions, viz_html
+
+        options = VizOptions(focus=focus, depth=depth, max_nodes=max_nodes, query=query)
+        return Page(viz_html(self.store, options), height)
