@@ -42,6 +42,7 @@ class RelationPattern:
     overrides: frozenset[str]
     when_negated: str | None
     subject_preps: frozenset[str]
+    object_preps: frozenset[str] | None
 
 
 @dataclass(frozen=True)
@@ -264,6 +265,17 @@ class Extractor:
                     return f"{e.id_.split('|', 1)[1]} {text}"
         return text
 
+    def known_maker_in_sentence(self, doc: Doc, mention: Mention) -> str | None:
+        """A gazetteer product's maker, when the sentence names that maker too."""
+        maker = self.product_makers.get(mention.name)
+        if maker is None:
+            return None
+        span = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
+        if span is None:
+            return None
+        named = {e.id_ for e in span.sent.ents}
+        return maker if f"Organization|{maker}" in named else None
+
     def bare_product_maker(self, doc: Doc, mention: Mention, makers_before: Counter[str]) -> str | None:
         """The maker of a product named by its model alone: the nearest maker named
         before it in its sentence, else the article's most-named maker so far."""
@@ -364,7 +376,14 @@ class Extractor:
     ) -> Iterator[tuple[Mention, Mention]]:
         """Subject and object: the nearest fitting mentions on each side, with their conjuncts."""
         dist = {m: tree_distance(heads[m], trigger.anchor) for m in near}
-        roles = {m: syntactic_role(heads[m], trigger.anchor, pattern.subject_preps) for m in near}
+        roles = {
+            m: syntactic_role(heads[m], trigger.anchor, pattern.subject_preps, pattern.object_preps)
+            for m in near
+        }
+        antecedent = relative_antecedent(trigger.anchor)
+        for m in near:
+            if antecedent is not None and conj_root(heads[m]) == antecedent.i:
+                roles[m], dist[m] = "subj", 1
         subjects = [m for m in near if m.cls in pattern.domain]
         objects = [
             m for m in near
@@ -422,11 +441,11 @@ class Extractor:
             if m.cls != "Product" or m.anaphor or (m.name, m.sent_index) in seen:
                 continue
             seen.add((m.name, m.sent_index))
-            maker = (
-                self.product_makers.get(m.name)
-                or maker_in_name(m.name, self.all_makers)
-                or self.bare_product_maker(doc, m, makers_before)
+            maker = maker_in_name(m.name, self.all_makers) or self.known_maker_in_sentence(
+                doc, m
             )
+            if maker is None and not m.gazetteer:
+                maker = self.bare_product_maker(doc, m, makers_before)
             if maker is None:
                 continue
             sent = sents[m.sent_index]
@@ -469,6 +488,7 @@ def relation_patterns(data: dict) -> list[RelationPattern]:
                 subject_preps=frozenset(
                     raw.get("subject_preps", defaults.get("subject_preps", ["by"]))
                 ),
+                object_preps=frozenset(raw["object_preps"]) if "object_preps" in raw else None,
             )
         )
     return found
@@ -534,13 +554,18 @@ def tree_distance(a: Token, b: Token) -> int:
     return 99
 
 
-def syntactic_role(token: Token | None, anchor: Token, subject_preps: frozenset[str]) -> str:
+def syntactic_role(
+    token: Token | None,
+    anchor: Token,
+    subject_preps: frozenset[str],
+    object_preps: frozenset[str] | None = None,
+) -> str:
     """'subj', 'obj' or 'other': how the mention attaches below its meeting point with the trigger."""
     if token is None:
         return "other"
-    if token.dep_ == "poss":
-        return "subj"
     anchor_path = {t.i for t in [anchor, *anchor.ancestors]}
+    if token.dep_ == "poss" and token.head.i in anchor_path:
+        return "subj"
     child = token
     while child.head.i != child.i and child.i not in anchor_path and child.head.i not in anchor_path:
         child = child.head
@@ -549,8 +574,10 @@ def syntactic_role(token: Token | None, anchor: Token, subject_preps: frozenset[
     if child.dep_ == "prep" and child.lower_ in subject_preps or child.dep_ in SUBJECT_DEPS:
         return "subj"
     if child.dep_ in ("conj", "appos"):
-        return syntactic_role(child.head, anchor, subject_preps)
-    if child.dep_ in OBJECT_DEPS or child.dep_ == "prep":
+        return syntactic_role(child.head, anchor, subject_preps, object_preps)
+    if child.dep_ == "prep":
+        return "obj" if object_preps is None or child.lower_ in object_preps else "other"
+    if child.dep_ in OBJECT_DEPS:
         return "obj"
     return "other"
 
@@ -560,6 +587,17 @@ def _between(token: Token | None) -> bool:
     while token is not None and token.dep_ == "conj" and token.head.i != token.i:
         token = token.head
     return token is not None and token.head.lower_ in ("between", "among")
+
+
+def relative_antecedent(anchor: Token) -> Token | None:
+    """The noun a relative clause around the trigger is about ("BBK, which owns Vivo" -> BBK)."""
+    for token in [anchor, *anchor.ancestors][:3]:
+        if token.dep_ == "relcl" and any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("which", "who", "that")
+            for c in token.children
+        ):
+            return token.head
+    return None
 
 
 def nearest_group(

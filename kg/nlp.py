@@ -40,6 +40,11 @@ LABEL_TO_CLASS = {
     "LOC": "Place",
 }
 YEAR = re.compile(r"^(1[89]|20)\d\d$")
+UNIT = re.compile(
+    r"^\d+(\.\d+)?(hz|khz|mhz|ghz|k|fps|gb|tb|mb|mp|w|mah|nm|mm|cm|x|p|g|ms|v|in|inch|fold|bit)$",
+    re.IGNORECASE,
+)
+MODEL_ENT_TYPES = frozenset({"", "PRODUCT", "ORG", "CARDINAL", "WORK_OF_ART", "NORP", "FAC"})
 ALNUM_MODEL = re.compile(r"^[A-Za-z]{0,5}-?\d+[A-Za-z]{0,3}\+?$")
 
 
@@ -176,6 +181,8 @@ class ProductRuler:
         token = doc[i]
         if not any(ch.isdigit() for ch in token.text) or YEAR.match(token.text):
             return False
+        if not self.is_model_token(token):
+            return False
         if token.ent_type_ and token.ent_type_ not in ("CARDINAL", "PRODUCT", "ORG", "NORP"):
             return False
         prev = doc[i - 1] if i > 0 else None
@@ -189,9 +196,16 @@ class ProductRuler:
             return False
         if lower in self.model_words or lower in self.line_maker:
             return True
+        if token.ent_type_ not in MODEL_ENT_TYPES or token.ent_id_.startswith("Organization|"):
+            return False
         if any(ch.isdigit() for ch in text):
-            return bool(ALNUM_MODEL.match(text)) and not YEAR.match(text)
-        return (token.is_title or token.is_upper) and len(text) <= 4 and token.ent_type_ == ""
+            return (
+                bool(ALNUM_MODEL.match(text))
+                and not YEAR.match(text)
+                and not UNIT.match(text)
+                and not (text[:1].islower() and sum(ch.isalpha() for ch in text) > 1)
+            )
+        return (token.is_title or token.is_upper) and len(text) <= 4
 
     def model_end(self, doc: Doc, start: int, require_digit: bool) -> int | None:
         """End of the model tokens from ``start``, or None when they do not name a model."""
