@@ -345,7 +345,7 @@ class Extractor:
             near = [
                 m for m in mentions
                 if heads[m] is not None and heads[m].i not in trigger.tokens
-                and tree_distance(heads[m], trigger.anchor) <= pattern.max_distance
+                and anchor_distance(heads[m], trigger.anchor) <= pattern.max_distance
             ]  # fmt: skip
             modality = Modality.NEGATED if sentence_negated else self.modality(trigger)
             relation = pattern.relation
@@ -375,7 +375,7 @@ class Extractor:
         trigger: TriggerMatch,
     ) -> Iterator[tuple[Mention, Mention]]:
         """Subject and object: the nearest fitting mentions on each side, with their conjuncts."""
-        dist = {m: tree_distance(heads[m], trigger.anchor) for m in near}
+        dist = {m: anchor_distance(heads[m], trigger.anchor) for m in near}
         roles = {
             m: syntactic_role(heads[m], trigger.anchor, pattern.subject_preps, pattern.object_preps)
             for m in near
@@ -542,6 +542,14 @@ def maker_in_name(name: str, makers: set[str]) -> str | None:
 def mention_root(doc: Doc, mention: Mention) -> Token | None:
     span = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
     return span.root if span is not None else None
+
+
+def anchor_distance(token: Token, anchor: Token) -> int:
+    """Arcs from a mention to the trigger, counting a conjunct as near as the first of its list."""
+    root = token
+    while root.dep_ in ("conj", "appos") and root.head.i != root.i:
+        root = root.head
+    return min(tree_distance(token, anchor), tree_distance(root, anchor))
 
 
 def tree_distance(a: Token, b: Token) -> int:
