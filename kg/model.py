@@ -23,6 +23,7 @@ class Article:
     source: str | None = None
     published: str | None = None
     path: str | None = None
+    author: str | None = None
 
     @property
     def content_hash(self) -> str:

@@ -55,6 +55,8 @@ def add_article(graph: Graph, article: Article) -> None:
         graph.add((node, DCTERMS.source, URIRef(article.url)))
     if article.published:
         graph.add((node, DCTERMS.date, date_literal(article.published)))
+    if article.author:
+        graph.add((node, DCTERMS.creator, Literal(article.author)))
 
 
 def date_literal(value: str) -> Literal:
