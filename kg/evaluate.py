@@ -88,7 +88,7 @@ class EvaluationResult:
                     for t in triples:
                         lines.append(f"{kind}  {a.article}: {t[0]} {t[1]} {t[2]}")
                         if t in a.evidence:
-                            lines.append(f"      \"{a.evidence[t]}\"")
+                            lines.append(f'      "{a.evidence[t]}"')
             lines.append("")
         lines += [
             f"articles             {len(self.articles)}",
@@ -110,7 +110,11 @@ def predicted(graph: Graph) -> Prediction:
     labels.update({s: str(o) for s, o in graph.subject_objects(SKOS.prefLabel) if s not in labels})
     sentences = {}
     for ev in graph.subjects(RDF.type, RDF.Statement):
-        key = (graph.value(ev, RDF.subject), graph.value(ev, RDF.predicate), graph.value(ev, RDF.object))
+        key = (
+            graph.value(ev, RDF.subject),
+            graph.value(ev, RDF.predicate),
+            graph.value(ev, RDF.object),
+        )
         sentences.setdefault(key, str(graph.value(ev, KG.sentence)))
     triples: dict[Triple, str] = {}
     relation_terms = {KG[r]: r for r in RELATIONS}
@@ -193,8 +197,12 @@ def read_gold(path: Path) -> list[GoldArticle]:
         return [GoldArticle(json.loads(line)) for line in fh if line.strip()]
 
 
-def evaluate_corpus(gold_path: Path, articles_dir: Path, model: str | None = None) -> EvaluationResult:
+def evaluate_corpus(
+    gold_path: Path, articles_dir: Path, model: str | None = None
+) -> EvaluationResult:
     golds = read_gold(gold_path)
     articles = [read_article(articles_dir / g.article) for g in golds]
     graphs = article_graphs(articles, model)
-    return EvaluationResult([score_article(g, predicted(graph)) for g, graph in zip(golds, graphs, strict=True)])
+    return EvaluationResult(
+        [score_article(g, predicted(graph)) for g, graph in zip(golds, graphs, strict=True)]
+    )

@@ -77,7 +77,9 @@ class Extractor:
         self.cues = modality_cues(data["modality"])
         self.roles = {e.label: e.roles for e in self.ontology.gazetteer}
         self.makers = {
-            e.label for e in self.ontology.gazetteer if "maker" in e.roles and "optics" not in e.roles
+            e.label
+            for e in self.ontology.gazetteer
+            if "maker" in e.roles and "optics" not in e.roles
         }
         self.all_makers = {e.label for e in self.ontology.gazetteer if "maker" in e.roles}
         self.product_makers = {e.label: e.maker for e in self.ontology.gazetteer if e.maker}
@@ -87,7 +89,9 @@ class Extractor:
         self.pair_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.pair_phrases.add("pair", [nlp.make_doc(p) for p in data.get("pairs", ())])
         self.possessives = {
-            word.lower(): cls for cls, words in data.get("possessives", {}).items() for word in words
+            word.lower(): cls
+            for cls, words in data.get("possessives", {}).items()
+            for word in words
         }
         self.not_entities = {w.lower() for w in data.get("not_entities", ())}
         self.maker_relation = data["product_makers"]["relation"]
@@ -108,7 +112,10 @@ class Extractor:
                             key,
                             [
                                 [
-                                    {"RIGHT_ID": "head", "RIGHT_ATTRS": {"LEMMA": {"IN": trigger["head"]}}},
+                                    {
+                                        "RIGHT_ID": "head",
+                                        "RIGHT_ATTRS": {"LEMMA": {"IN": trigger["head"]}},
+                                    },
                                     {
                                         "LEFT_ID": "head",
                                         "REL_OP": ">",
@@ -162,7 +169,9 @@ class Extractor:
             for t in doc
             if t.dep_ == "poss" and t.lower_ in self.possessives
         ]
-        events += [(t.i, ("Year", t.i, t.i + 1)) for t in doc if YEAR.match(t.text) and t.i not in taken]
+        events += [
+            (t.i, ("Year", t.i, t.i + 1)) for t in doc if YEAR.match(t.text) and t.i not in taken
+        ]
         for _, item in sorted(events, key=lambda x: x[0]):
             if isinstance(item, Span):
                 one = self.entity_mention(doc, item, sent_of, seen_products, maker_counts)
@@ -185,14 +194,14 @@ class Extractor:
         if mention.gazetteer or mention.anaphor:
             return True
         name = mention.name
-        if name.lower() in self.not_entities or not name[:1].isupper() and not name[:1].isdigit():
+        if name.lower() in self.not_entities or (not name[:1].isupper() and not name[:1].isdigit()):
             return False
         return not (mention.cls == "Person" and any(ch.isdigit() for ch in name))
 
     def pair_mentions(
         self, doc: Doc, item: tuple[str, int, int], sent_of: list[int], found: list[Mention]
     ) -> list[Mention]:
-        """"the two companies" -> the last two organisations named (within two sentences)."""
+        """ "the two companies" -> the last two organisations named (within two sentences)."""
         _, start, end = item
         span = doc[start:end]
         sent = sent_of[start]
@@ -200,15 +209,25 @@ class Extractor:
         for earlier in reversed(found):
             if earlier.sent_index < sent - 2 or len(names) == 2:
                 break
-            if earlier.cls == "Organization" and not earlier.anaphor and earlier.name not in {
-                m.name for m in names
-            }:
+            if (
+                earlier.cls == "Organization"
+                and not earlier.anaphor
+                and earlier.name not in {m.name for m in names}
+            ):
                 names.append(earlier)
         if len(names) < 2:
             return []
         return [
-            Mention(span.text, m.name, m.cls, span.start_char, span.end_char, sent, m.gazetteer,
-                    anaphor=True)  # fmt: skip
+            Mention(
+                span.text,
+                m.name,
+                m.cls,
+                span.start_char,
+                span.end_char,
+                sent,
+                m.gazetteer,
+                anaphor=True,
+            )
             for m in names
         ]
 
@@ -249,7 +268,7 @@ class Extractor:
     def bare_product_name(
         self, doc: Doc, ent: Span, seen: list[Mention], maker_counts: Counter[str]
     ) -> str:
-        """"the 12 Ultra" -> "Xiaomi 12 Ultra": an earlier product, a possessive maker,
+        """ "the 12 Ultra" -> "Xiaomi 12 Ultra": an earlier product, a possessive maker,
         or the article's most-mentioned maker so far."""
         text = " ".join(ent.text.split())
         for other in doc.ents:
@@ -276,7 +295,9 @@ class Extractor:
         named = {e.id_ for e in span.sent.ents}
         return maker if f"Organization|{maker}" in named else None
 
-    def bare_product_maker(self, doc: Doc, mention: Mention, makers_before: Counter[str]) -> str | None:
+    def bare_product_maker(
+        self, doc: Doc, mention: Mention, makers_before: Counter[str]
+    ) -> str | None:
         """The maker of a product named by its model alone: the nearest maker named
         before it in its sentence, else the article's most-named maker so far."""
         sent = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
@@ -350,7 +371,10 @@ class Extractor:
             modality = Modality.NEGATED if sentence_negated else self.modality(trigger)
             relation = pattern.relation
             if modality is Modality.NEGATED and pattern.when_negated:
-                relation, modality = pattern.when_negated, self.modality(trigger, skip_negation=True)
+                relation, modality = (
+                    pattern.when_negated,
+                    self.modality(trigger, skip_negation=True),
+                )
             for subject, obj in self.pairs(pattern, near, heads, trigger):
                 facts.append(
                     Fact(
@@ -441,9 +465,7 @@ class Extractor:
             if m.cls != "Product" or m.anaphor or (m.name, m.sent_index) in seen:
                 continue
             seen.add((m.name, m.sent_index))
-            maker = maker_in_name(m.name, self.all_makers) or self.known_maker_in_sentence(
-                doc, m
-            )
+            maker = maker_in_name(m.name, self.all_makers) or self.known_maker_in_sentence(doc, m)
             if maker is None and not m.gazetteer:
                 maker = self.bare_product_maker(doc, m, makers_before)
             if maker is None:
@@ -452,8 +474,9 @@ class Extractor:
             yield Fact(
                 subject=m,
                 predicate=self.maker_relation,
-                obj=Mention(maker, maker, "Organization", m.start_char, m.end_char,
-                            m.sent_index, True),  # fmt: skip
+                obj=Mention(
+                    maker, maker, "Organization", m.start_char, m.end_char, m.sent_index, True
+                ),
                 modality=Modality.ASSERTED,
                 confidence=self.maker_confidence,
                 sentence=sent.text.strip(),
@@ -568,18 +591,20 @@ def syntactic_role(
     subject_preps: frozenset[str],
     object_preps: frozenset[str] | None = None,
 ) -> str:
-    """'subj', 'obj' or 'other': how the mention attaches below its meeting point with the trigger."""
+    """'subj', 'obj' or 'other': how the mention attaches below where it meets the trigger."""
     if token is None:
         return "other"
     anchor_path = {t.i for t in [anchor, *anchor.ancestors]}
     if token.dep_ == "poss" and token.head.i in anchor_path:
         return "subj"
     child = token
-    while child.head.i != child.i and child.i not in anchor_path and child.head.i not in anchor_path:
+    while (
+        child.head.i != child.i and child.i not in anchor_path and child.head.i not in anchor_path
+    ):
         child = child.head
     if child.i in anchor_path:
         return "other"
-    if child.dep_ == "prep" and child.lower_ in subject_preps or child.dep_ in SUBJECT_DEPS:
+    if (child.dep_ == "prep" and child.lower_ in subject_preps) or child.dep_ in SUBJECT_DEPS:
         return "subj"
     if child.dep_ in ("conj", "appos"):
         return syntactic_role(child.head, anchor, subject_preps, object_preps)
@@ -666,8 +691,7 @@ def without_overridden(facts: list[Fact], patterns: list[RelationPattern]) -> It
     for fact in facts:
         pair = frozenset((fact.subject.name, _name(fact.obj)))
         if any(
-            fact.pattern in overrides.get(pid, ()) and (pid, pair) in present
-            for pid in overrides
+            fact.pattern in overrides.get(pid, ()) and (pid, pair) in present for pid in overrides
         ):
             continue
         yield fact
@@ -682,9 +706,7 @@ def settled(facts: Iterable[Fact]) -> list[Fact]:
     turned into evidence of the denial (denial wins: asserting a denied fact is the
     worst error)."""
     facts = list(facts)
-    denied = {
-        fact_key(f) for f in facts if f.modality is Modality.NEGATED
-    }
+    denied = {fact_key(f) for f in facts if f.modality is Modality.NEGATED}
     best: dict[tuple, Fact] = {}
     for fact in facts:
         if fact.modality is not Modality.NEGATED and fact_key(fact) in denied:
@@ -692,7 +714,9 @@ def settled(facts: Iterable[Fact]) -> list[Fact]:
         key = (fact_key(fact), fact.sent_start)
         if key not in best or fact.confidence > best[key].confidence:
             best[key] = fact
-    return sorted(best.values(), key=lambda f: (f.sent_start, f.predicate, f.subject.name, _name(f.obj)))
+    return sorted(
+        best.values(), key=lambda f: (f.sent_start, f.predicate, f.subject.name, _name(f.obj))
+    )
 
 
 def fact_key(fact: Fact) -> tuple[str, str, str]:

@@ -44,7 +44,9 @@ UNIT = re.compile(
     r"^\d+(\.\d+)?(hz|khz|mhz|ghz|k|fps|gb|tb|mb|mp|w|mah|nm|mm|cm|x|p|g|ms|v|in|inch|fold|bit)$",
     re.IGNORECASE,
 )
-MODEL_ENT_TYPES = frozenset({"", "PRODUCT", "ORG", "CARDINAL", "WORK_OF_ART", "NORP", "FAC"})
+MODEL_ENT_TYPES = frozenset(
+    {"", "PRODUCT", "ORG", "CARDINAL", "DATE", "WORK_OF_ART", "NORP", "FAC"}
+)
 ALNUM_MODEL = re.compile(r"^[A-Za-z]{0,5}-?\d+[A-Za-z]{0,3}\+?$")
 
 
@@ -172,8 +174,9 @@ class ProductRuler:
             return span
         if self.is_bare_model_start(doc, i):
             end = self.model_end(doc, i, require_digit=True)
-            if end is not None and (end - i > 1 or ALNUM_MODEL.match(doc[i].text) and
-                                    not doc[i].text.isdigit()):
+            if end is not None and (
+                end - i > 1 or (ALNUM_MODEL.match(doc[i].text) and not doc[i].text.isdigit())
+            ):
                 return Span(doc, i, end, label="PRODUCT")
         return None
 
@@ -186,13 +189,15 @@ class ProductRuler:
         if token.ent_type_ and token.ent_type_ not in ("CARDINAL", "PRODUCT", "ORG", "NORP"):
             return False
         prev = doc[i - 1] if i > 0 else None
-        return prev is not None and (prev.lower_ in ("the", "its", "their", "'s", "’s", "and", ",", "or")
-                                     or prev.ent_type_ == "ORG")
+        return prev is not None and (
+            prev.lower_ in ("the", "its", "their", "'s", "’s", "and", ",", "or")
+            or prev.ent_type_ == "ORG"
+        )
 
     def is_model_token(self, token: Token) -> bool:
         text = token.text
         lower = text.lower()
-        if lower in self.stop_words or token.is_space or token.is_punct and text != "+":
+        if lower in self.stop_words or token.is_space or (token.is_punct and text != "+"):
             return False
         if lower in self.model_words or lower in self.line_maker:
             return True
@@ -218,7 +223,7 @@ class ProductRuler:
         ):
             end -= 1
         has_digit = any(any(ch.isdigit() for ch in t.text) for t in doc[start:end])
-        if end == start or (require_digit and not has_digit) or not has_digit and end - start < 2:
+        if end == start or (require_digit and not has_digit) or (not has_digit and end - start < 2):
             return None
         if doc[end - 1].like_num and end < len(doc) and doc[end].lower_ in self.quantity_words:
             return None
@@ -228,7 +233,7 @@ class ProductRuler:
 
 
 def full_product_name(maker: str, text: str) -> str:
-    """"Mi 11 Ultra" by Xiaomi -> "Xiaomi Mi 11 Ultra"; names already led by the maker stay."""
+    """ "Mi 11 Ultra" by Xiaomi -> "Xiaomi Mi 11 Ultra"; names already led by the maker stay."""
     text = " ".join(text.split())
     return text if text.lower().startswith(maker.lower()) else f"{maker} {text}"
 

@@ -141,7 +141,7 @@ def normalise(text: str) -> str:
 
 
 def name_key(name: str, suffixes: frozenset[str] = frozenset()) -> str:
-    """Normalised name with trailing corporate suffixes dropped ("Leica Camera AG" -> "leica camera")."""
+    """Normalised name without trailing corporate suffixes ("Leica Camera AG" -> "leica camera")."""
     words = normalise(name).split()
     while len(words) > 1 and words[-1] in suffixes:
         words.pop()

@@ -1,8 +1,17 @@
-"""Articles -> article graphs, streaming: spaCy parses in batches, nothing is held for long."""
+"""Articles -> article graphs -> store, streaming: nothing is held for long.
+
+spaCy parses in batches (``nlp.pipe``); each parsed article is extracted,
+resolved and turned into its named graph at once, and the graph leaves as
+N-Triples text in a ``GraphRecord`` (small, picklable: what worker
+processes and Dask workers send back). Records are written to the store in
+batches, one SPARQL update per batch, so a store round trip is paid per
+batch rather than per article while every article still lands whole.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from rdflib import Graph
 
@@ -11,8 +20,33 @@ from kg.model import Article, Extraction, Resolution
 from kg.nlp import load_pipeline
 from kg.rdf import article_graph
 from kg.resolve import resolve
+from kg.store import Store
 
 BATCH_SIZE = 32
+"""Articles per ``nlp.pipe`` batch."""
+
+
+@dataclass(frozen=True)
+class WriteBatch:
+    """When to send buffered article graphs to the store: whichever limit comes first."""
+
+    articles: int = 64
+    chars: int = 4_000_000
+
+
+WRITE_BATCH = WriteBatch()
+
+
+@dataclass(frozen=True)
+class GraphRecord:
+    """One article's named graph, ready for the store."""
+
+    iri: str
+    ntriples: str
+
+    @classmethod
+    def of(cls, graph: Graph) -> GraphRecord:
+        return cls(str(graph.identifier), graph.serialize(format="nt", encoding="utf-8").decode())
 
 
 def extractions(
@@ -25,12 +59,70 @@ def extractions(
         yield extractor(doc, article)
 
 
-def resolutions(articles: Iterable[Article], model: str | None = None) -> Iterator[Resolution]:
-    for extraction in extractions(articles, model):
+def resolutions(
+    articles: Iterable[Article], model: str | None = None, batch_size: int = BATCH_SIZE
+) -> Iterator[Resolution]:
+    for extraction in extractions(articles, model, batch_size):
         yield resolve(extraction)
 
 
-def article_graphs(articles: Iterable[Article], model: str | None = None) -> Iterator[Graph]:
+def article_graphs(
+    articles: Iterable[Article], model: str | None = None, batch_size: int = BATCH_SIZE
+) -> Iterator[Graph]:
     """One named graph per article, in input order."""
-    for resolution in resolutions(articles, model):
+    for resolution in resolutions(articles, model, batch_size):
         yield article_graph(resolution)
+
+
+def graph_records(
+    articles: Iterable[Article], model: str | None = None, batch_size: int = BATCH_SIZE
+) -> Iterator[GraphRecord]:
+    """Each article's graph as a ``GraphRecord``, in input order, in this process."""
+    for graph in article_graphs(articles, model, batch_size):
+        yield GraphRecord.of(graph)
+
+
+def replace_update(records: Sequence[GraphRecord]) -> str:
+    """One SPARQL 1.1 update that makes each record the whole of its named graph."""
+    return " ;\n".join(
+        f"DROP SILENT GRAPH <{r.iri}> ;\nINSERT DATA {{ GRAPH <{r.iri}> {{\n{r.ntriples}}} }}"
+        for r in records
+    )
+
+
+def write_records(
+    store: Store,
+    records: Iterable[GraphRecord],
+    limits: WriteBatch = WRITE_BATCH,
+    written: Callable[[int], None] | None = None,
+) -> int:
+    """Write records in batches (one update, one transaction each); returns how many.
+
+    ``written`` hears each batch's size once it is stored. On Ctrl-C the
+    records already finished are written before the interrupt goes on, so
+    the store holds every article finished so far.
+    """
+    total = 0
+    pending: list[GraphRecord] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal total, pending, size
+        if pending:
+            store.update(replace_update(pending))
+            total += len(pending)
+            if written:
+                written(len(pending))
+            pending, size = [], 0
+
+    try:
+        for record in records:
+            pending.append(record)
+            size += len(record.ntriples)
+            if len(pending) >= limits.articles or size >= limits.chars:
+                flush()
+    except KeyboardInterrupt:
+        flush()
+        raise
+    flush()
+    return total

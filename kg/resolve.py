@@ -23,7 +23,12 @@ def resolve(extraction: Extraction, ontology: Ontology | None = None) -> Resolut
         dict.fromkeys(
             [
                 *extraction.mentions,
-                *(m for f in extraction.facts for m in (f.subject, f.obj) if isinstance(m, Mention)),
+                *(
+                    m
+                    for f in extraction.facts
+                    for m in (f.subject, f.obj)
+                    if isinstance(m, Mention)
+                ),
             ]
         )
     )
@@ -41,7 +46,9 @@ def resolve(extraction: Extraction, ontology: Ontology | None = None) -> Resolut
     )
 
 
-def mention_keys(mentions: tuple[Mention, ...], suffixes: frozenset[str]) -> dict[Mention, tuple[str, str]]:
+def mention_keys(
+    mentions: tuple[Mention, ...], suffixes: frozenset[str]
+) -> dict[Mention, tuple[str, str]]:
     """(class, name key) per mention, folding short person names into full ones."""
     keys: dict[Mention, tuple[str, str]] = {}
     full_people: list[str] = []
@@ -98,7 +105,9 @@ def resolve_fact(
     keys: dict[Mention, tuple[str, str]],
     suffixes: frozenset[str],
 ) -> ResolvedFact | None:
-    subject = entities.get(keys.get(fact.subject) or (fact.subject.cls, name_key(fact.subject.name, suffixes)))
+    subject = entities.get(
+        keys.get(fact.subject) or (fact.subject.cls, name_key(fact.subject.name, suffixes))
+    )
     if isinstance(fact.obj, str):
         obj: Entity | str | None = fact.obj
     else:

@@ -51,7 +51,7 @@ def compact(iri: str) -> str:
     """``kg:Hedged`` for an IRI in a known namespace, else the IRI."""
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)):]}"
+            return f"{prefix}:{iri[len(str(namespace)) :]}"
     return iri
 
 

@@ -46,7 +46,9 @@ def test_cli_extract_seed_matches_gold_exactly(seed_path: Path, seed_gold: dict)
 
 
 @pytest.mark.parametrize("suffix", [".nq", ".trig", ".ttl", ".jsonld"])
-def test_cli_extract_writes_format_by_extension(tmp_path: Path, seed_path: Path, suffix: str) -> None:
+def test_cli_extract_writes_format_by_extension(
+    tmp_path: Path, seed_path: Path, suffix: str
+) -> None:
     out = tmp_path / f"seed{suffix}"
     result = run("extract", str(seed_path), "-o", str(out))
     assert result.returncode == 0, result.stderr

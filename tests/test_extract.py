@@ -1,0 +1,168 @@
+"""Extraction on sentences written for these tests: relations, direction and modality."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extractor_for
+from kg.model import Article, Modality
+
+pytestmark = pytest.mark.model
+
+A, H, N = Modality.ASSERTED, Modality.HEDGED, Modality.NEGATED
+
+
+def facts(nlp, text: str) -> set[tuple[str, str, str, Modality]]:
+    extraction = extractor_for(nlp)(nlp(text), Article(id="t", text=text))
+    return {
+        (f.subject.name, f.predicate, f.obj if isinstance(f.obj, str) else f.obj.name, f.modality)
+        for f in extraction.facts
+    }
+
+
+CASES = {
+    "teamed-up": (
+        "Vivo and Zeiss teamed up on a new camera system.",
+        {("Vivo", "partnersWith", "Zeiss", A)},
+    ),
+    "partnership-with": (
+        "Nokia has signed a three-year partnership with Zeiss.",
+        {("Nokia", "partnersWith", "Zeiss", A)},
+    ),
+    "parted-ways": (
+        "Samsung parted ways with AMD last spring.",
+        {("Samsung", "endedPartnershipWith", "AMD", A)},
+    ),
+    "ended-ties": (
+        "Huawei has ended its ties with Leica.",
+        {("Huawei", "endedPartnershipWith", "Leica", A)},
+    ),
+    "not-extend": (
+        "Oppo decided not to extend its partnership with Hasselblad.",
+        {("Oppo", "endedPartnershipWith", "Hasselblad", A)},
+    ),
+    "acquired": (
+        "Google acquired Fitbit for 2.1 billion dollars.",
+        {("Google", "acquired", "Fitbit", A)},
+    ),
+    "acquired-by": (
+        "Fitbit was acquired by Google in January.",
+        {("Google", "acquired", "Fitbit", A)},
+    ),
+    "minority-stake": (
+        "Sony bought a minority stake in Nikon.",
+        {("Sony", "investedIn", "Nikon", A)},
+    ),
+    "sub-brand": (
+        "POCO is a sub-brand of Xiaomi.",
+        {("POCO", "subsidiaryOf", "Xiaomi", A)},
+    ),
+    "chief-executive": (
+        "Tim Cook, the chief executive of Apple, spoke on Monday.",
+        {("Tim Cook", "ceoOf", "Apple", A)},
+    ),
+    "co-founder": (
+        "Carl Pei, a co-founder of OnePlus, started a new company.",
+        {("Carl Pei", "founderOf", "OnePlus", A)},
+    ),
+    "based": (
+        "Nothing is a startup based in London, says Samsung, which is headquartered in Seoul.",
+        {("Samsung", "headquarteredIn", "Seoul", A)},
+    ),
+    "supplier": (
+        "Sony will supply camera sensors to Apple.",
+        {("Sony", "supplierOf", "Apple", A)},
+    ),
+    "rivals": (
+        "Xiaomi competes with Samsung in India.",
+        {("Xiaomi", "competesWith", "Samsung", A)},
+    ),
+    "founded-in": (
+        "Hasselblad was founded in 1841.",
+        {("Hasselblad", "foundedIn", "1841", A)},
+    ),
+    "has-optics-hedged": (
+        "The Vivo X80 is expected to carry Zeiss optics.",
+        {("Vivo X80", "hasOptics", "Zeiss", H), ("Vivo X80", "manufacturedBy", "Vivo", A)},
+    ),
+    "has-optics-negated": (
+        "The OnePlus 11R does not carry Hasselblad branding.",
+        {
+            ("OnePlus 11R", "hasOptics", "Hasselblad", N),
+            ("OnePlus 11R", "manufacturedBy", "OnePlus", A),
+        },
+    ),
+    "reportedly": (
+        "Xiaomi is reportedly working with Leica on a camera phone.",
+        {("Xiaomi", "partnersWith", "Leica", H)},
+    ),
+    "denied": (
+        "Apple denied reports that it would acquire Loewe.",
+        {("Apple", "acquired", "Loewe", N)},
+    ),
+    "no-longer": (
+        "Mobileye will no longer supply chips to Tesla.",
+        {("Mobileye", "supplierOf", "Tesla", N)},
+    ),
+    "product-line-maker": (
+        "The Mi 11 Ultra sold well.",
+        {("Xiaomi Mi 11 Ultra", "manufacturedBy", "Xiaomi", A)},
+    ),
+    "possessive-product": (
+        "Xiaomi's 13 Ultra launched in April.",
+        {("Xiaomi 13 Ultra", "manufacturedBy", "Xiaomi", A)},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_extract_sentence(nlp, case: str) -> None:
+    text, expected = CASES[case]
+    assert facts(nlp, text) == expected
+
+
+def test_extract_ended_partnership_is_not_also_a_partnership(nlp) -> None:
+    found = facts(nlp, "Huawei ended its partnership with Leica.")
+    assert {f[1] for f in found} == {"endedPartnershipWith"}
+
+
+def test_extract_denied_fact_wins_over_assertion_in_same_article(nlp) -> None:
+    text = (
+        "The Huawei Mate 50 has Leica optics.\n\n"
+        "Huawei says the Huawei Mate 50 does not carry Leica branding."
+    )
+    optics = {f for f in facts(nlp, text) if f[1] == "hasOptics"}
+    assert optics == {("Huawei Mate 50", "hasOptics", "Leica", N)}
+
+
+def test_extract_headline_is_its_own_sentence(nlp) -> None:
+    text = "Leica signs with Xiaomi\n\nThe deal was announced on Monday."
+    doc = nlp(text)
+    assert next(s.text.strip() for s in doc.sents) == "Leica signs with Xiaomi"
+
+
+def test_extract_seed_article_exact(nlp, seed_path) -> None:
+    from kg.ingest import read_article
+
+    article = read_article(seed_path)
+    extraction = extractor_for(nlp)(nlp(article.text), article)
+    asserted = {
+        (f.subject.name, f.predicate, f.obj if isinstance(f.obj, str) else f.obj.name)
+        for f in extraction.facts
+        if f.modality is not Modality.NEGATED
+    }
+    negated = {
+        (f.subject.name, f.predicate, f.obj.name)
+        for f in extraction.facts
+        if f.modality is Modality.NEGATED
+    }
+    assert asserted == {
+        ("Leica", "partnersWith", "Xiaomi"),
+        ("Xiaomi", "partnersWith", "Leica"),
+        ("Huawei", "endedPartnershipWith", "Leica"),
+        ("Xiaomi 12 Ultra", "hasOptics", "Leica"),
+        ("Xiaomi 12 Ultra", "manufacturedBy", "Xiaomi"),
+        ("Huawei Xs 2", "manufacturedBy", "Huawei"),
+        ("Xiaomi Mi 11 Ultra", "manufacturedBy", "Xiaomi"),
+    }
+    assert negated == {("Huawei Xs 2", "hasOptics", "Leica")}
