@@ -22,7 +22,8 @@ from rdflib import Dataset
 from kg.ingest import article_files, read_article
 from kg.model import Article
 from kg.ontology import article_iri
-from kg.pipeline import article_graphs
+from kg.parallel import Engine, Local
+from kg.pipeline import WRITE_BATCH, WriteBatch, write_records
 from kg.store import MEMORY, Store, open_store, to_rdflib
 from kg.views import Stats, render_result, solutions_table, stats, to_networkx, with_prefixes
 
@@ -45,10 +46,14 @@ def build(
     articles: Iterable[Article],
     model: str | None = None,
     progress: Callable[[], None] | None = None,
+    engine: Engine | None = None,
+    limits: WriteBatch = WRITE_BATCH,
 ) -> BuildReport:
     """Extract ``articles`` and replace their graphs in ``store``; unchanged ones are skipped.
 
     ``progress`` is called once per article read (added or skipped).
+    ``engine`` runs the extraction (default: this process, see ``kg.parallel``);
+    graphs reach the store in batches of ``limits``, each article whole.
     """
     skipped = 0
 
@@ -62,12 +67,13 @@ def build(
                 continue
             yield article
 
-    added = 0
-    for graph in article_graphs(changed(), model):
-        store.replace_graph(graph)
-        added += 1
+    def written(count: int) -> None:
         if progress:
-            progress()
+            for _ in range(count):
+                progress()
+
+    engine = engine or Local(model)
+    added = write_records(store, engine.records(changed()), limits, written)
     return BuildReport(added, skipped)
 
 
