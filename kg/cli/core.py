@@ -13,7 +13,9 @@ from kg.api import build
 from kg.cli import cli
 from kg.cli.options import model_option, store_option
 from kg.errors import InputError, KGError
-from kg.ingest import article_files, read_article
+from kg.cli.inputs import Interrupted, Reading, StopOnInterrupt, input_options, inputs_argument
+from kg.ingest import StopAtFailure, read_article, read_inputs
+from kg.parallel import ENGINES, engine_for
 from kg.pipeline import article_graphs
 from kg.rdf import FORMATS, dataset_of
 from kg.store import open_store
@@ -36,23 +38,39 @@ def example_path() -> Path:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@inputs_argument
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file (.nq, .trig, .ttl, .jsonld).")
 @model_option
-def extract(paths: tuple[Path, ...], output: Path | None, model: str | None) -> None:
-    """Extract articles (files or folders) and write their RDF; no store is touched.
+@input_options
+@click.pass_context
+def extract(
+    ctx: click.Context, inputs: tuple[str, ...], output: Path | None, model: str | None, reading: Reading
+) -> None:
+    """Extract articles and write their RDF; no store is touched.
 
-    Writes N-Quads to stdout without -o; with -o the format follows the extension.
+    INPUT: files, folders (searched recursively), http(s) URLs, or - for stdin;
+    .txt/.md, .html, .jsonl, .json, .rss/.atom/.xml. Writes N-Quads to stdout
+    without -o; with -o the format follows the extension. Exit status: 0 all
+    read, 1 some input failed (one line each on stderr), 2 nothing readable.
     """
+    if not inputs:
+        raise click.UsageError("give article files, folders, URLs or - for stdin")
     fmt = rdf_format_for(output) if output else "nquads"
-    files = article_files(paths)
-    dataset = dataset_of(article_graphs((read_article(p) for p in files), model))
+    intake = reading.intake()
+    try:
+        dataset = dataset_of(article_graphs(intake(read_inputs(inputs, reading.options)), model))
+    except StopAtFailure:
+        ctx.exit(intake.exit_code or 1)
+    if not intake.read:
+        click.echo("kg: no article could be read; nothing written", err=True)
+        ctx.exit(2)
     data = dataset.serialize(format=fmt, encoding="utf-8")
     if output is None:
         sys.stdout.buffer.write(data)
     else:
         output.write_bytes(data)
-        click.echo(f"wrote {len(files)} article(s) to {output}", err=True)
+        click.echo(f"wrote {intake.read} article(s) to {output}", err=True)
+    ctx.exit(intake.exit_code)
 
 
 @cli.command(name="build")
@@ -61,9 +79,16 @@ def extract(paths: tuple[Path, ...], output: Path | None, model: str | None) -> 
 @store_option
 @model_option
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes extracting at once (dask without --scheduler: LocalCluster workers).")
+@click.option("--engine", type=click.Choice(sorted(ENGINES)), default="local", show_default=True,
+              help="Where extraction runs: this machine, or a Dask cluster.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler (tcp://HOST:8786) for --engine dask; default: a LocalCluster.")
 def build_command(
-    paths: tuple[Path, ...], example: bool, store_location: str, model: str | None, progress: bool | None
-) -> None:
+    paths: tuple[Path, ...], example: bool, store_location: str, model: str | None,
+    progress: bool | None, workers: int, engine: str, scheduler: str | None,
+) -> None:  # fmt: skip
     """Extract articles (files or folders, recursively) and merge them into the store.
 
     Re-building an unchanged article is skipped; a changed one replaces its graph.
@@ -76,7 +101,9 @@ def build_command(
     store = open_store(store_location)
     show = sys.stderr.isatty() if progress is None else progress
     with tqdm(total=len(files), unit="article", disable=not show, file=sys.stderr) as bar:
-        report = build(store, (read_article(p) for p in files), model, progress=lambda: bar.update())
+        report = build(store, (read_article(p) for p in files), model,
+                       progress=lambda: bar.update(),
+                       engine=engine_for(engine, workers, scheduler, model))  # fmt: skip
     click.echo(f"{report}; store {store.location} holds {len(store)} quads", err=True)
     store.close()
 
@@ -126,19 +153,28 @@ def query(sparql: str, store_location: str, fmt: str) -> None:
 @cli.command()
 @store_option
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="Output file: .nq, .trig, .ttl or .jsonld.")
-def export(store_location: str, output: Path) -> None:
-    """Export the whole store (N-Quads, TriG, Turtle or JSON-LD, by extension)."""
-    fmt = rdf_format_for(output)
+              help="Output file: .nq, .trig, .ttl, .jsonld, .nt or .graphml.")
+@click.option("--format", "fmt", default=None,
+              type=click.Choice(["nquads", "trig", "turtle", "json-ld", "nt", "graphml"]),
+              help="Output format (default: from the extension); graphml is the entity graph.")
+def export(store_location: str, output: Path, fmt: str | None) -> None:
+    """Export the whole store (N-Quads, TriG, Turtle, JSON-LD, by extension) or GraphML.
+
+    GraphML holds the entity graph (entities and relations) for Gephi or Cytoscape.
+    """
+    from kg.store.interop import export_bytes, format_for
+
+    fmt = fmt or format_for(output)
     store = open_store(store_location)
     if fmt == "json-ld":
         from kg.store import to_rdflib
 
         data = to_rdflib(store).serialize(format="json-ld", encoding="utf-8")
     else:
-        data = store.dump(fmt)
+        data = export_bytes(store, fmt)
     output.write_bytes(data)
-    click.echo(f"wrote {len(store)} quads to {output}", err=True)
+    click.echo(f"wrote {len(store)} quads to {output}" if fmt != "graphml" else
+               f"wrote the entity graph to {output}", err=True)  # fmt: skip
 
 
 @cli.command(name="stats")

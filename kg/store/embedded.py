@@ -57,7 +57,7 @@ class OxigraphStore:
             return self._store.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as err:
             raise QueryError(f"malformed SPARQL query: {first_line(err)}; fix the query") from err
-        except (OSError, ValueError) as err:
+        except (OSError, ValueError, RuntimeError) as err:
             raise QueryError(f"the query failed: {first_line(err)}") from err
 
     def update(self, sparql: str) -> None:
@@ -65,7 +65,7 @@ class OxigraphStore:
             self._store.update(sparql)
         except SyntaxError as err:
             raise QueryError(f"malformed SPARQL update: {first_line(err)}; fix the update") from err
-        except (OSError, ValueError) as err:
+        except (OSError, ValueError, RuntimeError) as err:
             raise QueryError(f"the update failed: {first_line(err)}") from err
 
     def quads(self) -> Iterator[ox.Quad]:

@@ -215,7 +215,7 @@ def query_form(sparql: str) -> type:
         return type(ox.Store().query(sparql))
     except SyntaxError as err:
         raise QueryError(f"malformed SPARQL query: {first_line(err)}; fix the query") from err
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, RuntimeError) as err:
         raise QueryError(f"the query failed: {first_line(err)}") from err
 
 
@@ -224,7 +224,7 @@ def check_update(sparql: str) -> None:
         ox.Store().update(sparql)
     except SyntaxError as err:
         raise QueryError(f"malformed SPARQL update: {first_line(err)}; fix the update") from err
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):
         pass  # only the syntax is checked here; the server judges the rest
 
 

@@ -1,0 +1,449 @@
+"""One conformance suite for every store backend: on disk, in memory, and real SPARQL servers.
+
+The graphs here are written by hand (no spaCy), so the suite is fast and
+says exactly what each backend must hold.
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
+from sparql_servers import Server, oxigraph_server, virtuoso_available, virtuoso_server
+
+from kg.errors import QueryError, StoreError
+from kg.ontology import ARTICLE, ENTITY, KG
+from kg.store import (
+    Endpoints,
+    Retry,
+    SparqlStore,
+    Store,
+    import_graph_iri,
+    open_store,
+    remove_article,
+    to_rdflib,
+)
+from kg.views import to_networkx, with_prefixes
+
+BACKENDS = ["disk", "memory", "oxigraph-server", "virtuoso"]
+QUICK = Retry(attempts=3, first_delay=0.01, timeout=5)
+
+
+def article(name: str, entities: dict[str, str], relations: list[tuple[str, str, str]],
+            digest: str = "h1") -> Graph:  # fmt: skip
+    """An article graph shaped like kg.rdf's: metadata, entities with labels, relations."""
+    node = ARTICLE[name]
+    graph = Graph(identifier=node)
+    graph.add((node, RDF.type, KG.Article))
+    graph.add((node, KG.contentHash, Literal(digest)))
+    for label, cls in entities.items():
+        entity = ENTITY[label.replace(" ", "-")]
+        graph.add((entity, RDF.type, KG[cls]))
+        graph.add((entity, RDFS.label, Literal(label)))
+        graph.add((entity, SKOS.altLabel, Literal(label.upper())))
+    for subject, predicate, obj in relations:
+        graph.add((ENTITY[subject.replace(" ", "-")], KG[predicate], ENTITY[obj.replace(" ", "-")]))
+    return graph
+
+
+LENS = article(
+    "lens-deal",
+    {"Acme Optics": "Organization", "Borealis Phones": "Organization", "Borealis X1": "Product"},
+    [
+        ("Acme Optics", "partnersWith", "Borealis Phones"),
+        ("Borealis X1", "hasOptics", "Acme Optics"),
+    ],
+)
+SPLIT = article(
+    "split",
+    {"Acme Optics": "Organization", "Cobalt Mobile": "Organization"},
+    [("Cobalt Mobile", "endedPartnershipWith", "Acme Optics")],
+)
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Server]]:
+    """Both servers, started once per session (Virtuoso only when installed)."""
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        found = {"oxigraph-server": stack.enter_context(
+            oxigraph_server(tmp_path_factory.mktemp("oxigraph")))}  # fmt: skip
+        if virtuoso_available():
+            found["virtuoso"] = stack.enter_context(
+                virtuoso_server(tmp_path_factory.mktemp("virtuoso")))  # fmt: skip
+        yield found
+
+
+def fresh_remote(server: Server, monkeypatch: pytest.MonkeyPatch) -> Store:
+    for key, value in server.env.items():
+        monkeypatch.setenv(key, value)
+    store = open_store(server.url)
+    for graph in store.graphs():
+        store.remove_graph(graph)
+    assert len(store) == 0
+    return store
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    if request.param == "disk":
+        opened = open_store(tmp_path / "store")
+    elif request.param == "memory":
+        opened = open_store("memory:")
+    else:
+        servers = request.getfixturevalue("servers")
+        if request.param not in servers:
+            pytest.skip(f"{request.param} is not installed (see .ci/run)")
+        opened = fresh_remote(servers[request.param], monkeypatch)
+    yield opened
+    opened.close()
+
+
+def graph_of(store: Store, iri: str) -> Graph:
+    dataset = to_rdflib(store)
+    return dataset.graph(URIRef(iri))
+
+
+def test_store_replace_graph_holds_exactly_the_article(store: Store) -> None:
+    store.replace_graph(LENS)
+    assert store.graphs() == [str(ARTICLE["lens-deal"])]
+    assert len(store) == len(LENS) == 13
+    assert isomorphic(graph_of(store, str(ARTICLE["lens-deal"])), LENS)
+
+
+def test_store_replace_graph_replaces_instead_of_merging(store: Store) -> None:
+    store.replace_graph(LENS)
+    smaller = article("lens-deal", {"Acme Optics": "Organization"}, [], digest="h2")
+    store.replace_graph(smaller)
+    assert len(store) == len(smaller) == 5
+    assert isomorphic(graph_of(store, str(ARTICLE["lens-deal"])), smaller)
+    assert store.content_hash(str(ARTICLE["lens-deal"])) == "h2"
+
+
+def test_store_content_hash_absent_for_unknown_article(store: Store) -> None:
+    store.replace_graph(LENS)
+    assert store.content_hash(str(ARTICLE["lens-deal"])) == "h1"
+    assert store.content_hash(str(ARTICLE["never-built"])) is None
+
+
+def test_store_query_default_graph_is_the_union(store: Store) -> None:
+    store.replace_graph(LENS)
+    store.replace_graph(SPLIT)
+    wanted = "FILTER(?p IN (kg:partnersWith, kg:endedPartnershipWith))"
+    rows = store.query(with_prefixes(f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o {wanted} }} ORDER BY ?p"))
+    found = [(r["s"].value, r["p"].value, r["o"].value) for r in rows]
+    assert found == [
+        (str(ENTITY["Cobalt-Mobile"]), str(KG.endedPartnershipWith), str(ENTITY["Acme-Optics"])),
+        (str(ENTITY["Acme-Optics"]), str(KG.partnersWith), str(ENTITY["Borealis-Phones"])),
+    ]
+
+
+def test_store_query_graph_names_the_article(store: Store) -> None:
+    store.replace_graph(LENS)
+    store.replace_graph(SPLIT)
+    rows = store.query(with_prefixes(
+        "SELECT ?g WHERE { GRAPH ?g { ?e rdfs:label \"Acme Optics\" } } ORDER BY ?g"))  # fmt: skip
+    assert [r["g"].value for r in rows] == [str(ARTICLE["lens-deal"]), str(ARTICLE["split"])]
+
+
+@pytest.mark.parametrize(
+    ("sparql", "expected"),
+    [
+        ("ASK { ?x kg:hasOptics ?y }", True),
+        ("ASK { ?x kg:acquired ?y }", False),
+    ],
+)
+def test_store_query_ask(store: Store, sparql: str, expected: bool) -> None:
+    store.replace_graph(LENS)
+    result = store.query(with_prefixes(sparql))
+    assert isinstance(result, ox.QueryBoolean)
+    assert bool(result) is expected
+
+
+def test_store_query_construct_gives_triples(store: Store) -> None:
+    store.replace_graph(LENS)
+    result = store.query(
+        with_prefixes("CONSTRUCT { ?x kg:hasOptics ?y } WHERE { ?x kg:hasOptics ?y }")
+    )
+    assert isinstance(result, ox.QueryTriples)
+    assert [(t.subject.value, t.object.value) for t in result] == [
+        (str(ENTITY["Borealis-X1"]), str(ENTITY["Acme-Optics"]))
+    ]
+
+
+@pytest.mark.parametrize("sparql", ["SELEKT ?x WHERE { ?x ?p ?o }", "SELECT ?x WHERE { ?x ?p }"])
+def test_store_malformed_query_is_a_query_error(store: Store, sparql: str) -> None:
+    with pytest.raises(QueryError, match="malformed SPARQL query"):
+        store.query(sparql)
+
+
+def test_store_update_inserts_into_a_named_graph(store: Store) -> None:
+    store.update(with_prefixes(
+        'INSERT DATA { GRAPH <https://w3id.org/kg-news/article/note> {'
+        ' <https://w3id.org/kg-news/id/Zed> rdfs:label "Zed" } }'))  # fmt: skip
+    assert store.graphs() == ["https://w3id.org/kg-news/article/note"]
+    assert bool(store.query(with_prefixes('ASK { ?x rdfs:label "Zed" }')))
+
+
+def test_store_malformed_update_is_a_query_error(store: Store) -> None:
+    with pytest.raises(QueryError, match="malformed SPARQL update"):
+        store.update("INSERT DATUM { }")
+
+
+def test_store_remove_graph_reports_whether_it_existed(store: Store) -> None:
+    store.replace_graph(LENS)
+    assert store.remove_graph(str(ARTICLE["lens-deal"])) is True
+    assert store.remove_graph(str(ARTICLE["lens-deal"])) is False
+    assert len(store) == 0
+    assert store.graphs() == []
+
+
+def test_store_remove_article_takes_only_its_own_entities(store: Store) -> None:
+    store.replace_graph(LENS)
+    store.replace_graph(SPLIT)
+    removal = remove_article(store, str(ARTICLE["split"]))
+    assert removal is not None
+    assert removal.entities == (str(ENTITY["Cobalt-Mobile"]),)
+    labels = store.query(with_prefixes("SELECT ?l WHERE { ?e rdfs:label ?l } ORDER BY ?l"))
+    assert [r["l"].value for r in labels] == ["Acme Optics", "Borealis Phones", "Borealis X1"]
+    assert remove_article(store, str(ARTICLE["split"])) is None
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "trig", "turtle", "nt", "json-ld"])
+def test_store_dump_then_load_round_trips(store: Store, fmt: str) -> None:
+    source = open_store("memory:")
+    source.replace_graph(LENS)
+    source.replace_graph(SPLIT)
+    data = source.dump(fmt)
+    target = import_graph_iri("bundle")
+    store.load(data, fmt, target)
+    keep_graphs = fmt in ("nquads", "trig", "json-ld")
+    expected = sorted(set(quad_lines(source.quads(), None if keep_graphs else target)))
+    assert sorted(quad_lines(store.quads(), None)) == expected
+
+
+def quad_lines(quads: Iterator[ox.Quad], graph: str | None) -> list[str]:
+    """Quads as N-Quads lines; with ``graph``, every quad moved into that graph."""
+    return [
+        f"{q.subject} {q.predicate} {q.object} <{graph or q.graph_name.value}> ." for q in quads
+    ]
+
+
+def test_store_load_malformed_data_adds_nothing(store: Store) -> None:
+    store.replace_graph(LENS)
+    bad = b"<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n<oops\n"
+    with pytest.raises(StoreError, match="cannot parse the nquads data"):
+        store.load(bad, "nquads", import_graph_iri("bad"))
+    assert len(store) == 13
+
+
+def test_store_to_rdflib_and_to_networkx(store: Store) -> None:
+    store.replace_graph(LENS)
+    store.replace_graph(SPLIT)
+    dataset = to_rdflib(store)
+    named = sorted(str(g.identifier) for g in dataset.graphs() if len(g))
+    assert named == [str(ARTICLE["lens-deal"]), str(ARTICLE["split"])]
+    assert sum(len(g) for g in dataset.graphs()) == len(LENS) + len(SPLIT) == 22
+    graph = to_networkx(store)
+    assert isinstance(graph, nx.MultiDiGraph)
+    edges = sorted(
+        (graph.nodes[u]["label"], k, graph.nodes[v]["label"]) for u, v, k in graph.edges(keys=True)
+    )
+    assert edges == [
+        ("Acme Optics", "partnersWith", "Borealis Phones"),
+        ("Borealis X1", "hasOptics", "Acme Optics"),
+        ("Cobalt Mobile", "endedPartnershipWith", "Acme Optics"),
+    ]
+    assert graph.nodes[str(ENTITY["Borealis-X1"])]["class"] == "Product"
+
+
+def test_store_literals_keep_their_datatypes(store: Store) -> None:
+    graph = article("typed", {}, [])
+    node = ARTICLE["typed"]
+    graph.add((node, KG.foundedIn, Literal("1913", datatype=XSD.gYear)))
+    graph.add((node, KG.confidence, Literal("0.85", datatype=XSD.decimal)))
+    graph.add((node, KG.sentence, Literal('Quote "this"\nand a tab\there, ünïcödé')))
+    store.replace_graph(graph)
+    assert isomorphic(graph_of(store, str(node)), graph)
+
+
+# --- the remote store's own behaviour --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "env", "expected"),
+    [
+        ("http://db:7878", {}, Endpoints("http://db:7878/query", "http://db:7878/update",
+                                         "http://db:7878/store")),
+        ("http://db:8890/sparql", {}, Endpoints("http://db:8890/sparql", "http://db:8890/sparql")),
+        ("https://db/ds/", {"KG_STORE_UPDATE_URL": "https://db/ds/update",
+                            "KG_STORE_GRAPH_URL": "https://db/ds/data"},
+         Endpoints("https://db/ds/", "https://db/ds/update", "https://db/ds/data")),
+    ],
+)  # fmt: skip
+def test_store_remote_endpoints_from_url(url: str, env: dict, expected: Endpoints) -> None:
+    assert Endpoints.from_url(url, env) == expected
+
+
+def test_store_remote_refuses_credentials_in_the_url() -> None:
+    with pytest.raises(StoreError, match="set KG_STORE_USER and KG_STORE_PASSWORD"):
+        open_store("http://me:secret@db:7878")
+
+
+def test_store_remote_unreachable_is_one_store_error() -> None:
+    with socket_reserved() as port:
+        store = SparqlStore(Endpoints.from_url(f"http://127.0.0.1:{port}", {}), retry=QUICK)
+        with pytest.raises(StoreError) as caught:
+            len(store)
+    message = str(caught.value)
+    assert message.startswith(f"cannot reach the SPARQL endpoint http://127.0.0.1:{port}/query")
+    assert message.endswith("(after 3 attempts); check that the server is up")
+    assert "\n" not in message
+
+
+class socket_reserved:
+    """A loopback port with nothing listening on it."""
+
+    def __enter__(self) -> int:
+        import socket
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        return self.sock.getsockname()[1]
+
+    def __exit__(self, *exc: object) -> None:
+        self.sock.close()
+
+
+class Flaky(http.server.BaseHTTPRequestHandler):
+    """Answers 503 ``failures`` times, then a SPARQL JSON count; records the auth header."""
+
+    failures = 0
+    seen: list[str | None] = []  # noqa: RUF012
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        Flaky.seen.append(self.headers.get("Authorization"))
+        if Flaky.failures > 0:
+            Flaky.failures -= 1
+            self.send_response(503)
+            self.end_headers()
+            return
+        body = (
+            b'{"head":{"vars":["n"]},"results":{"bindings":[{"n":{"type":"literal","value":"7"}}]}}'
+        )
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def flaky() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Flaky)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    Flaky.seen = []
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(("failures", "outcome"), [(0, 7), (2, 7), (3, "HTTP 503")])
+def test_store_remote_retries_transient_failures(
+    flaky: str, failures: int, outcome: object
+) -> None:
+    Flaky.failures = failures
+    store = SparqlStore(Endpoints.from_url(flaky, {}), retry=QUICK)
+    if isinstance(outcome, int):
+        assert len(store) == outcome
+        assert len(Flaky.seen) == failures + 1
+    else:
+        with pytest.raises(StoreError, match=outcome):
+            len(store)
+        assert len(Flaky.seen) == 3
+
+
+@pytest.mark.parametrize(("user", "expected"), [("ana", "Basic YW5hOnMzY3JldA=="), (None, None)])
+def test_store_remote_basic_auth_comes_from_the_environment(
+    flaky: str, monkeypatch: pytest.MonkeyPatch, user: str | None, expected: str | None
+) -> None:
+    Flaky.failures = 0
+    if user:
+        monkeypatch.setenv("KG_STORE_USER", user)
+        monkeypatch.setenv("KG_STORE_PASSWORD", "s3cret")
+    else:
+        monkeypatch.delenv("KG_STORE_USER", raising=False)
+    len(SparqlStore(Endpoints.from_url(flaky, {}), retry=QUICK))
+    assert Flaky.seen == [expected]
+
+
+def test_store_remote_hides_graphs_outside_its_prefix(
+    servers: dict[str, Server], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = fresh_remote(servers["oxigraph-server"], monkeypatch)
+    store.update("INSERT DATA { GRAPH <http://example.org/other> { <http://example.org/a> "
+                 "<http://example.org/p> \"x\" } }")  # fmt: skip
+    store.replace_graph(LENS)
+    try:
+        assert store.graphs() == [str(ARTICLE["lens-deal"])]
+        assert len(store) == 13
+        assert not bool(store.query('ASK { ?s ?p "x" }'))
+    finally:
+        store.update("DROP GRAPH <http://example.org/other>")
+
+
+# --- concurrency and crashes (embedded) ------------------------------------------------------
+
+
+def sized_article(name: str, size: int) -> Graph:
+    node = ARTICLE[name]
+    graph = Graph(identifier=node)
+    graph.add((node, KG.contentHash, Literal(f"{name}-{size}")))
+    for n in range(size - 1):
+        graph.add((node, KG.sentence, Literal(f"line {n}")))
+    return graph
+
+
+def test_store_readers_see_whole_articles_while_a_build_writes(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "store")
+    sizes = {f"a{n}": 40 + 10 * (n % 5) for n in range(30)}
+    allowed = {str(ARTICLE[name]): {size, 25} for name, size in sizes.items()}
+    torn: list[tuple[str, int]] = []
+    done = threading.Event()
+
+    def write() -> None:
+        for name, size in sizes.items():
+            store.replace_graph(sized_article(name, size))
+            store.replace_graph(sized_article(name, 25))
+            store.replace_graph(sized_article(name, size))
+        done.set()
+
+    def read() -> None:
+        query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        while not done.is_set():
+            for row in store.query(query):
+                if int(row["n"].value) not in allowed[row["g"].value]:
+                    torn.append((row["g"].value, int(row["n"].value)))
+
+    threads = [threading.Thread(target=write), *(threading.Thread(target=read) for _ in range(3))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert torn == []
+    assert len(store) == sum(sizes.values())
+    store.close()
