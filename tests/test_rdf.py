@@ -34,7 +34,8 @@ id:product\\/x kg:hasOptics id:organization\\/leica .
     kg:fromArticle <https://w3id.org/kg-news/article/note> .
 
 <https://w3id.org/kg-news/evidence/note/NEGATED> a rdf:Statement ;
-    rdf:subject id:product\\/x ; rdf:predicate kg:manufacturedBy ; rdf:object id:organization\\/leica ;
+    rdf:subject id:product\\/x ; rdf:predicate kg:manufacturedBy ;
+    rdf:object id:organization\\/leica ;
     kg:sentence "Leica does not make Phone X." ; kg:charStart 26 ; kg:charEnd 54 ;
     kg:confidence "0.900"^^xsd:decimal ; kg:modality kg:Negated ; kg:pattern "p" ;
     kg:fromArticle <https://w3id.org/kg-news/article/note> .
