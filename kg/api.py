@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import networkx as nx
-from rdflib import Dataset
+from rdflib import Dataset, Literal
+from rdflib.namespace import DCTERMS
 
-from kg.ingest import article_files, read_article
+from kg.ingest import read_articles
 from kg.model import Article
-from kg.ontology import article_iri
+from kg.ontology import KG, article_iri
 from kg.parallel import Engine, Local
 from kg.pipeline import WRITE_BATCH, WriteBatch, write_records
 from kg.store import MEMORY, Store, open_store, to_rdflib
@@ -60,7 +61,8 @@ def build(
     def changed() -> Iterator[Article]:
         nonlocal skipped
         for article in articles:
-            if store.content_hash(article_iri(article.id)) == article.content_hash:
+            unchanged = store.content_hash(article_iri(article.id)) == article.content_hash
+            if unchanged or stored_elsewhere(store, article):
                 skipped += 1
                 if progress:
                     progress()
@@ -77,6 +79,21 @@ def build(
     return BuildReport(added, skipped)
 
 
+def stored_elsewhere(store: Store, article: Article) -> bool:
+    """Whether the store holds the same text, or the same URL, under another article id.
+
+    The same article reached through another path (a saved page and its URL,
+    a feed entry and a JSON export) is stored once, under the id it came first.
+    """
+    iri = article_iri(article.id)
+    same_url = f"UNION {{ ?g <{DCTERMS.source}> <{article.url}> }}" if article.url else ""
+    ask = (
+        f"ASK {{ GRAPH ?g {{ {{ ?g <{KG.contentHash}> {Literal(article.content_hash).n3()} }} "
+        f"{same_url} }} FILTER(?g != <{iri}>) }}"
+    )
+    return bool(store.query(ask))
+
+
 class KnowledgeGraph:
     """A store of article graphs with the operations people use on it."""
 
@@ -91,8 +108,7 @@ class KnowledgeGraph:
 
     def add(self, *paths: str | Path) -> BuildReport:
         """Extract the articles at ``paths`` (files or folders) into the store."""
-        files = article_files(paths)
-        return build(self.store, (read_article(p) for p in files), self.model)
+        return build(self.store, read_articles(paths), self.model)
 
     def add_text(self, text: str, id: str, **meta: str) -> int:
         """Extract one article given as text; returns the number of articles added."""

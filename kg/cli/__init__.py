@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     from kg.cli import core, explore, quality, storecmds  # noqa: F401  (registers the commands)
 
     try:
-        cli.main(args=argv, prog_name="kg", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="kg", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("kg: interrupted; the store holds every article finished so far", err=True)
         return 130
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    return 0
+    return code if isinstance(code, int) else 0  # ctx.exit(N) from a command
 
 
 def run() -> None:

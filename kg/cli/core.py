@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import suppress
 from importlib import resources
 from pathlib import Path
 
@@ -11,9 +12,9 @@ from tqdm import tqdm
 
 from kg.api import build
 from kg.cli import cli
+from kg.cli.inputs import Interrupted, Reading, StopOnInterrupt, input_options, inputs_argument
 from kg.cli.options import model_option, store_option
 from kg.errors import InputError, KGError
-from kg.cli.inputs import Interrupted, Reading, StopOnInterrupt, input_options, inputs_argument
 from kg.ingest import StopAtFailure, read_article, read_inputs
 from kg.parallel import ENGINES, engine_for
 from kg.pipeline import article_graphs
@@ -39,13 +40,15 @@ def example_path() -> Path:
 
 @cli.command()
 @inputs_argument
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file (.nq, .trig, .ttl, .jsonld).")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Output file (.nq, .trig, .ttl, .jsonld).")
 @model_option
 @input_options
 @click.pass_context
 def extract(
-    ctx: click.Context, inputs: tuple[str, ...], output: Path | None, model: str | None, reading: Reading
-) -> None:
+    ctx: click.Context, inputs: tuple[str, ...], output: Path | None, model: str | None,
+    reading: Reading,
+) -> None:  # fmt: skip
     """Extract articles and write their RDF; no store is touched.
 
     INPUT: files, folders (searched recursively), http(s) URLs, or - for stdin;
@@ -74,7 +77,7 @@ def extract(
 
 
 @cli.command(name="build")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@inputs_argument
 @click.option("--example", is_flag=True, help="Build the bundled example article.")
 @store_option
 @model_option
@@ -85,27 +88,44 @@ def extract(
               help="Where extraction runs: this machine, or a Dask cluster.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Dask scheduler (tcp://HOST:8786) for --engine dask; default: a LocalCluster.")
+@input_options
+@click.pass_context
 def build_command(
-    paths: tuple[Path, ...], example: bool, store_location: str, model: str | None,
-    progress: bool | None, workers: int, engine: str, scheduler: str | None,
+    ctx: click.Context, inputs: tuple[str, ...], example: bool, store_location: str,
+    model: str | None, progress: bool | None, workers: int, engine: str, scheduler: str | None,
+    reading: Reading,
 ) -> None:  # fmt: skip
-    """Extract articles (files or folders, recursively) and merge them into the store.
+    """Extract articles and merge them into the store.
 
+    INPUT: files, folders (searched recursively), http(s) URLs, or - for stdin.
     Re-building an unchanged article is skipped; a changed one replaces its graph.
+    Ctrl-C stops after the article in hand, keeping every finished one. Exit
+    status: 0 all read, 1 some input failed (one line each), 2 nothing readable.
     """
     if example:
-        paths = (*paths, example_path())
-    if not paths:
-        raise click.UsageError("give article files or folders, or --example")
-    files = article_files(paths)
+        inputs = (*inputs, str(example_path()))
+    if not inputs:
+        raise click.UsageError("give article files, folders, URLs or - for stdin, or --example")
     store = open_store(store_location)
     show = sys.stderr.isatty() if progress is None else progress
-    with tqdm(total=len(files), unit="article", disable=not show, file=sys.stderr) as bar:
-        report = build(store, (read_article(p) for p in files), model,
-                       progress=lambda: bar.update(),
-                       engine=engine_for(engine, workers, scheduler, model))  # fmt: skip
-    click.echo(f"{report}; store {store.location} holds {len(store)} quads", err=True)
+    intake, stop = reading.intake(), StopOnInterrupt()
+    articles = stop.articles(intake(read_inputs(inputs, reading.options)))
+    report = None
+    with tqdm(unit="article", disable=not show, file=sys.stderr) as bar, stop.installed():
+
+        def step() -> None:
+            bar.update()
+            stop.check()
+
+        with suppress(Interrupted, StopAtFailure):
+            report = build(store, articles, model, progress=step,
+                           engine=engine_for(engine, workers, scheduler, model))  # fmt: skip
+    if report is not None:
+        click.echo(f"{report}; store {store.location} holds {len(store)} quads", err=True)
     store.close()
+    if stop.requested:
+        raise KeyboardInterrupt
+    ctx.exit(intake.exit_code)
 
 
 @cli.command()

@@ -245,13 +245,17 @@ class Seen:
         self.ids, self.urls, self.texts = {}, {}, {}
 
     def check(self, article: Article) -> Iterator[Item]:
-        where = article.path or article.url or article.id
+        where = article.path or STDIN
         digest = article.content_hash
         if digest in self.texts:
-            yield Note(where, f"same text as article '{self.texts[digest]}'; read once")
+            yield Note(
+                where, f"'{article.id}' has the same text as '{self.texts[digest]}'; read once"
+            )
             return
         if article.url and article.url in self.urls:
-            yield Note(where, f"same URL as article '{self.urls[article.url]}'; read once")
+            yield Note(
+                where, f"'{article.id}' has the same URL as '{self.urls[article.url]}'; read once"
+            )
             return
         if article.id in self.ids:
             taken, n = article.id, 2
@@ -337,6 +341,6 @@ class Intake:
 
     @property
     def exit_code(self) -> int:
-        if not self.failed:
-            return 0
-        return 1 if self.read else 2
+        if not self.read:
+            return 2
+        return 1 if self.failed else 0
