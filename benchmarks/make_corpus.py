@@ -177,7 +177,9 @@ class SyntheticArticle:
         return f"---\n{front}---\n{self.title}\n\n{self.body}\n"
 
 
-def synthetic_articles(count: int, seed: int = 7, paragraphs: tuple[int, int] = (4, 8)) -> Iterator[SyntheticArticle]:
+def synthetic_articles(
+    count: int, seed: int = 7, paragraphs: tuple[int, int] = (4, 8)
+) -> Iterator[SyntheticArticle]:
     """``count`` articles, the same ones for the same ``seed``."""
     rng = random.Random(seed)
     pool = org_names(rng, max(60, count // 4))

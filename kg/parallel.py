@@ -143,7 +143,7 @@ class Dask:
                         n_workers=self.workers,
                         threads_per_worker=1,
                         processes=True,
-                        dashboard_address=None,
+                        dashboard_address=":0",  # any free port: never clash
                         silence_logs=logging.ERROR,
                     )
                 )
