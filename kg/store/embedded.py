@@ -105,8 +105,10 @@ class OxigraphStore:
         return len(self._store)
 
     def close(self) -> None:
+        """Flush and release the folder (Oxigraph unlocks it when the handle is dropped)."""
         if self.location != MEMORY:
             self._store.flush()
+        del self._store
 
 
 def open_disk(path: Path) -> ox.Store:
