@@ -25,6 +25,7 @@ from kg.ontology import LITERAL_RELATIONS, SYMMETRIC, Ontology, load_ontology
 YEAR = re.compile(r"^(1[6-9]|20)\d\d$")
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "poss", "agent"})
 OBJECT_DEPS = frozenset({"nsubjpass", "dobj", "pobj", "attr", "oprd", "dative"})
+PASSIVE_ROLES = {"agent": "subj", "subj": "obj"}
 SCOPE_CHILD_DEPS = frozenset({"neg", "aux", "auxpass", "advmod", "mark", "prep", "npadvmod"})
 
 
@@ -43,6 +44,7 @@ class RelationPattern:
     when_negated: str | None
     subject_preps: frozenset[str]
     object_preps: frozenset[str] | None
+    possessor: str
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,18 @@ class Extractor:
         self.anaphora = PhraseMatcher(nlp.vocab, attr="LOWER")
         for cls, phrases in data.get("anaphora", {}).items():
             self.anaphora.add(cls, [nlp.make_doc(p) for p in phrases])
+        self.noun_anaphora = Matcher(nlp.vocab)
+        for cls, nouns in data.get("anaphora_nouns", {}).items():
+            self.noun_anaphora.add(
+                cls,
+                [[
+                    {"LOWER": {"IN": ["the", "this", "that"]}},
+                    {"POS": {"IN": ["ADJ", "NOUN", "PROPN", "PUNCT", "NUM"]}, "ENT_TYPE": "",
+                     "OP": "{0,3}"},
+                    {"LEMMA": {"IN": nouns}, "ENT_TYPE": ""},
+                ]],
+                greedy="LONGEST",
+            )  # fmt: skip
         self.pair_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.pair_phrases.add("pair", [nlp.make_doc(p) for p in data.get("pairs", ())])
         self.possessives = {
@@ -104,8 +118,9 @@ class Extractor:
             for trigger in raw:
                 if "phrase" in trigger:
                     words = [t.text.lower() for t in nlp.make_doc(trigger["phrase"])]
-                    self.matcher.add(key, [[{"LOWER": w} for w in words]])
-                    self.matcher.add(key, [[{"LEMMA": w} for w in words]])
+                    pos = {"POS": trigger["pos"]} if "pos" in trigger else {}
+                    self.matcher.add(key, [[{"LOWER": w, **pos} for w in words]])
+                    self.matcher.add(key, [[{"LEMMA": w, **pos} for w in words]])
                 else:
                     for attr in ("LOWER", "LEMMA"):
                         self.dep_matcher.add(
@@ -155,6 +170,10 @@ class Extractor:
         seen_products: list[Mention] = []
         maker_counts: Counter[str] = Counter()
         anaphors = {start: (doc.vocab.strings[key], end) for key, start, end in self.anaphora(doc)}
+        for key, start, end in self.noun_anaphora(doc):
+            names_follow = end < len(doc) and (doc[end].ent_type_ or doc[end].pos_ == "PROPN")
+            if not names_follow and start not in anaphors:
+                anaphors[start] = (doc.vocab.strings[key], end)
         taken: set[int] = set()
         for ent in doc.ents:
             if ent.label_ in LABEL_TO_CLASS:
@@ -320,10 +339,11 @@ class Extractor:
                            sent_of[start])  # fmt: skip
         sent = sent_of[start]
         possessive = end - start == 1 and doc[start].lower_ in self.possessives
-        if possessive:
+        if possessive or cls == "Organization":
             for earlier in found:
                 token = doc.char_span(earlier.start_char, earlier.end_char, alignment_mode="expand")
                 if (earlier.sent_index == sent and earlier.cls == cls and token is not None
+                        and earlier.start_char < span.start_char
                         and token.root.dep_ in ("nsubj", "nsubjpass")):  # fmt: skip
                     return Mention(span.text, earlier.name, cls, span.start_char, span.end_char,
                                    sent, earlier.gazetteer, anaphor=True)  # fmt: skip
@@ -360,7 +380,7 @@ class Extractor:
     ) -> Iterator[Fact]:
         heads = {m: mention_root(doc, m) for m in mentions}
         sentence_negated = any(p in sent.text.lower() for p in self.cues.denial_phrases)
-        facts: list[Fact] = []
+        facts: list[tuple[Fact, TriggerMatch]] = []
         for trigger in triggers:
             pattern = trigger.pattern
             near = [
@@ -376,19 +396,18 @@ class Extractor:
                     self.modality(trigger, skip_negation=True),
                 )
             for subject, obj in self.pairs(pattern, near, heads, trigger):
-                facts.append(
-                    Fact(
-                        subject=subject,
-                        predicate=relation,
-                        obj=obj.name if relation in LITERAL_RELATIONS else obj,
-                        modality=modality,
-                        confidence=round(pattern.confidence * self.cues.confidence[modality], 3),
-                        sentence=sent.text.strip(),
-                        sent_start=sent.start_char,
-                        sent_end=sent.end_char,
-                        pattern=pattern.id,
-                    )
+                fact = Fact(
+                    subject=subject,
+                    predicate=relation,
+                    obj=obj.name if relation in LITERAL_RELATIONS else obj,
+                    modality=modality,
+                    confidence=round(pattern.confidence * self.cues.confidence[modality], 3),
+                    sentence=sent.text.strip(),
+                    sent_start=sent.start_char,
+                    sent_end=sent.end_char,
+                    pattern=pattern.id,
                 )
+                facts.append((fact, trigger))
         yield from without_overridden(facts, self.patterns)
 
     def pairs(
@@ -401,9 +420,14 @@ class Extractor:
         """Subject and object: the nearest fitting mentions on each side, with their conjuncts."""
         dist = {m: anchor_distance(heads[m], trigger.anchor) for m in near}
         roles = {
-            m: syntactic_role(heads[m], trigger.anchor, pattern.subject_preps, pattern.object_preps)
+            m: syntactic_role(
+                heads[m], trigger.anchor, pattern.subject_preps, pattern.object_preps,
+                pattern.possessor,
+            )
             for m in near
-        }
+        }  # fmt: skip
+        if "agent" in roles.values():
+            roles = {m: PASSIVE_ROLES.get(r, r) for m, r in roles.items()}
         antecedent = relative_antecedent(trigger.anchor)
         for m in near:
             if antecedent is not None and conj_root(heads[m]) == antecedent.i:
@@ -512,6 +536,7 @@ def relation_patterns(data: dict) -> list[RelationPattern]:
                     raw.get("subject_preps", defaults.get("subject_preps", ["by"]))
                 ),
                 object_preps=frozenset(raw["object_preps"]) if "object_preps" in raw else None,
+                possessor=raw.get("possessor", "subj"),
             )
         )
     return found
@@ -590,13 +615,14 @@ def syntactic_role(
     anchor: Token,
     subject_preps: frozenset[str],
     object_preps: frozenset[str] | None = None,
+    possessor: str = "subj",
 ) -> str:
     """'subj', 'obj' or 'other': how the mention attaches below where it meets the trigger."""
     if token is None:
         return "other"
     anchor_path = {t.i for t in [anchor, *anchor.ancestors]}
     if token.dep_ == "poss" and token.head.i in anchor_path:
-        return "subj"
+        return possessor
     child = token
     while (
         child.head.i != child.i and child.i not in anchor_path and child.head.i not in anchor_path
@@ -680,21 +706,33 @@ def scope_words(trigger: TriggerMatch) -> list[str]:
     return words
 
 
-def without_overridden(facts: list[Fact], patterns: list[RelationPattern]) -> Iterator[Fact]:
-    """Drop facts that a more specific pattern overrides for the same pair in the sentence.
+def without_overridden(
+    facts: list[tuple[Fact, TriggerMatch]], patterns: list[RelationPattern]
+) -> Iterator[Fact]:
+    """Drop facts that a more specific pattern overrides: same entity pair, and triggers
+    that share a word or are head and dependent ("ended" + "partnership",
+    "purchasing" + "minority stake"), but not mere list-mates ("president and CEO").
 
     ``overrides`` names pattern ids ("investedIn" is the general investment
     pattern, not "investedIn-minority").
     """
     overrides = {p.id: p.overrides for p in patterns}
-    present = {(f.pattern, frozenset((f.subject.name, _name(f.obj)))) for f in facts}
-    for fact in facts:
+    for fact, trigger in facts:
         pair = frozenset((fact.subject.name, _name(fact.obj)))
-        if any(
-            fact.pattern in overrides.get(pid, ()) and (pid, pair) in present for pid in overrides
+        if not any(
+            fact.pattern in overrides.get(other.pattern, ())
+            and frozenset((other.subject.name, _name(other.obj))) == pair
+            and triggers_linked(trigger, other_trigger)
+            for other, other_trigger in facts
         ):
-            continue
-        yield fact
+            yield fact
+
+
+def triggers_linked(a: TriggerMatch, b: TriggerMatch) -> bool:
+    if a.tokens & b.tokens:
+        return True
+    x, y = a.anchor, b.anchor
+    return (x.head.i == y.i and x.dep_ != "conj") or (y.head.i == x.i and y.dep_ != "conj")
 
 
 def _name(obj: Mention | str) -> str:
