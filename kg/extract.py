@@ -108,6 +108,9 @@ class Extractor:
             for word in words
         }
         self.not_entities = {w.lower() for w in data.get("not_entities", ())}
+        self.pronoun_classes = {
+            word.lower(): tuple(classes) for word, classes in data.get("pronouns", {}).items()
+        }
         self.maker_relation = data["product_makers"]["relation"]
         self.maker_confidence = float(data["product_makers"]["confidence"])
 
@@ -339,7 +342,7 @@ class Extractor:
                            sent_of[start])  # fmt: skip
         sent = sent_of[start]
         possessive = end - start == 1 and doc[start].lower_ in self.possessives
-        if possessive or cls == "Organization":
+        if possessive:
             for earlier in found:
                 token = doc.char_span(earlier.start_char, earlier.end_char, alignment_mode="expand")
                 if (earlier.sent_index == sent and earlier.cls == cls and token is not None
@@ -347,15 +350,22 @@ class Extractor:
                         and token.root.dep_ in ("nsubj", "nsubjpass")):  # fmt: skip
                     return Mention(span.text, earlier.name, cls, span.start_char, span.end_char,
                                    sent, earlier.gazetteer, anaphor=True)  # fmt: skip
-        for earlier in reversed(found):
-            if earlier.cls == cls and sent - 2 <= earlier.sent_index <= sent:
-                if earlier.sent_index == sent and cls == "Organization" and not possessive:
-                    continue
-                return Mention(span.text, earlier.name, cls, span.start_char, span.end_char, sent,
-                               earlier.gazetteer, anaphor=True)  # fmt: skip
-            if earlier.sent_index < sent - 2:
-                break
-        return None
+        classes = self.pronoun_classes.get(span.text.lower(), (cls,))
+        candidates = [
+            e for e in found
+            if e.cls in classes and sent - 2 <= e.sent_index <= sent
+            and e.start_char < span.start_char
+            and not (e.sent_index == sent and e.cls == "Organization" and not possessive)
+        ]  # fmt: skip
+        if not candidates:
+            return None
+        pick = candidates[-1]
+        if span.text.lower() in self.pronoun_classes:
+            subjects = [e for e in candidates if is_subject(doc, e)]
+            if subjects and subjects[-1].sent_index == pick.sent_index:
+                pick = subjects[-1]
+        return Mention(span.text, pick.name, pick.cls, span.start_char, span.end_char, sent,
+                       pick.gazetteer, anaphor=True)  # fmt: skip
 
     # Relations --------------------------------------------------------------
 
@@ -585,6 +595,11 @@ def maker_in_name(name: str, makers: set[str]) -> str | None:
         if lower.startswith(maker.lower() + " "):
             return maker
     return None
+
+
+def is_subject(doc: Doc, mention: Mention) -> bool:
+    root = mention_root(doc, mention)
+    return root is not None and root.dep_ in ("nsubj", "nsubjpass")
 
 
 def mention_root(doc: Doc, mention: Mention) -> Token | None:

@@ -45,7 +45,7 @@ UNIT = re.compile(
     re.IGNORECASE,
 )
 MODEL_ENT_TYPES = frozenset(
-    {"", "PRODUCT", "ORG", "CARDINAL", "DATE", "WORK_OF_ART", "NORP", "FAC"}
+    {"", "PRODUCT", "ORG", "PERSON", "CARDINAL", "DATE", "WORK_OF_ART", "NORP", "FAC"}
 )
 ALNUM_MODEL = re.compile(r"^[A-Za-z]{0,5}-?\d+[A-Za-z]{0,3}\+?$")
 
@@ -220,10 +220,18 @@ class ProductRuler:
         while end > start and not (
             any(ch.isdigit() for ch in doc[end - 1].text)
             or doc[end - 1].text.lower() in self.model_words
+            or (doc[end - 1].is_upper and len(doc[end - 1].text) <= 2)
         ):
             end -= 1
         has_digit = any(any(ch.isdigit() for ch in t.text) for t in doc[start:end])
-        if end == start or (require_digit and not has_digit) or (not has_digit and end - start < 2):
+        letter_model = (
+            end - start >= 2
+            and doc[start].text.lower() in self.line_maker
+            and all(t.is_upper and len(t.text) <= 2 for t in doc[start + 1 : end])
+        )
+        if end == start or require_digit and not (has_digit or letter_model):
+            return None
+        if not (has_digit or letter_model) and end - start < 2:
             return None
         if doc[end - 1].like_num and end < len(doc) and doc[end].lower_ in self.quantity_words:
             return None
@@ -234,7 +242,7 @@ class ProductRuler:
 
 def full_product_name(maker: str, text: str) -> str:
     """ "Mi 11 Ultra" by Xiaomi -> "Xiaomi Mi 11 Ultra"; names already led by the maker stay."""
-    text = " ".join(text.split())
+    text = " ".join(text.split()).rstrip(".,")
     return text if text.lower().startswith(maker.lower()) else f"{maker} {text}"
 
 
