@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from spacy.language import Language
@@ -19,7 +19,7 @@ from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from kg.model import Article, Extraction, Fact, Mention, Modality
-from kg.nlp import LABEL_TO_CLASS
+from kg.nlp import BARE_MODEL, LABEL_TO_CLASS
 from kg.ontology import LITERAL_RELATIONS, SYMMETRIC, Ontology, load_ontology
 
 YEAR = re.compile(r"^(1[6-9]|20)\d\d$")
@@ -45,6 +45,7 @@ class RelationPattern:
     subject_preps: frozenset[str]
     object_preps: frozenset[str] | None
     possessor: str
+    co_subject_preps: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class Extractor:
             for word in words
         }
         self.not_entities = {w.lower() for w in data.get("not_entities", ())}
+        self.organisation_words = {w.lower() for w in data.get("organisation_words", ())}
         self.pronoun_classes = {
             word.lower(): tuple(classes) for word, classes in data.get("pronouns", {}).items()
         }
@@ -145,13 +147,13 @@ class Extractor:
                         )
 
     def __call__(self, doc: Doc, article: Article) -> Extraction:
-        mentions = self.mentions(doc)
+        triggers = self.trigger_matches(doc)
+        mentions = self.people_by_context(doc, self.mentions(doc), triggers)
         facts = list(self.product_facts(doc, mentions))
         by_sentence: dict[int, list[Mention]] = {}
         for mention in mentions:
             by_sentence.setdefault(mention.sent_index, []).append(mention)
         sentences = list(doc.sents)
-        triggers = self.trigger_matches(doc)
         for index, sent in enumerate(sentences):
             sent_triggers = [t for t in triggers if sent.start <= t.anchor.i < sent.end]
             if sent_triggers:
@@ -211,6 +213,43 @@ class Extractor:
                     maker_counts[mention.name] += 1
         return found
 
+    def people_by_context(
+        self, doc: Doc, mentions: list[Mention], triggers: list[TriggerMatch]
+    ) -> list[Mention]:
+        """Organisation mentions that context shows are people: a surname of a person
+        named in the article ("Mollenkopf"), or a personal-looking name next to a
+        person's role ("founded by Ernst Leitz", "Dinesh Paliwal will remain CEO")."""
+        people = {m.name for m in mentions if m.cls == "Person" and not m.anaphor}
+        by_surname = {n.split()[-1]: n for n in people if len(n.split()) > 1}
+        renamed: dict[str, str] = {}
+        role_anchors = [t.anchor for t in triggers if t.pattern.domain == {"Person"}]
+        for m in mentions:
+            if m.cls != "Organization" or m.gazetteer or m.anaphor:
+                continue
+            if m.name in by_surname:
+                renamed[m.name] = by_surname[m.name]
+            elif self.looks_like_person(m.name) and any(
+                anchor_distance(root, a) <= 2
+                for root in [mention_root(doc, m)]
+                if root is not None
+                for a in role_anchors
+                if a.sent.start <= root.i < a.sent.end
+            ):
+                renamed[m.name] = m.name
+        return [
+            replace(m, cls="Person", name=renamed[m.name])
+            if m.cls == "Organization" and m.name in renamed and not m.gazetteer
+            else m
+            for m in mentions
+        ]
+
+    def looks_like_person(self, name: str) -> bool:
+        words = name.split()
+        return 2 <= len(words) <= 3 and all(
+            w[:1].isupper() and w.isalpha() and w.lower() not in self.organisation_words
+            for w in words
+        )
+
     def is_entity_name(self, mention: Mention) -> bool:
         """False for the model's junk entities: role words, lower-case words, digits in names."""
         if mention.gazetteer or mention.anaphor:
@@ -231,11 +270,7 @@ class Extractor:
         for earlier in reversed(found):
             if earlier.sent_index < sent - 2 or len(names) == 2:
                 break
-            if (
-                earlier.cls == "Organization"
-                and not earlier.anaphor
-                and earlier.name not in {m.name for m in names}
-            ):
+            if earlier.cls == "Organization" and earlier.name not in {m.name for m in names}:
                 names.append(earlier)
         if len(names) < 2:
             return []
@@ -268,10 +303,12 @@ class Extractor:
         if "|" in ent.id_:
             cls, name = ent.id_.split("|", 1)
             gazetteer = True
+        elif ent.id_ == BARE_MODEL:
+            name, gazetteer = self.bare_product_name(doc, ent, seen_products, maker_counts), False
         elif ent.id_:
             name, gazetteer = ent.id_, False
-        elif cls == "Product":
-            name, gazetteer = self.bare_product_name(doc, ent, seen_products, maker_counts), False
+        elif cls == "Product" and not is_product_name(text, self.not_entities):
+            return None
         else:
             name, gazetteer = clean_name(text, self.ontology), False
             entry = self.ontology.lookup(name)
@@ -432,7 +469,7 @@ class Extractor:
         roles = {
             m: syntactic_role(
                 heads[m], trigger.anchor, pattern.subject_preps, pattern.object_preps,
-                pattern.possessor,
+                pattern.possessor, pattern.co_subject_preps,
             )
             for m in near
         }  # fmt: skip
@@ -451,7 +488,10 @@ class Extractor:
         if pattern.domain & pattern.range:
             subjects = [m for m in subjects if roles[m] == "subj"]
             objects = [m for m in objects if roles[m] == "obj"]
-        subjects = nearest_group(subjects, dist, heads)
+        partners = [m for m in near if roles[m] == "cosubj" and m.cls in pattern.domain]
+        subjects = nearest_group([m for m in subjects if m not in partners], dist, heads)
+        if subjects:
+            subjects += [m for m in partners if m not in subjects]
         names = {m.name for m in subjects}
         objects = nearest_group([m for m in objects if m.name not in names], dist, heads)
         found: list[tuple[Mention, Mention]] = []
@@ -547,6 +587,7 @@ def relation_patterns(data: dict) -> list[RelationPattern]:
                 ),
                 object_preps=frozenset(raw["object_preps"]) if "object_preps" in raw else None,
                 possessor=raw.get("possessor", "subj"),
+                co_subject_preps=frozenset(raw.get("co_subject_preps", ())),
             )
         )
     return found
@@ -597,6 +638,24 @@ def maker_in_name(name: str, makers: set[str]) -> str | None:
     return None
 
 
+def is_product_name(text: str, not_entities: set[str]) -> bool:
+    """Whether a product the statistical model found has a real name ("Zenmuse",
+    "Leica Summicron"), not a spec ("8K", "256GB", "100x") or a role word."""
+    words = clean_words(text)
+    return (
+        bool(words)
+        and words[-1].lower() not in not_entities
+        and any(w[:1].isupper() and w.isalpha() and len(w) > 1 for w in words)
+    )
+
+
+def clean_words(text: str) -> list[str]:
+    words = text.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    return [w.removesuffix("'s").removesuffix("’s") for w in words]
+
+
 def is_subject(doc: Doc, mention: Mention) -> bool:
     root = mention_root(doc, mention)
     return root is not None and root.dep_ in ("nsubj", "nsubjpass")
@@ -631,8 +690,10 @@ def syntactic_role(
     subject_preps: frozenset[str],
     object_preps: frozenset[str] | None = None,
     possessor: str = "subj",
+    co_subject_preps: frozenset[str] = frozenset(),
 ) -> str:
-    """'subj', 'obj' or 'other': how the mention attaches below where it meets the trigger."""
+    """How a mention attaches below where it meets the trigger: 'subj', 'obj', 'agent'
+    (a passive's by-phrase), 'cosubj' (a co-subject: "founded X with Y") or 'other'."""
     if token is None:
         return "other"
     anchor_path = {t.i for t in [anchor, *anchor.ancestors]}
@@ -645,10 +706,18 @@ def syntactic_role(
         child = child.head
     if child.i in anchor_path:
         return "other"
+    if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
+        return "agent"
+    if child.dep_ == "prep" and child.lower_ in co_subject_preps:
+        return "cosubj"
+    if child.dep_ == "poss":
+        return possessor
     if (child.dep_ == "prep" and child.lower_ in subject_preps) or child.dep_ in SUBJECT_DEPS:
         return "subj"
     if child.dep_ in ("conj", "appos"):
-        return syntactic_role(child.head, anchor, subject_preps, object_preps)
+        return syntactic_role(
+            child.head, anchor, subject_preps, object_preps, possessor, co_subject_preps
+        )
     if child.dep_ == "prep":
         return "obj" if object_preps is None or child.lower_ in object_preps else "other"
     if child.dep_ in OBJECT_DEPS:

@@ -39,6 +39,7 @@ LABEL_TO_CLASS = {
     "GPE": "Place",
     "LOC": "Place",
 }
+BARE_MODEL = "model"
 YEAR = re.compile(r"^(1[89]|20)\d\d$")
 UNIT = re.compile(
     r"^\d+(\.\d+)?(hz|khz|mhz|ghz|k|fps|gb|tb|mb|mp|w|mah|nm|mm|cm|x|p|g|ms|v|in|inch|fold|bit)$",
@@ -83,6 +84,9 @@ def add_kg_components(nlp: Language, ontology: Ontology) -> Language:
         config={"overwrite_ents": True, "phrase_matcher_attr": None},
     )
     ruler.add_patterns(list(gazetteer_patterns(nlp, ontology)))
+    for word in ontology.patterns.get("keep_hyphenated", ()):
+        for form in {word, word.capitalize()}:
+            nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
     nlp.add_pipe("kg_products", after="entity_ruler")
     return nlp
 
@@ -177,7 +181,9 @@ class ProductRuler:
             if end is not None and (
                 end - i > 1 or (ALNUM_MODEL.match(doc[i].text) and not doc[i].text.isdigit())
             ):
-                return Span(doc, i, end, label="PRODUCT")
+                span = Span(doc, i, end, label="PRODUCT")
+                span.id_ = BARE_MODEL
+                return span
         return None
 
     def is_bare_model_start(self, doc: Doc, i: int) -> bool:
@@ -229,7 +235,7 @@ class ProductRuler:
             and doc[start].text.lower() in self.line_maker
             and all(t.is_upper and len(t.text) <= 2 for t in doc[start + 1 : end])
         )
-        if end == start or require_digit and not (has_digit or letter_model):
+        if end == start or (require_digit and not (has_digit or letter_model)):
             return None
         if not (has_digit or letter_model) and end - start < 2:
             return None
