@@ -15,7 +15,7 @@ from kg.cli import cli
 from kg.cli.inputs import Interrupted, Reading, StopOnInterrupt, input_options, inputs_argument
 from kg.cli.options import model_option, store_option
 from kg.errors import InputError, KGError
-from kg.ingest import StopAtFailure, read_article, read_inputs
+from kg.ingest import read_article, read_inputs
 from kg.parallel import ENGINES, engine_for
 from kg.pipeline import article_graphs
 from kg.rdf import FORMATS, dataset_of
@@ -60,10 +60,7 @@ def extract(
         raise click.UsageError("give article files, folders, URLs or - for stdin")
     fmt = rdf_format_for(output) if output else "nquads"
     intake = reading.intake()
-    try:
-        dataset = dataset_of(article_graphs(intake(read_inputs(inputs, reading.options)), model))
-    except StopAtFailure:
-        ctx.exit(intake.exit_code or 1)
+    dataset = dataset_of(article_graphs(intake(read_inputs(inputs, reading.options)), model))
     if not intake.read:
         click.echo("kg: no article could be read; nothing written", err=True)
         ctx.exit(2)
@@ -117,7 +114,7 @@ def build_command(
             bar.update()
             stop.check()
 
-        with suppress(Interrupted, StopAtFailure):
+        with suppress(Interrupted):
             report = build(store, articles, model, progress=step,
                            engine=engine_for(engine, workers, scheduler, model))  # fmt: skip
     if report is not None:

@@ -31,6 +31,9 @@ so a 50 MB file would stall a build for minutes. The cut is reported."""
 MAX_FILE_BYTES = 64 * 2**20
 """Whole-file readers (text, HTML, JSON array, feed) refuse larger files."""
 
+MAX_PAGE_BYTES = 16 * 2**20
+"""Web pages and feeds are parsed whole (trafilatura, feedparser): larger ones are refused."""
+
 MAX_LINE_BYTES = 32 * 2**20
 """A JSON Lines line longer than this is reported and skipped."""
 
@@ -260,7 +263,7 @@ def make_article(
         yield Note(
             where,
             f"{len(text):,} characters is longer than an article; kept the first "
-            f"{len(body):,} (cut at a paragraph break); split the file to read it all",
+            f"{len(body):,} (limit {options.max_chars:,}, cut at a break); split it to read it all",
         )
     yield Article(
         id=article_id,

@@ -11,8 +11,18 @@ import datetime as dt
 import time
 from collections.abc import Iterator
 
-from kg.ingest.base import Failure, Item, Options, Source, Unreadable, canonical_url, make_article
-from kg.ingest.decode import binary_kind
+from kg.ingest.base import (
+    MAX_PAGE_BYTES,
+    Failure,
+    Item,
+    Note,
+    Options,
+    Source,
+    Unreadable,
+    canonical_url,
+    make_article,
+)
+from kg.ingest.decode import decode
 from kg.ingest.html import fragment_text
 
 
@@ -35,14 +45,11 @@ def read_feed(source: Source, options: Options) -> Iterator[Item]:
     """One article per entry, with the entry's link, date, author and the feed's title."""
     import feedparser
 
-    data = source.read()
-    kind = binary_kind(data)
-    if kind is not None:
-        raise Unreadable(f"is {kind}, not an RSS or Atom feed")
-    if not data.strip():
-        raise Unreadable("is empty (no feed); nothing to extract")
-    parsed = feedparser.parse(data, response_headers=feed_headers(source))
-    if not parsed.get("version") and not parsed.entries:
+    decoded = decode(source.read(MAX_PAGE_BYTES), source.charset)
+    if decoded.problem:
+        yield Note(source.name, decoded.problem)
+    parsed = feedparser.parse(decoded.text)
+    if not parsed.get("version"):
         problem = parsed.get("bozo_exception")
         raise Unreadable("is not an RSS or Atom feed" + (f" ({problem})" if problem else ""))
     if not parsed.entries:
@@ -68,10 +75,3 @@ def read_feed(source: Source, options: Options) -> Iterator[Item]:
             author=entry.get("author"),
             path=str(source.path) if source.path else None,
         )
-
-
-def feed_headers(source: Source) -> dict[str, str]:
-    """The charset a server declared, so feedparser decodes the bytes as sent."""
-    if source.charset:
-        return {"content-type": f"application/xml; charset={source.charset}"}
-    return {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from kg.ingest.base import Item, Note, Options, Source, Unreadable, make_article
+from kg.ingest.base import MAX_PAGE_BYTES, Item, Note, Options, Source, Unreadable, make_article
 from kg.ingest.decode import decode
 
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -41,7 +41,7 @@ def page_text(html: str, url: str | None = None) -> dict[str, object] | None:
 
 def read_html(source: Source, options: Options) -> Iterator[Item]:
     """One article: the page's main text, title, site name, date, canonical URL and author."""
-    data = source.read()
+    data = source.read(MAX_PAGE_BYTES)
     decoded = decode(data, source.charset or declared_charset(data))
     if decoded.problem:
         yield Note(source.name, decoded.problem)

@@ -39,6 +39,7 @@ from kg.ingest.base import (
     Unreadable,
     os_reason,
 )
+from kg.ingest.decode import SAMPLE_BYTES, binary_kind
 from kg.ingest.feed import read_feed
 from kg.ingest.html import read_html
 from kg.ingest.jsonl import read_json, read_jsonl
@@ -90,6 +91,9 @@ def read_source(source: Source, options: Options) -> Iterator[Item]:
     """Everything one source holds; a problem with the whole source is one Failure."""
     kind = source.kind
     try:
+        problem = blank_or_binary(source)
+        if problem:
+            raise Unreadable(problem)
         if kind == "sniff":
             data = source.read() if source.data is None else source.data
             source = replace(source, data=data, kind=sniff(data))
@@ -106,9 +110,23 @@ def read_source(source: Source, options: Options) -> Iterator[Item]:
         yield Failure(source.name, "is too large to read in memory; split it")
 
 
+def blank_or_binary(source: Source) -> str | None:
+    """The same one line, whatever the reader, for an empty, blank or binary input."""
+    with source.open() as fh:
+        head = fh.read(SAMPLE_BYTES)
+    if not head:
+        return "is empty; nothing to extract"
+    kind = binary_kind(head)
+    if kind is not None:
+        return f"is {kind}, not text; pass text, HTML, JSON or feed files"
+    if len(head) < SAMPLE_BYTES and not head.strip():
+        return "holds only whitespace; nothing to extract"
+    return None
+
+
 def stdin_named(item: Item) -> Item:
     """A single article from stdin takes its URL, else a hash of its text, as id."""
-    if isinstance(item, Article) and item.id == STDIN:
+    if isinstance(item, Article) and item.id == "stdin":
         return replace(item, id=item.url or f"stdin-{item.content_hash[:12]}")
     return item
 
@@ -152,7 +170,7 @@ def stdin_source() -> Source | Failure:
         return Failure(STDIN, f"cannot read standard input ({err})")
     if len(data) > MAX_FILE_BYTES:
         return Failure(STDIN, f"more than {MAX_FILE_BYTES // 2**20} MB on stdin; pass a file")
-    return Source(name=STDIN, id=STDIN, kind="sniff", data=data)
+    return Source(name=STDIN, id="stdin", kind="sniff", data=data)
 
 
 def url_source(url: str, options: Options) -> Source | Failure:
@@ -309,12 +327,11 @@ def read_article(path: str | Path, options: Options | None = None) -> Article:
 # Counting for the command line ------------------------------------------------
 
 
-class StopAtFailure(InputError):
-    """``--strict``: the run stops at the first input that gave no article."""
-
-
 class Intake:
     """Passes articles on and reports each problem as one line, counting what failed.
+
+    With ``strict`` the articles end at the first failure: those read before it
+    are still extracted and stored.
 
     Exit status (the CLI's contract): 0 every input read; 1 some input, line or
     entry failed and the rest were processed; 2 nothing could be read at all.
@@ -337,7 +354,8 @@ class Intake:
                 self.failed += 1
                 self.report(str(item))
                 if self.strict:
-                    raise StopAtFailure(f"stopped at the first failure (--strict): {item}")
+                    self.report("stopped at the first failure (--strict)")
+                    return
 
     @property
     def exit_code(self) -> int:

@@ -1,0 +1,570 @@
+"""Hostile inputs through every reader: one clear line each, the run goes on, exit status.
+
+The matrix runs at the ingest level (``read_inputs``: what each input gives,
+exactly, as the lines the CLI prints); the CLI tests check the same lines on
+stderr, the exit status, ``--strict``, a path without permission and Ctrl-C.
+URLs are served by a local http.server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from rdflib import Dataset
+
+from kg.ingest import Failure, Note, Options, read_inputs
+from kg.model import Article
+
+GOOD = "Acme Corp signed a supply deal with Widget Co on Tuesday."
+UNICODE = "Acme Corp opened an office in Zürich. Smörgåsbord for everyone ✓"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+HUGE = 50 * 2**20
+LONG_LINE = 10 * 2**20
+CUT = "99,9"  # every capped text here is cut just below the 100,000-character limit
+
+
+def zip_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("article.txt", GOOD)
+    return buffer.getvalue()
+
+
+def wrap(kind: str, text: str) -> str:
+    """A well-formed document of ``kind`` holding one article with ``text``."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;")
+    return {
+        "txt": text,
+        "md": f"---\ntitle: Acme\n---\n{text}",
+        "html": f"<html><head><title>Acme</title></head><body><article><p>{escaped}</p>"
+        "</article></body></html>",
+        "jsonl": json.dumps({"text": text}, ensure_ascii=False) + "\n",
+        "json": json.dumps([{"text": text}], ensure_ascii=False),
+        "xml": f'<rss version="2.0"><channel><title>Acme news</title><item><title>A</title>'
+        f"<description>{escaped}</description></item></channel></rss>",
+    }[kind]
+
+
+def prose(size: int, newlines: bool) -> str:
+    sentence = "Acme Corp said on Tuesday that it had agreed to buy Widget Co. "
+    text = (sentence * (size // len(sentence) + 1))[:size]
+    if newlines:
+        text = text.replace("Tuesday", "Tuesday\n\n", 1).replace(". Acme", ".\nAcme")
+    return text
+
+
+KINDS = ("txt", "md", "html", "jsonl", "json", "xml")
+
+
+def outcome(items: list) -> list[str]:
+    """Each item as a short line: A <article id>, N <note>, F <failure>."""
+    lines = []
+    for item in items:
+        if isinstance(item, Article):
+            lines.append(f"A {item.id}")
+        elif isinstance(item, Note):
+            lines.append(f"N {item}")
+        else:
+            assert isinstance(item, Failure)
+            lines.append(f"F {item}")
+    return lines
+
+
+def read_one(path: Path, options: Options | None = None) -> list[str]:
+    return outcome(list(read_inputs([str(path)], options)))
+
+
+# Cases every file reader meets -------------------------------------------------
+
+GENERIC: dict[str, Callable[[str], bytes]] = {
+    "empty": lambda kind: b"",
+    "whitespace": lambda kind: b"  \n\t\n   \n",
+    "image": lambda kind: PNG,
+    "zip": lambda kind: zip_bytes(),
+    "truncated-utf8": lambda kind: (
+        wrap(kind, UNICODE).encode("utf-8")[:-1]
+        if kind == "txt"
+        else wrap(kind, UNICODE).encode("utf-8").rsplit("✓".encode(), 1)[0] + "✓".encode()[:2]
+    ),
+}
+
+BINARY = "not text; pass text, HTML, JSON or feed files"
+GENERIC_EXPECTED: dict[str, Callable[[str, str], list[str]]] = {
+    "empty": lambda name, kind: [f"F {name}: is empty; nothing to extract"],
+    "whitespace": lambda name, kind: [f"F {name}: holds only whitespace; nothing to extract"],
+    "image": lambda name, kind: [f"F {name}: is a PNG image, {BINARY}"],
+    "zip": lambda name, kind: [f"F {name}: is a zip archive (also .docx, .xlsx, .epub), {BINARY}"],
+}
+DAMAGED = "N {name}: 1 undecodable byte sequence(s) in utf-8 text (first at byte {at}; a truncated or damaged file?), replaced by U+FFFD"  # noqa: E501
+TRUNCATED_EXPECTED = {
+    "txt": [DAMAGED.replace("{at}", "66"), "A case"],
+    "md": [DAMAGED.replace("{at}", "86"), "A case"],
+    "html": [DAMAGED.replace("{at}", "122"), "A case"],
+    "jsonl": [
+        DAMAGED.replace("{name}", "{name}:1").replace("{at}", "76"),
+        "F {name}:1: not valid JSON (Unterminated string starting at, column 10); fix the line",
+    ],
+    "json": [
+        DAMAGED.replace("{at}", "77"),
+        "F {name}: not valid JSON (Unterminated string starting at at line 1, column 11); "
+        "fix the file",
+    ],
+    "xml": [
+        DAMAGED.replace("{at}", "153"),
+        "F {name} entry 1: has no content or summary; nothing to extract",
+    ],
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("case", sorted(GENERIC))
+def test_hostile_generic_cases_give_one_line(tmp_path: Path, kind: str, case: str) -> None:
+    path = tmp_path / f"case.{kind}"
+    path.write_bytes(GENERIC[case](kind))
+    if case == "truncated-utf8":
+        expected = [line.format(name=path) for line in TRUNCATED_EXPECTED[kind]]
+    else:
+        expected = GENERIC_EXPECTED[case](str(path), kind)
+    assert read_one(path) == expected
+
+
+CAPPED = "{count} characters is longer than an article; kept the first {kept} (limit 100,000, cut at a break); split it to read it all"  # noqa: E501
+HUGE_CAPPED = CAPPED.format(count="52,428,802", kept="99,982")
+LONG_CAPPED = CAPPED.format(count="10,485,760", kept="99,998")
+TOO_LARGE = "F {name}: larger than 16 MB; split it into smaller files"
+HUGE_EXPECTED = {
+    "txt": [f"N {{name}}: {HUGE_CAPPED}", "A case"],
+    "md": [f"N {{name}}: {HUGE_CAPPED}", "A case"],
+    "html": [TOO_LARGE],
+    "jsonl": ["F {name}:1: line longer than 32 MB; skipped"],
+    "json": [f"N {{name}}[0]: {HUGE_CAPPED}", "A case#0"],
+    "xml": [TOO_LARGE],
+}
+LONG_LINE_EXPECTED = {
+    "txt": [f"N {{name}}: {LONG_CAPPED}", "A case"],
+    "md": [f"N {{name}}: {LONG_CAPPED}", "A case"],
+    "html": ["F {name}: no article text found in the page (only menus, links or boilerplate)"],
+    "jsonl": [f"N {{name}}:1: {LONG_CAPPED}", "A case#1"],
+    "json": [f"N {{name}}[0]: {LONG_CAPPED}", "A case#0"],
+    "xml": [f"N {{name}} entry 1: {LONG_CAPPED}", "A case#1"],
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(("size", "newlines", "table"), [
+    (HUGE, True, HUGE_EXPECTED), (LONG_LINE, False, LONG_LINE_EXPECTED),
+], ids=["50MB-text", "10MB-line"])  # fmt: skip
+def test_hostile_huge_inputs_are_capped_or_refused(
+    tmp_path: Path, kind: str, size: int, newlines: bool, table: dict
+) -> None:
+    path = tmp_path / f"case.{kind}"
+    path.write_text(wrap(kind, prose(size, newlines)), encoding="utf-8")
+    started = time.monotonic()
+    items = list(read_inputs([str(path)]))
+    assert time.monotonic() - started < 60
+    expected = [line.format(name=path) for line in table[kind]]
+    assert outcome(items) == expected
+    for article in (i for i in items if isinstance(i, Article)):
+        assert len(article.text) <= Options().max_chars
+        assert len(article.text) > Options().max_chars * 0.99
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_hostile_symlink_loop_named_and_in_a_folder(tmp_path: Path, kind: str) -> None:
+    (tmp_path / f"a.{kind}").symlink_to(tmp_path / f"b.{kind}")
+    (tmp_path / f"b.{kind}").symlink_to(tmp_path / f"a.{kind}")
+    (tmp_path / f"good.{kind}").write_text(wrap(kind, GOOD), encoding="utf-8")
+    loop = "is a symlink loop; fix or remove the link"
+    assert read_one(tmp_path / f"a.{kind}") == [f"F {tmp_path}/a.{kind}: {loop}"]
+    good_id = {"txt": "good", "md": "good", "html": "good", "json": "good#0"}.get(kind, "good#1")
+    assert read_one(tmp_path) == [
+        f"F {tmp_path}/a.{kind}: {loop}",
+        f"F {tmp_path}/b.{kind}: {loop}",
+        f"A {good_id}",
+    ]
+
+
+# Format-specific cases ---------------------------------------------------------
+
+SPECIFIC = {
+    "malformed-html": (
+        "page.html",
+        "<html><body><div><p>Acme Corp said it <b>acquired Widget Co</p></div>"
+        "<p class=x>Terms were not <i>disclosed</p></span></body>",
+        ["A page"],
+    ),
+    "malformed-json": (
+        "export.json",
+        '[{"text": "Acme Corp acquired Widget Co."}, {"text": ',
+        ["F {path}: not valid JSON (Expecting value at line 1, column 54); fix the file"],
+    ),
+    "malformed-json-line": (
+        "export.jsonl",
+        '{"text": "Acme Corp acquired Widget Co."}\n{"text": "unterminated\n'
+        '{"text": "Beta Inc partnered with Gamma Ltd."}\n',
+        [
+            "A export#1",
+            "F {path}:2: not valid JSON (Invalid control character at, column 23); fix the line",
+            "A export#3",
+        ],
+    ),
+    "json-line-without-text": (
+        "export.jsonl",
+        '{"text": "Acme Corp acquired Widget Co."}\n{"title": "Only a title"}\n[1, 2]\n',
+        [
+            "A export#1",
+            "F {path}:2: no text field (looked for: text, content, body, maintext, description); "
+            "name it with --text-field",
+            "F {path}:3: is a JSON array, not an object with article fields",
+        ],
+    ),
+    "json-without-any-text": (
+        "gold.jsonl",
+        '{"article": "a.txt", "triples": []}\n{"article": "b.txt", "triples": []}\n',
+        [
+            "F {path}: holds no articles: no record has a text field (looked for: text, content, "
+            "body, maintext, description); name it with --text-field"
+        ],
+    ),
+    "feed-without-entries": (
+        "feed.xml",
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title></channel></rss>',
+        ["F {path}: is a feed with no entries; nothing to extract"],
+    ),
+    "not-a-feed": (
+        "notes.xml",
+        "<?xml version='1.0'?><config><item>1</item></config>",
+        ["F {path}: is not an RSS or Atom feed"],
+    ),
+    "feed-entry-without-text": (
+        "feed.rss",
+        '<rss version="2.0"><channel><title>T</title><item><title>Empty</title></item>'
+        "<item><link>https://example.org/b</link><description>Acme Corp hired a CEO.</description>"
+        "</item></channel></rss>",
+        [
+            "F {path} entry 1: has no content or summary; nothing to extract",
+            "A https://example.org/b",
+        ],
+    ),
+    "unknown-type": (
+        "slides.pdf",
+        "%PDF-1.4",
+        [
+            "F {path}: unknown file type '.pdf'; use one of "
+            ".txt, .text, .md, .markdown, .html, .htm, .xhtml, "
+            ".jsonl, .ndjson, .json, .rss, .atom, .xml"
+        ],
+    ),
+    "missing": (None, None, ["F {path}: no such file or folder; check the path"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SPECIFIC))
+def test_hostile_format_specific_cases(tmp_path: Path, case: str) -> None:
+    name, content, expected = SPECIFIC[case]
+    path = tmp_path / (name or "nowhere.txt")
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    assert read_one(path) == [line.format(path=path) for line in expected]
+
+
+def test_hostile_empty_folder_and_broken_link(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "deleted.txt")
+    assert read_one(tmp_path / "empty")[0].startswith(
+        f"F {tmp_path}/empty: no article files inside (looked for .txt, "
+    )
+    assert read_one(tmp_path / "gone.txt") == [
+        f"F {tmp_path}/gone.txt: is a broken symlink; fix or remove the link"
+    ]
+
+
+# URLs from a local server --------------------------------------------------------
+
+PAGE = wrap("html", GOOD).encode()
+
+
+class Handler(BaseHTTPRequestHandler):
+    agents: ClassVar[list[str]] = []
+    routes: ClassVar[dict[str, tuple[int, str, bytes]]] = {
+        "/page": (200, "text/html; charset=utf-8", PAGE),
+        "/feed": (200, "application/rss+xml", wrap("xml", GOOD).encode()),
+        "/empty": (200, "text/plain", b""),
+        "/image": (200, "image/png", PNG),
+        "/big": (200, "text/plain", prose(2 * 2**20, True).encode()),
+        "/missing": (404, "text/plain", b"no"),
+    }
+
+    def do_GET(self) -> None:
+        Handler.agents.append(self.headers.get("User-Agent", ""))
+        if self.path == "/slow":
+            time.sleep(3)
+        if self.path.startswith("/loop"):
+            self.send_response(302)
+            self.send_header("Location", "/loop-b" if self.path == "/loop-a" else "/loop-a")
+            self.end_headers()
+            return
+        status, content_type, body = self.routes.get(self.path, (200, "text/plain", GOOD.encode()))
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that gave up (the timeout case) is expected here
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = QuietServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+URL_CASES = {
+    "/page": ["A http://127.0.0.1:{port}/page"],
+    "/feed": ["A {base}/feed#1"],
+    "/slow": ["F {base}/slow: no answer within 0.5s (timeout); try again or raise --timeout"],
+    "/missing": ["F {base}/missing: the server answered HTTP 404 Not Found; check the URL"],
+    "/loop-a": [
+        "F {base}/loop-a: redirect loop or too many redirects (HTTP 302); open the URL in a browser"
+    ],
+    "/empty": ["F {base}/empty: is empty; nothing to extract"],
+    "/image": [f"F {{base}}/image: is a PNG image, {BINARY}"],
+    "/big": ["F {base}/big: the page is larger than 1 MB; save the part you need"],
+}
+
+
+@pytest.mark.parametrize("route", sorted(URL_CASES))
+def test_hostile_urls_from_a_local_server(server: str, route: str) -> None:
+    options = Options(timeout=0.5, max_fetch_bytes=2**20)
+    port = server.rsplit(":", 1)[1]
+    got = outcome(list(read_inputs([server + route], options)))
+    assert got == [line.format(base=server, port=port) for line in URL_CASES[route]]
+    assert Handler.agents[-1].startswith("kg/0.1.0 (news knowledge-graph builder")
+
+
+TRUNCATED_HASH = hashlib.sha256((UNICODE[:-1] + "\ufffd").encode()).hexdigest()[:12]
+STDIN_CASES = {
+    "empty": (b"", ["F -: is empty; nothing to extract"]),
+    "whitespace": (b"\n \n", ["F -: holds only whitespace; nothing to extract"]),
+    "image": (PNG, [f"F -: is a PNG image, {BINARY}"]),
+    "zip": (zip_bytes(), [f"F -: is a zip archive (also .docx, .xlsx, .epub), {BINARY}"]),
+    "truncated-utf8": (
+        UNICODE.encode()[:-1],
+        [DAMAGED.format(name="-", at=66), f"A stdin-{TRUNCATED_HASH}"],
+    ),
+    "jsonl": (
+        b'{"text": "Acme Corp hired a CEO."}\n{"nope": 1}\n',
+        [
+            "A stdin#1",
+            "F -:2: no text field (looked for: text, content, body, maintext, description); "
+            "name it with --text-field",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(STDIN_CASES))
+def test_hostile_stdin(monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    data, expected = STDIN_CASES[case]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert outcome(list(read_inputs(["-"]))) == expected
+
+
+# The command line --------------------------------------------------------------------
+
+
+def run_kg(*args: str, cwd: Path | None = None, prefix: tuple[str, ...] = ()
+           ) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    return subprocess.run([*prefix, "kg", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=600)  # fmt: skip
+
+
+@pytest.fixture()
+def mixed(tmp_path: Path) -> Path:
+    """A folder of two good articles among hostile files."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a-good.txt").write_text("Acme Corp acquired Widget Co in 2019.\n", encoding="utf-8")
+    (folder / "b-empty.md").write_bytes(b"")
+    (folder / "c-image.html").write_bytes(PNG)
+    (folder / "d-lines.jsonl").write_text(
+        '{"text": "Beta Inc partnered with Gamma Ltd.", "url": "https://example.org/b"}\n{bad\n',
+        encoding="utf-8",
+    )
+    return folder
+
+
+MIXED_LINES = [
+    "kg: {f}/b-empty.md: is empty; nothing to extract",
+    f"kg: {{f}}/c-image.html: is a PNG image, {BINARY}",
+    "kg: {f}/d-lines.jsonl:2: not valid JSON (Expecting property name enclosed in double "
+    "quotes, column 2); fix the line",
+]
+
+
+@pytest.mark.model
+def test_hostile_cli_extract_reports_and_goes_on(mixed: Path) -> None:
+    result = run_kg("extract", str(mixed))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [line.format(f=mixed) for line in MIXED_LINES]
+    dataset = Dataset()
+    dataset.parse(data=result.stdout, format="nquads")
+    assert sorted(str(g.identifier) for g in dataset.graphs() if len(g)) == [
+        "https://w3id.org/kg-news/article/a-good",
+        "https://w3id.org/kg-news/article/https-example-org-b",
+    ]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("flag", "code", "lines"), [
+    ((), 1, MIXED_LINES),
+    (("--strict",), 1, [MIXED_LINES[0], "kg: stopped at the first failure (--strict)"]),
+], ids=["default-goes-on", "strict-stops"])  # fmt: skip
+def test_hostile_cli_build_strict_or_not(
+    mixed: Path, tmp_path: Path, flag: tuple[str, ...], code: int, lines: list[str]
+) -> None:
+    store = tmp_path / "store"
+    result = run_kg("build", str(mixed), "--store", str(store), "--no-progress", *flag)
+    assert result.returncode == code
+    assert result.stderr.splitlines()[: len(lines)] == [line.format(f=mixed) for line in lines]
+    listed = run_kg("query", "SELECT ?id WHERE { ?a dcterms:identifier ?id } ORDER BY ?id",
+                    "--store", str(store), "--format", "csv")  # fmt: skip
+    expected = ["id", "a-good", "https://example.org/b"] if not flag else ["id", "a-good"]
+    assert listed.stdout.split() == expected
+
+
+NOTHING = "kg: no article could be read; nothing written"
+NO_TEXT = (
+    "kg: gold.jsonl: holds no articles: no record has a text field (looked for: text, content, "
+    "body, maintext, description); name it with --text-field"
+)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("args", "lines"), [
+    (("empty.txt",), ["kg: empty.txt: is empty; nothing to extract", NOTHING]),
+    (("empty.txt", "--strict"), ["kg: empty.txt: is empty; nothing to extract",
+                                 "kg: stopped at the first failure (--strict)", NOTHING]),
+    (("gold.jsonl",), [NO_TEXT, NOTHING]),
+    (("nowhere.md",), ["kg: nowhere.md: no such file or folder; check the path", NOTHING]),
+])  # fmt: skip
+def test_hostile_cli_nothing_readable_is_exit_2(
+    tmp_path: Path, args: tuple[str, ...], lines: list[str]
+) -> None:
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "gold.jsonl").write_text('{"article": "x.txt"}\n', encoding="utf-8")
+    result = run_kg("extract", *args, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == lines
+
+
+def without_read_permission() -> tuple[str, ...]:
+    """A command prefix under which root obeys file permissions (capabilities dropped)."""
+    if os.geteuid() != 0:
+        return ()
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: root reads any file, so no test")
+    caps = "-dac_override,-dac_read_search"
+    return (setpriv, f"--inh-caps={caps}", f"--bounding-set={caps}")
+
+
+@pytest.mark.model
+def test_hostile_cli_path_without_permission(tmp_path: Path) -> None:
+    locked = tmp_path / "locked.txt"
+    locked.write_text(GOOD, encoding="utf-8")
+    locked.chmod(0)
+    (tmp_path / "open.txt").write_text("Acme Corp acquired Widget Co.", encoding="utf-8")
+    result = run_kg("extract", str(tmp_path), prefix=without_read_permission())
+    assert result.stderr.splitlines() == [
+        f"kg: {locked}: cannot read it (permission denied); check its permissions"
+    ]
+    assert result.returncode == 1
+    assert "article/open>" in result.stdout
+
+
+# Ctrl-C ------------------------------------------------------------------------------
+
+INTERRUPTED = "kg: interrupted; the store holds every article finished so far"
+ORGS = ("Acme", "Widget", "Beta", "Gamma", "Delta", "Orbit", "Nimbus", "Quartz")
+
+
+def write_articles(folder: Path, count: int) -> None:
+    folder.mkdir()
+    for i in range(count):
+        a, b = ORGS[i % len(ORGS)], ORGS[(i * 3 + 1) % len(ORGS)]
+        (folder / f"n{i:04d}.txt").write_text(
+            f"{a} Corp and {b} Ltd agreed a deal in week {i}.\n\n"
+            f"{a} Corp acquired a stake in {b} Ltd, the companies said on day {i}.\n",
+            encoding="utf-8",
+        )
+
+
+def nquads(store: Path) -> set[str]:
+    result = run_kg("export", "--store", str(store), "-o", str(store.parent / f"{store.name}.nq"))
+    assert result.returncode == 0, result.stderr
+    return set((store.parent / f"{store.name}.nq").read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.model
+def test_hostile_ctrl_c_stops_after_the_article_in_hand(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    write_articles(folder, 400)
+    store = tmp_path / "store"
+    process = subprocess.Popen(
+        ["kg", "build", str(folder), "--store", str(store), "--progress"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert process.stderr is not None
+    seen = b""
+    while not re.search(rb"[1-9][0-9]*article \[", seen):  # the first batch is stored
+        chunk = process.stderr.read1(4096)
+        assert chunk, seen
+        seen += chunk
+    process.send_signal(signal.SIGINT)
+    rest = process.communicate(timeout=300)[1]
+    stderr = (seen + rest).decode()
+    assert process.returncode == 130
+    assert "kg: stopping after the current article (Ctrl-C again to stop now)" in stderr
+    assert stderr.rstrip().splitlines()[-1] == INTERRUPTED
+    partial = nquads(store)
+
+    resumed = run_kg("build", str(folder), "--store", str(store), "--no-progress")
+    assert resumed.returncode == 0
+    counts = re.match(r"(\d+) article\(s\) added, (\d+) unchanged", resumed.stderr)
+    assert counts is not None, resumed.stderr
+    added, unchanged = int(counts[1]), int(counts[2])
+    assert unchanged > 0 and added > 0 and added + unchanged == 400
+    whole = tmp_path / "whole"
+    assert run_kg("build", str(folder), "--store", str(whole), "--no-progress").returncode == 0
+    complete = nquads(whole)
+    assert nquads(store) == complete
+    assert partial < complete
