@@ -209,6 +209,8 @@ class ProductRuler:
             return True
         if token.ent_type_ not in MODEL_ENT_TYPES or token.ent_id_.startswith("Organization|"):
             return False
+        if is_unit(token):
+            return False
         if any(ch.isdigit() for ch in text):
             return (
                 bool(ALNUM_MODEL.match(text))
@@ -244,6 +246,17 @@ class ProductRuler:
         if end < len(doc) and doc[end].lower_ in self.series_words:
             end += 1
         return end
+
+
+def is_unit(token: Token) -> bool:
+    """Whether the token is a measure, alone or with its neighbour ("8K", "256" + "GB")."""
+    doc = token.doc
+    forms = [token.text]
+    if not token.whitespace_ and token.i + 1 < len(doc):
+        forms.append(token.text + doc[token.i + 1].text)
+    if token.i > 0 and not doc[token.i - 1].whitespace_:
+        forms.append(doc[token.i - 1].text + token.text)
+    return any(UNIT.match(form) for form in forms)
 
 
 def full_product_name(maker: str, text: str) -> str:
