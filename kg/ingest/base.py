@@ -219,7 +219,7 @@ def iso_date(raw: object) -> str | None:
                 continue
     if parsed is None:
         return None
-    if len(text) <= 10 and parsed.time() == dt.time(0):
+    if ":" not in text and parsed.time() == dt.time(0):
         return parsed.date().isoformat()
     return parsed.isoformat()
 
