@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -43,8 +43,27 @@ CLASS_COLOURS = {
 }
 OTHER_COLOUR = "#9c9c9c"
 NODE_SIZE = (10.0, 40.0)
-LARGE = 150
-"""Above this many nodes the layout trades looks for speed (no curves, fewer iterations)."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How hard the layout works before it stops, for graphs up to ``up_to`` entities."""
+
+    up_to: float
+    iterations: int
+    theta: float
+    """Barnes-Hut approximation: higher is coarser and faster."""
+    curved: bool
+    improved: bool
+    """vis-network's improvedLayout (Kamada-Kawai seeding): good but slow on big graphs."""
+
+
+LAYOUTS = (
+    Layout(up_to=150, iterations=400, theta=0.5, curved=True, improved=True),
+    Layout(up_to=800, iterations=200, theta=0.7, curved=False, improved=False),
+    Layout(up_to=float("inf"), iterations=100, theta=0.9, curved=False, improved=False),
+)
+"""Measured with benchmarks/viz_bench.py: 2,000 entities become interactive in ~3 s."""
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -153,23 +172,28 @@ def edge_title(label: str, evidence: tuple) -> str:
 
 def physics_options(count: int) -> dict:
     """Stabilise once, then stop: the page turns physics off when layout is done."""
-    large = count > LARGE
+    layout = next(tier for tier in LAYOUTS if count <= tier.up_to)
     return {
         "physics": {
             "enabled": True,
             "solver": "barnesHut",
-            "barnesHut": {"gravitationalConstant": -6000, "springLength": 140, "damping": 0.4},
+            "barnesHut": {
+                "gravitationalConstant": -6000,
+                "springLength": 140,
+                "damping": 0.4,
+                "theta": layout.theta,
+            },
             "stabilization": {
                 "enabled": True,
-                "iterations": 200 if large else 400,
+                "iterations": layout.iterations,
                 "updateInterval": 25,
                 "fit": True,
             },
         },
-        "layout": {"improvedLayout": not large, "randomSeed": 7},
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": large},
+        "layout": {"improvedLayout": layout.improved, "randomSeed": 7},
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": not layout.curved},
         "edges": {
-            "smooth": False if large else {"enabled": True, "type": "dynamic"},
+            "smooth": {"enabled": True, "type": "dynamic"} if layout.curved else False,
             "font": {"size": 11, "align": "middle", "strokeWidth": 3},
             "color": {"color": "#8a8a8a", "highlight": "#222222", "hover": "#222222"},
             "width": 1.5,
@@ -318,8 +342,11 @@ def iframe(page: str, height: int = 600) -> str:
 class Page:
     """An HTML view that draws itself in a notebook cell."""
 
-    html: str
+    html: str = field(repr=False)
     height: int = 600
+
+    def __repr__(self) -> str:
+        return f"<kg viz page: {len(self.html):,} characters; shown inline in a notebook>"
 
     def _repr_html_(self) -> str:
         return iframe(self.html, self.height)
