@@ -56,6 +56,7 @@ class Server:
     name: str
     url: str
     env: dict[str, str] = field(default_factory=dict)
+    pid: int = 0
 
 
 def free_port() -> int:
@@ -94,7 +95,7 @@ def oxigraph_server(folder: Path) -> Iterator[Server]:
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_up(f"{base}/query?query=ASK%7B%7D", process)
-        yield Server("oxigraph-server", base)
+        yield Server("oxigraph-server", base, pid=process.pid)
     finally:
         stop(process)
 
@@ -119,6 +120,6 @@ def virtuoso_server(folder: Path) -> Iterator[Server]:
         grant = ["isql-vt", f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={VIRTUOSO_GRANTS}"]
         subprocess.run(grant, check=True, capture_output=True, timeout=60)
         env = {"KG_STORE_GRAPH_URL": f"{base}/sparql-graph-crud"}
-        yield Server("virtuoso", f"{base}/sparql", env)
+        yield Server("virtuoso", f"{base}/sparql", env, pid=process.pid)
     finally:
         stop(process)
