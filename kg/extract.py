@@ -25,6 +25,7 @@ from kg.ontology import LITERAL_RELATIONS, SYMMETRIC, Ontology, load_ontology
 YEAR = re.compile(r"^(1[6-9]|20)\d\d$")
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "poss", "agent"})
 OBJECT_DEPS = frozenset({"nsubjpass", "dobj", "pobj", "attr", "oprd", "dative"})
+CLAUSE_DEPS = frozenset({"advcl", "relcl", "ccomp", "parataxis", "conj", "acl"})
 PASSIVE_ROLES = {"agent": "subj", "subj": "obj"}
 SCOPE_CHILD_DEPS = frozenset({"neg", "aux", "auxpass", "advmod", "mark", "prep", "npadvmod"})
 
@@ -192,6 +193,11 @@ class Extractor:
             (t.i, (self.possessives[t.lower_], t.i, t.i + 1))
             for t in doc
             if t.dep_ == "poss" and t.lower_ in self.possessives
+        ]
+        events += [
+            (t.i, (self.pronoun_classes[t.lower_][0], t.i, t.i + 1))
+            for t in doc
+            if t.lower_ in self.pronoun_classes and t.i not in anaphors and t.dep_ != "poss"
         ]
         events += [
             (t.i, ("Year", t.i, t.i + 1)) for t in doc if YEAR.match(t.text) and t.i not in taken
@@ -378,11 +384,14 @@ class Extractor:
             return Mention(span.text, span.text, "Year", span.start_char, span.end_char,
                            sent_of[start])  # fmt: skip
         sent = sent_of[start]
-        possessive = end - start == 1 and doc[start].lower_ in self.possessives
+        possessive = end - start == 1 and (
+            doc[start].lower_ in self.possessives or doc[start].lower_ in self.pronoun_classes
+        )
         if possessive:
             for earlier in found:
                 token = doc.char_span(earlier.start_char, earlier.end_char, alignment_mode="expand")
-                if (earlier.sent_index == sent and earlier.cls == cls and token is not None
+                if (earlier.sent_index == sent and token is not None
+                        and earlier.cls in self.pronoun_classes.get(span.text.lower(), (cls,))
                         and earlier.start_char < span.start_char
                         and token.root.dep_ in ("nsubj", "nsubjpass")):  # fmt: skip
                     return Mention(span.text, earlier.name, cls, span.start_char, span.end_char,
@@ -511,15 +520,21 @@ class Extractor:
                 yield a, b
 
     def modality(self, trigger: TriggerMatch, skip_negation: bool = False) -> Modality:
-        words = scope_words(trigger)
+        """Denial and hedging reach across clauses ("denied reports that it would buy");
+        plain negation stays in the trigger's own clause ("as X had joined Y" is not
+        negated by "the merger isn't surprising")."""
+        words = scope_words(scope_tokens(trigger))
+        clause = scope_tokens(trigger, clause_only=True)
+        clause_words = scope_words(clause)
         text = " " + " ".join(words) + " "
+        clause_text = " " + " ".join(clause_words) + " "
         if not skip_negation:
-            if any(w in self.cues.denial for w in words) or any(
-                f" {p} " in text for p in self.cues.negation_phrases
-            ):
+            if any(w in self.cues.denial for w in words):
                 return Modality.NEGATED
-            if any(w in self.cues.negation for w in words) or any(
-                t.dep_ in self.cues.negation_deps for t in scope_tokens(trigger)
+            if (
+                any(w in self.cues.negation for w in clause_words)
+                or any(f" {p} " in clause_text for p in self.cues.negation_phrases)
+                or any(t.dep_ in self.cues.negation_deps for t in clause)
             ):
                 return Modality.NEGATED
         if any(w in self.cues.hedge for w in words) or any(
@@ -765,15 +780,21 @@ def conj_root(token: Token | None) -> int | None:
     return token.i
 
 
-def scope_tokens(trigger: TriggerMatch) -> list[Token]:
-    """Tokens whose words set a trigger's modality: its head chain and their function words."""
-    chain = [trigger.anchor, *trigger.anchor.ancestors]
+def scope_tokens(trigger: TriggerMatch, clause_only: bool = False) -> list[Token]:
+    """Tokens whose words set a trigger's modality: its head chain (up to the head of
+    its clause when ``clause_only``) and their function words."""
+    chain = [trigger.anchor]
+    for token in trigger.anchor.ancestors:
+        if clause_only and chain[-1].dep_ in CLAUSE_DEPS:
+            break
+        chain.append(token)
+    on_chain = {t.i for t in chain}
     found = []
     for n, token in enumerate(chain):
         if token.i not in trigger.tokens:
             found.append(token)
         for child in token.children:
-            if child.i in trigger.tokens or child.i in {t.i for t in chain}:
+            if child.i in trigger.tokens or child.i in on_chain:
                 continue
             if child.dep_ in SCOPE_CHILD_DEPS or (n == 0 and child.dep_ == "det"):
                 found.append(child)
@@ -781,9 +802,9 @@ def scope_tokens(trigger: TriggerMatch) -> list[Token]:
     return sorted(found, key=lambda t: t.i)
 
 
-def scope_words(trigger: TriggerMatch) -> list[str]:
+def scope_words(tokens: list[Token]) -> list[str]:
     words: list[str] = []
-    for token in scope_tokens(trigger):
+    for token in tokens:
         words.append(token.lower_)
         if token.lemma_.lower() != token.lower_:
             words.append(token.lemma_.lower())
