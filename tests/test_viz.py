@@ -302,6 +302,7 @@ def example_page(store, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.browser
 def test_viz_browser_loads_offline_without_errors(browser, example_page: Path) -> None:
     open_page(browser, example_page)
     errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
@@ -314,6 +315,7 @@ def test_viz_browser_loads_offline_without_errors(browser, example_page: Path) -
     browser.save_screenshot(str(ARTIFACTS / "viz-example.png"))
 
 
+@pytest.mark.browser
 def test_viz_browser_draws_the_expected_network(browser, example_page: Path) -> None:
     open_page(browser, example_page)
     nodes, edges = browser.execute_script(
@@ -326,6 +328,7 @@ def test_viz_browser_draws_the_expected_network(browser, example_page: Path) -> 
     assert {tuple(e) for e in edges} == EXAMPLE_EDGES
 
 
+@pytest.mark.browser
 def test_viz_browser_hover_and_click_on_an_edge_show_its_evidence(
     browser, example_page: Path
 ) -> None:
@@ -369,6 +372,7 @@ def test_viz_browser_hover_and_click_on_an_edge_show_its_evidence(
     browser.save_screenshot(str(ARTIFACTS / "viz-example-evidence.png"))
 
 
+@pytest.mark.browser
 def test_viz_browser_search_finds_an_entity(browser, example_page: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -386,6 +390,7 @@ def test_viz_browser_search_finds_an_entity(browser, example_page: Path) -> None
     assert panel.find_element(By.TAG_NAME, "li").text == "Lei Jun ceoOf Xiaomi"
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize(
     ("kind", "value", "nodes", "edges"),
     [("class", "Product", 4, 3), ("relation", "manufacturedBy", 8, 4)],
@@ -409,6 +414,7 @@ def test_viz_browser_filters_hide_classes_and_relations(
     assert counts == [8, 8]
 
 
+@pytest.mark.browser
 def test_viz_browser_shows_the_left_out_note(browser, store, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
