@@ -394,7 +394,7 @@ class Extractor:
                         and earlier.cls in self.pronoun_classes.get(span.text.lower(), (cls,))
                         and earlier.start_char < span.start_char
                         and token.root.dep_ in ("nsubj", "nsubjpass")):  # fmt: skip
-                    return Mention(span.text, earlier.name, cls, span.start_char, span.end_char,
+                    return Mention(span.text, earlier.name, earlier.cls, span.start_char, span.end_char,
                                    sent, earlier.gazetteer, anaphor=True)  # fmt: skip
         classes = self.pronoun_classes.get(span.text.lower(), (cls,))
         candidates = [
