@@ -139,7 +139,7 @@ class Extractor:
                                     },
                                     {
                                         "LEFT_ID": "head",
-                                        "REL_OP": ">",
+                                        "REL_OP": trigger.get("rel", ">"),
                                         "RIGHT_ID": "child",
                                         "RIGHT_ATTRS": {attr: {"IN": trigger["child"]}},
                                     },
@@ -504,7 +504,10 @@ class Extractor:
         names = {m.name for m in subjects}
         objects = nearest_group([m for m in objects if m.name not in names], dist, heads)
         found: list[tuple[Mention, Mention]] = []
-        if subjects and objects:
+        modifiers = modifiers_of(near, heads, trigger) if pattern.symmetric else []
+        if len(modifiers) >= 2:
+            found = [(modifiers[0], o) for o in modifiers[1:]]
+        elif subjects and objects:
             found = [(s, o) for s in subjects for o in objects]
         elif pattern.symmetric:
             group = subjects or [m for m in objects if _between(heads[m])]
@@ -721,14 +724,18 @@ def syntactic_role(
         child = child.head
     if child.i in anchor_path:
         return "other"
-    if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
+    if child.dep_ == "compound" and child.head.i == anchor.i:
+        return "obj"
+    if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in subject_preps):
         return "agent"
     if child.dep_ == "prep" and child.lower_ in co_subject_preps:
         return "cosubj"
     if child.dep_ == "poss":
         return possessor
-    if (child.dep_ == "prep" and child.lower_ in subject_preps) or child.dep_ in SUBJECT_DEPS:
+    if child.dep_ in SUBJECT_DEPS:
         return "subj"
+    if not attaches_near(child.head, anchor):
+        return "other"
     if child.dep_ in ("conj", "appos"):
         return syntactic_role(
             child.head, anchor, subject_preps, object_preps, possessor, co_subject_preps
@@ -738,6 +745,42 @@ def syntactic_role(
     if child.dep_ in OBJECT_DEPS:
         return "obj"
     return "other"
+
+
+def modifiers_of(
+    mentions: list[Mention], heads: dict[Mention, Token | None], trigger: TriggerMatch
+) -> list[Mention]:
+    """Mentions that modify a trigger noun or stand in apposition to it: "the Nokia-Zeiss
+    partnership", "Apple manufacturing partner Foxconn"."""
+    anchor = trigger.anchor
+    found = []
+    for m in mentions:
+        token = heads[m]
+        if token is None:
+            continue
+        if token.head.i == anchor.i and token.dep_ == "appos":
+            found.append(m)
+            continue
+        if anchor.dep_ in ("compound", "amod") and token.i == anchor.head.i:
+            found.append(m)
+            continue
+        while token.dep_ in ("compound", "conj", "amod", "nmod") and token.head.i != token.i:
+            token = token.head
+            if token.i in trigger.tokens:
+                found.append(m)
+                break
+    names: dict[str, Mention] = {}
+    for m in sorted(found, key=lambda m: m.start_char):
+        names.setdefault(m.name, m)
+    return list(names.values())
+
+
+def attaches_near(point: Token, anchor: Token) -> bool:
+    """Objects attach to the trigger itself, or to the verb a trigger noun is the object
+    of ("signed a deal with X"), not further up ("leverage X's networks to expand supply")."""
+    return point.i == anchor.i or (
+        point.i == anchor.head.i and anchor.dep_ in ("dobj", "attr", "oprd", "pobj", "nsubj")
+    )
 
 
 def _between(token: Token | None) -> bool:
