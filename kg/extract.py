@@ -66,6 +66,7 @@ class Cues:
     hedge: frozenset[str]
     hedge_phrases: tuple[str, ...]
     confidence: dict[str, float]
+    denial_verbs: frozenset[str] = frozenset()
 
 
 class Extractor:
@@ -435,7 +436,9 @@ class Extractor:
         self, sent: Span, triggers: list[TriggerMatch], mentions: list[Mention], doc: Doc
     ) -> Iterator[Fact]:
         heads = {m: mention_root(doc, m) for m in mentions}
-        sentence_negated = any(p in sent.text.lower() for p in self.cues.denial_phrases)
+        sentence_negated = any(p in sent.text.lower() for p in self.cues.denial_phrases) or any(
+            t.lemma_.lower() in self.cues.denial_verbs and t.pos_ in ("VERB", "AUX") for t in sent
+        )
         facts: list[tuple[Fact, TriggerMatch]] = []
         for trigger in triggers:
             pattern = trigger.pattern
@@ -634,6 +637,7 @@ def modality_cues(raw: dict) -> Cues:
         hedge=words(raw["hedge"]),
         hedge_phrases=phrases(raw["hedge"]),
         confidence={Modality(k): float(v) for k, v in raw["confidence"].items()},
+        denial_verbs=frozenset(v.lower() for v in raw["denial"].get("sentence_verbs", ())),
     )
 
 
