@@ -31,6 +31,19 @@ class Article:
 
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
+    @property
+    def document(self) -> str:
+        """What extraction reads: the headline as its own paragraph, then the body.
+
+        Headlines state facts too. A body that already opens with its headline is
+        read as it is. Evidence offsets (``kg:charStart``) index this text.
+        """
+        title = " ".join((self.title or "").split())
+        body_start = " ".join(self.text.lstrip()[: len(title) + 10].split())
+        if not title or body_start.startswith(title):
+            return self.text
+        return f"{title}\n\n{self.text}"
+
 
 @dataclass(frozen=True)
 class Mention:

@@ -54,7 +54,7 @@ def extractions(
 ) -> Iterator[Extraction]:
     nlp = load_pipeline(model)
     extractor = extractor_for(nlp)
-    pairs = ((article.text, article) for article in articles)
+    pairs = ((article.document, article) for article in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
         yield extractor(doc, article)
 

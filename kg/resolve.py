@@ -49,20 +49,30 @@ def resolve(extraction: Extraction, ontology: Ontology | None = None) -> Resolut
 def mention_keys(
     mentions: tuple[Mention, ...], suffixes: frozenset[str]
 ) -> dict[Mention, tuple[str, str]]:
-    """(class, name key) per mention, folding short person names into full ones."""
+    """(class, name key) per mention, folding other forms of a person's name into the
+    full one: "Jun" after "Lei Jun", and a headline's "Jack Dorsey Steps Down"."""
+    people = sorted(
+        {
+            name_key(m.name, suffixes)
+            for m in mentions
+            if m.cls == "Person" and len(m.name.split()) == 2 and not m.anaphor
+        }
+    )
     keys: dict[Mention, tuple[str, str]] = {}
-    full_people: list[str] = []
+    seen_people: list[str] = []
     for mention in mentions:
         key = name_key(mention.name, suffixes)
         if mention.cls == "Person":
             words = key.split()
             if len(words) == 1:
                 key = next(
-                    (p for p in reversed(full_people) if words[0] in (p.split()[0], p.split()[-1])),
+                    (p for p in reversed(seen_people) if words[0] in (p.split()[0], p.split()[-1])),
                     key,
                 )
-            else:
-                full_people.append(key)
+            elif len(words) > 2:
+                key = next((p for p in people if key.startswith(p + " ")), key)
+            if len(key.split()) > 1:
+                seen_people.append(key)
         keys[mention] = (mention.cls, key)
     return keys
 
@@ -81,7 +91,7 @@ def build_entities(
             surfaces[key].add(" ".join(mention.text.split()))
     entities = {}
     for key, counter in names.items():
-        label = canonical_label(counter, gazetteer[key], ontology)
+        label = canonical_label(counter, gazetteer[key], ontology, key[1])
         cls = key[0]
         aliases = {s for s in surfaces[key] if s != label}
         entities[key] = Entity(iri=entity_iri(cls, name_key(label, ontology.corporate_suffixes)),
@@ -89,14 +99,19 @@ def build_entities(
     return entities
 
 
-def canonical_label(names: Counter[str], from_gazetteer: bool, ontology: Ontology) -> str:
-    """The gazetteer's label, else the longest (fullest) name, then the most frequent."""
+def canonical_label(
+    names: Counter[str], from_gazetteer: bool, ontology: Ontology, key: str = ""
+) -> str:
+    """The gazetteer's label; else, of the names that match the entity's key, the
+    longest (fullest), then the most frequent."""
     if from_gazetteer:
         for name in names:
             entry = ontology.lookup(name)
             if entry is not None:
                 return entry.label
-    return max(names, key=lambda n: (len(n.split()), names[n], n))
+    suffixes = ontology.corporate_suffixes
+    matching = [n for n in names if name_key(n, suffixes) == key] or list(names)
+    return max(matching, key=lambda n: (len(n.split()), names[n], n))
 
 
 def resolve_fact(
