@@ -174,6 +174,47 @@ def test_viz_page_lists_classes_and_relations_as_filters(store) -> None:
                          "partnersWith"]  # fmt: skip
 
 
+HOSTILE_LABEL = "Acme </script><script>window.pwned = 1</script>"
+HOSTILE_SENTENCE = 'Acme <img src=x onerror="window.pwned = 2"> partners with Globex.'
+
+
+@pytest.fixture(scope="module")
+def hostile_store():
+    """Markup in labels and sentences, as a scraped page might carry."""
+    kg_ns, rdf = "https://w3id.org/kg-news/ontology#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    a, b = "https://w3id.org/kg-news/id/organization/acme", "https://w3id.org/kg-news/id/org/globex"
+    ev, art = "https://w3id.org/kg-news/evidence/x/1", "https://w3id.org/kg-news/article/x"
+    triples = [
+        (a, rdf + "type", f"<{kg_ns}Organization>"),
+        (b, rdf + "type", f"<{kg_ns}Organization>"),
+        (a, "http://www.w3.org/2000/01/rdf-schema#label", json.dumps(HOSTILE_LABEL)),
+        (b, "http://www.w3.org/2000/01/rdf-schema#label", '"Globex"'),
+        (a, kg_ns + "partnersWith", f"<{b}>"),
+        (ev, rdf + "type", f"<{rdf}Statement>"),
+        (ev, rdf + "subject", f"<{a}>"),
+        (ev, rdf + "predicate", f"<{kg_ns}partnersWith>"),
+        (ev, rdf + "object", f"<{b}>"),
+        (ev, kg_ns + "sentence", json.dumps(HOSTILE_SENTENCE)),
+        (ev, kg_ns + "modality", f"<{kg_ns}Asserted>"),
+        (ev, kg_ns + "confidence", '"0.9"'),
+        (ev, kg_ns + "fromArticle", f"<{art}>"),
+        (art, "http://purl.org/dc/terms/source", '"javascript:alert(1)"'),
+    ]
+    data = "".join(f"<{s}> <{p}> {o} <{art}> .\n" for s, p, o in triples)
+    graph = KnowledgeGraph.open("memory:")
+    graph.store.load(data.encode("utf-8"), "nquads", art)
+    return graph.store
+
+
+def test_viz_page_keeps_markup_in_data_as_text(hostile_store) -> None:
+    page = viz_html(hostile_store)
+    assert "window.pwned" in page and "<script>window.pwned" not in page and "<img" not in page
+    data = page_data(page)
+    assert {n["label"] for n in data["nodes"]} == {HOSTILE_LABEL, "Globex"}
+    (evidence,) = data["evidence"].values()
+    assert [e["sentence"] for e in evidence] == [HOSTILE_SENTENCE]
+
+
 def test_viz_iframe_is_srcdoc_for_notebooks(store) -> None:
     page = viz_html(store, VizOptions(focus="Leica"))
     frame = Page(page, height=420)._repr_html_()
@@ -423,3 +464,19 @@ def test_viz_browser_shows_the_left_out_note(browser, store, tmp_path: Path) -> 
     open_page(browser, path)
     assert browser.find_element(By.ID, "kg-note").text.startswith("Showing the 3 most central of 8")
     assert browser.execute_script("return kgViz.network.body.nodeIndices.length") == 3
+
+
+@pytest.mark.browser
+def test_viz_browser_runs_no_markup_from_the_data(browser, hostile_store, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    path = tmp_path / "hostile.html"
+    path.write_text(viz_html(hostile_store), encoding="utf-8")
+    open_page(browser, path)
+    edge = browser.execute_script("return kgViz.edges.getIds()[0]")
+    browser.execute_script(f"kgViz.showEdge('{edge}')")
+    panel = browser.find_element(By.ID, "kg-panel")
+    assert panel.find_element(By.TAG_NAME, "blockquote").text == f"\u201c{HOSTILE_SENTENCE}\u201d"
+    assert panel.find_elements(By.CSS_SELECTOR, "a.link") == []  # a javascript: URL is no link
+    assert browser.execute_script("return window.pwned === undefined")
+    assert browser.find_elements(By.CSS_SELECTOR, "img") == []
