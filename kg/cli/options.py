@@ -10,7 +10,7 @@ store_option = click.option(
     default="kg-store",
     show_default=True,
     envvar="KG_STORE",
-    help="Store folder (embedded Oxigraph) or 'memory:'.",
+    help="Store folder (embedded Oxigraph), 'memory:', or a SPARQL endpoint URL (http://host:7878).",
 )
 model_option = click.option(
     "--model",

@@ -50,6 +50,7 @@ GRAPH_TYPES = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
 }
+GRAPH_PATTERNS = ("", "?s ?p ?o")  # cheap where supported, then the scan every server answers
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 NTRIPLES = {"Content-Type": "application/n-triples"}
 
@@ -152,11 +153,15 @@ class SparqlStore:
         return len(self)
 
     def graphs(self) -> list[str]:
-        rows = self._select(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER(STRSTARTS(STR(?g), {literal(self.graph_prefix)})) }}"
-        )
-        return sorted(row["g"].value for row in rows)
+        """The store's graphs: ``GRAPH ?g {}`` lists them from the index where servers
+        support it; where it finds none, a scan of the quads makes sure."""
+        keep = f"FILTER(STRSTARTS(STR(?g), {literal(self.graph_prefix)}))"
+        for pattern in GRAPH_PATTERNS:
+            rows = self._select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {pattern} }} {keep} }}")
+            found = sorted(row["g"].value for row in rows)
+            if found:
+                return found
+        return []
 
     def content_hash(self, iri: str) -> str | None:
         pattern = f"<{iri}> <{KG.contentHash}> ?h"
