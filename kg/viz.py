@@ -7,8 +7,8 @@ from CDNs even with ``cdn_resources="in_line"``. The file opens from disk
 or a mail attachment with no network.
 
 >>> from kg.viz import iframe
->>> iframe("<p>hi</p>", height=100)[:40]
-'<iframe srcdoc="&lt;p&gt;hi&lt;/p&gt;" st'
+>>> iframe("<p>hi</p>", height=100).split(" style=")[0]
+'<iframe srcdoc="&lt;p&gt;hi&lt;/p&gt;"'
 """
 
 from __future__ import annotations

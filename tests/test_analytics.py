@@ -315,3 +315,12 @@ def test_analytics_seed_article_links_huawei_and_xiaomi_through_leica(
     text = " ".join(seed_path.read_text(encoding="utf-8").split())
     assert all(" ".join(ev.sentence.split()) in text for h in hops for ev in h.evidence)
     assert all(h.evidence for h in hops)
+
+
+def test_analytics_docstring_examples_run() -> None:
+    import doctest
+
+    import kg.analytics
+
+    result = doctest.testmod(kg.analytics)
+    assert (result.attempted, result.failed) == (6, 0)

@@ -268,6 +268,15 @@ def test_viz_cli_writes_the_page(store_dir: Path, tmp_path: Path) -> None:
     assert {relation for _, relation, _, _ in edges} == {"manufacturedBy"}
 
 
+def test_viz_docstring_examples_run() -> None:
+    import doctest
+
+    import kg.viz
+
+    result = doctest.testmod(kg.viz)
+    assert (result.attempted, result.failed) == (2, 0)
+
+
 # --- in a real browser ---------------------------------------------------------------------------
 
 
