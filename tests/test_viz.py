@@ -258,6 +258,21 @@ def test_viz_cli_empty_store_is_an_error(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("args", "title"),
+    [
+        ([], "kg: knowledge graph"),
+        (["--title", "Camera deals <2022>"], "Camera deals &lt;2022&gt;"),
+    ],
+)
+def test_viz_cli_title(store_dir: Path, tmp_path: Path, args: list, title: str) -> None:
+    out = tmp_path / "graph.html"
+    result = kg("viz", "--store", str(store_dir), "-o", str(out), *args)
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert f"<title>{title}</title>" in page and f"<h1>{title}</h1>" in page
+
+
 def test_viz_cli_writes_the_page(store_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "graph.html"
     query = tmp_path / "made.rq"
