@@ -11,6 +11,7 @@ True
 from __future__ import annotations
 
 import html
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,26 +58,37 @@ def build(
     graphs reach the store in batches of ``limits``, each article whole.
     """
     skipped = 0
+    # Articles sent to extraction but not yet in the store (writes are batched):
+    # a copy of one of them is a duplicate the store cannot see yet.
+    in_flight: deque[tuple[str, str | None]] = deque()  # (content hash, URL)
 
     def changed() -> Iterator[Article]:
         nonlocal skipped
         for article in articles:
             unchanged = store.content_hash(article_iri(article.id)) == article.content_hash
-            if unchanged or stored_elsewhere(store, article):
+            if unchanged or in_flight_copy(article, in_flight) or stored_elsewhere(store, article):
                 skipped += 1
                 if progress:
                     progress()
                 continue
+            in_flight.append((article.content_hash, article.url))
             yield article
 
     def written(count: int) -> None:
-        if progress:
-            for _ in range(count):
+        for _ in range(count):
+            in_flight.popleft()
+            if progress:
                 progress()
 
     engine = engine or Local(model)
     added = write_records(store, engine.records(changed()), limits, written)
     return BuildReport(added, skipped)
+
+
+def in_flight_copy(article: Article, in_flight: Iterable[tuple[str, str | None]]) -> bool:
+    """Whether ``article`` has the text or the URL of an article on its way to the store."""
+    text, url = article.content_hash, article.url
+    return any(h == text or (url is not None and u == url) for h, u in in_flight)
 
 
 def stored_elsewhere(store: Store, article: Article) -> bool:

@@ -140,3 +140,20 @@ def test_pipeline_batched_build_equals_graph_by_graph(limits: WriteBatch) -> Non
     report = build(batched, ARTICLES, limits=limits)
     assert (report.added, report.skipped) == (len(ARTICLES), 0)
     assert quads_of(batched) == quads_of(one_by_one)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("limits", [WriteBatch(articles=1), WriteBatch(articles=64)])
+@pytest.mark.parametrize(
+    "copy",
+    [
+        Article("p-copy", ARTICLES[1].text),
+        Article("p-same-url", "Leica opened a store in Wetzlar.", url="https://example.org/n/2"),
+    ],
+)
+def test_pipeline_batched_build_skips_copies_in_flight(limits: WriteBatch, copy: Article) -> None:
+    first = Article("p-first", ARTICLES[1].text, url="https://example.org/n/2")
+    store = open_store("memory:")
+    report = build(store, [first, ARTICLES[0], copy], limits=limits)
+    assert (report.added, report.skipped) == (2, 1)
+    assert [g.rsplit("/", 1)[1] for g in store.graphs()] == ["p-first", "p-one"]
