@@ -152,6 +152,7 @@ class Extractor:
         triggers = self.trigger_matches(doc)
         mentions = self.people_by_context(doc, self.mentions(doc), triggers)
         facts = list(self.product_facts(doc, mentions))
+        facts += self.possessive_facts(doc, mentions)
         by_sentence: dict[int, list[Mention]] = {}
         for mention in mentions:
             by_sentence.setdefault(mention.sent_index, []).append(mention)
@@ -236,7 +237,7 @@ class Extractor:
             if m.name in by_surname:
                 renamed[m.name] = by_surname[m.name]
             elif self.looks_like_person(m.name) and any(
-                anchor_distance(root, a) <= 2
+                anchor_distance(root, a) <= 3
                 for root in [mention_root(doc, m)]
                 if root is not None
                 for a in role_anchors
@@ -481,7 +482,7 @@ class Extractor:
         roles = {
             m: syntactic_role(
                 heads[m], trigger.anchor, pattern.subject_preps, pattern.object_preps,
-                pattern.possessor, pattern.co_subject_preps,
+                pattern.possessor, pattern.co_subject_preps, trigger.tokens,
             )
             for m in near
         }  # fmt: skip
@@ -548,6 +549,41 @@ class Extractor:
         ):
             return Modality.HEDGED
         return Modality.ASSERTED
+
+    def possessive_facts(self, doc: Doc, mentions: list[Mention]) -> list[Fact]:
+        """Facts stated by a possessive alone ("Alphabet's Google"), from
+        ``possessive_relations`` in the patterns."""
+        named = [m for m in mentions if not m.anaphor]
+        roots = {r.i: m for m in named if (r := mention_root(doc, m)) is not None}
+        sents = list(doc.sents)
+        facts = []
+        for rule in self.ontology.patterns.get("possessive_relations", ()):
+            for i, owner in roots.items():
+                token = doc[i]
+                owned = roots.get(token.head.i)
+                if (
+                    token.dep_ != "poss"
+                    or owned is None
+                    or owner.cls != rule["possessor"]
+                    or owned.cls != rule["possessed"]
+                    or owner.name == owned.name
+                ):
+                    continue
+                sent = sents[owned.sent_index]
+                facts.append(
+                    Fact(
+                        owned,
+                        rule["relation"],
+                        owner,
+                        Modality.ASSERTED,
+                        float(rule["confidence"]),
+                        sent.text.strip(),
+                        sent.start_char,
+                        sent.end_char,
+                        f"possessive-{rule['relation']}",
+                    )  # fmt: skip
+                )
+        return facts
 
     def product_facts(self, doc: Doc, mentions: list[Mention]) -> Iterator[Fact]:
         """manufacturedBy for products whose name starts with their maker's name."""
@@ -713,6 +749,7 @@ def syntactic_role(
     object_preps: frozenset[str] | None = None,
     possessor: str = "subj",
     co_subject_preps: frozenset[str] = frozenset(),
+    trigger_tokens: frozenset[int] = frozenset(),
 ) -> str:
     """How a mention attaches below where it meets the trigger: 'subj', 'obj', 'agent'
     (a passive's by-phrase), 'cosubj' (a co-subject: "founded X with Y") or 'other'."""
@@ -728,7 +765,7 @@ def syntactic_role(
         child = child.head
     if child.i in anchor_path:
         return "other"
-    if child.dep_ == "compound" and child.head.i == anchor.i:
+    if child.i in trigger_tokens or (child.dep_ == "compound" and child.head.i == anchor.i):
         return "obj"
     if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in subject_preps):
         return "agent"
@@ -742,8 +779,9 @@ def syntactic_role(
         return "other"
     if child.dep_ in ("conj", "appos"):
         return syntactic_role(
-            child.head, anchor, subject_preps, object_preps, possessor, co_subject_preps
-        )
+            child.head, anchor, subject_preps, object_preps, possessor, co_subject_preps,
+            trigger_tokens,
+        )  # fmt: skip
     if child.dep_ == "prep":
         return "obj" if object_preps is None or child.lower_ in object_preps else "other"
     if child.dep_ in OBJECT_DEPS:

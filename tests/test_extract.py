@@ -65,9 +65,13 @@ CASES = {
         "Carl Pei, a co-founder of OnePlus, started a new company.",
         {("Carl Pei", "founderOf", "OnePlus", A)},
     ),
-    "based": (
-        "Nothing is a startup based in London, says Samsung, which is headquartered in Seoul.",
+    "headquartered": (
+        "Samsung, which is headquartered in Seoul, makes phones.",
         {("Samsung", "headquarteredIn", "Seoul", A)},
+    ),
+    "x-based": (
+        "London-based Arm designs chips.",
+        {("Arm", "headquarteredIn", "London", A)},
     ),
     "supplier": (
         "Sony will supply camera sensors to Apple.",
