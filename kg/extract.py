@@ -396,8 +396,14 @@ class Extractor:
                         and earlier.cls in self.pronoun_classes.get(span.text.lower(), (cls,))
                         and earlier.start_char < span.start_char
                         and token.root.dep_ in ("nsubj", "nsubjpass")):  # fmt: skip
-                    return Mention(span.text, earlier.name, earlier.cls, span.start_char, span.end_char,
-                                   sent, earlier.gazetteer, anaphor=True)  # fmt: skip
+                    return replace(
+                        earlier,
+                        text=span.text,
+                        start_char=span.start_char,
+                        end_char=span.end_char,
+                        sent_index=sent,
+                        anaphor=True,
+                    )
         classes = self.pronoun_classes.get(span.text.lower(), (cls,))
         candidates = [
             e for e in found
@@ -581,7 +587,7 @@ class Extractor:
                         sent.start_char,
                         sent.end_char,
                         f"possessive-{rule['relation']}",
-                    )  # fmt: skip
+                    )
                 )
         return facts
 

@@ -78,9 +78,11 @@ def load_pipeline(model: str | None = None) -> Language:
 def add_kg_components(nlp: Language, ontology: Ontology) -> Language:
     before = "parser" if "parser" in nlp.pipe_names else None
     nlp.add_pipe("kg_paragraphs", before=before) if before else nlp.add_pipe("kg_paragraphs")
+    if "ner" in nlp.pipe_names:
+        nlp.add_pipe("kg_people", after="ner")
     ruler = nlp.add_pipe(
         "entity_ruler",
-        after="ner" if "ner" in nlp.pipe_names else None,
+        after="kg_people" if "kg_people" in nlp.pipe_names else None,
         config={"overwrite_ents": True, "phrase_matcher_attr": None},
     )
     ruler.add_patterns(list(gazetteer_patterns(nlp, ontology)))
@@ -116,6 +118,36 @@ def paragraph_sentences(doc: Doc) -> Doc:
     return doc
 
 
+@Language.component("kg_people")
+def remember_people(doc: Doc) -> Doc:
+    """Keep the model's multi-word person names before the gazetteer overwrites them."""
+    doc.spans["kg_people"] = [e for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
+    return doc
+
+
+def with_people_restored(doc: Doc, ents: list[Span]) -> list[Span]:
+    """A person's name that ends in a known company's name stays a person
+    ("Ernst Leitz" is not the Leitz company)."""
+    people = list(doc.spans.get("kg_people", ()))
+    out = []
+    for ent in ents:
+        person = next(
+            (
+                p
+                for p in people
+                if p.start < ent.start and ent.end == p.end and p.text.split()[0].isalpha()
+            ),
+            None,
+        )
+        if person is None:
+            out.append(ent)
+        elif not out or out[-1].end <= person.start:
+            out.append(Span(doc, person.start, person.end, label="PERSON"))
+    return [
+        e for e in out if not any(o is not e and o.start < e.end and e.start < o.end for o in out)
+    ]
+
+
 @Language.factory("kg_products", assigns=["doc.ents"], requires=["doc.ents"])
 def make_product_ruler(nlp: Language, name: str) -> ProductRuler:
     return ProductRuler(load_ontology())
@@ -139,7 +171,7 @@ class ProductRuler:
         }
 
     def __call__(self, doc: Doc) -> Doc:
-        ents = [e for e in trimmed_at_paragraphs(doc) if e is not None]
+        ents = with_people_restored(doc, [e for e in trimmed_at_paragraphs(doc) if e is not None])
         products = list(self.find_products(doc, ents))
         doc.ents = merged_ents(doc, ents, products)
         return doc
