@@ -218,14 +218,19 @@ def test_store_remove_article_takes_only_its_own_entities(store: Store) -> None:
     assert remove_article(store, str(ARTICLE["split"])) is None
 
 
+@pytest.mark.parametrize("as_file", [False, True], ids=["bytes", "file"])
 @pytest.mark.parametrize("fmt", ["nquads", "trig", "turtle", "nt", "json-ld"])
-def test_store_dump_then_load_round_trips(store: Store, fmt: str) -> None:
+def test_store_dump_then_load_round_trips(
+    store: Store, fmt: str, as_file: bool, tmp_path: Path
+) -> None:
     source = open_store("memory:")
     source.replace_graph(LENS)
     source.replace_graph(SPLIT)
     data = source.dump(fmt)
+    if as_file:
+        (tmp_path / "dump").write_bytes(data)
     target = import_graph_iri("bundle")
-    store.load(data, fmt, target)
+    store.load(tmp_path / "dump" if as_file else data, fmt, target)
     keep_graphs = fmt in ("nquads", "trig", "json-ld")
     expected = sorted(set(quad_lines(source.quads(), None if keep_graphs else target)))
     assert sorted(quad_lines(store.quads(), None)) == expected

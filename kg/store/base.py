@@ -9,7 +9,9 @@ backend, so the views and the CLI never ask which one they talk to.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import IO, Protocol
 
 import pyoxigraph as ox
@@ -36,6 +38,7 @@ RESULT_FORMATS = {
 }
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+RdfSource = bytes | IO[bytes] | Path
 
 
 class Store(Protocol):
@@ -61,7 +64,7 @@ class Store(Protocol):
     def dump(self, fmt: str) -> bytes:
         """The store serialised (quad formats keep graphs; triple formats give the union)."""
 
-    def load(self, data: bytes | IO[bytes], fmt: str, graph: str) -> int:
+    def load(self, source: RdfSource, fmt: str, graph: str) -> int:
         """Add RDF; triples without a graph go to ``graph``. Returns the quads now held."""
 
     def graphs(self) -> list[str]:
@@ -111,11 +114,24 @@ def serialize_quads(quads: Iterable[ox.Quad], fmt: str) -> bytes:
     return scratch.dump(format=target, from_graph=ox.DefaultGraph())
 
 
-def parse_quads(data: bytes | IO[bytes], fmt: str, graph: str) -> Iterator[ox.Quad]:
+def source_args(source: RdfSource) -> dict[str, object]:
+    """pyoxigraph's arguments for a source: a path is read natively, faster than a file object."""
+    return {"path": str(source)} if isinstance(source, Path) else {"input": source}
+
+
+def check_syntax(source: RdfSource, fmt: str) -> None:
+    """Parse the whole source, keeping nothing; a StoreError names the first bad spot."""
+    try:
+        deque(ox.parse(**source_args(source), format=rdf_format(fmt)), maxlen=0)
+    except SyntaxError as err:
+        raise StoreError(f"cannot parse the {fmt} data: {first_line(err)}; fix the file") from err
+
+
+def parse_quads(source: RdfSource, fmt: str, graph: str) -> Iterator[ox.Quad]:
     """Parse RDF; triples outside any named graph land in ``graph``."""
     name = ox.NamedNode(graph)
     try:
-        for quad in ox.parse(data, format=rdf_format(fmt)):
+        for quad in ox.parse(**source_args(source), format=rdf_format(fmt)):
             if isinstance(quad.graph_name, ox.DefaultGraph):
                 quad = ox.Quad(quad.subject, quad.predicate, quad.object, name)
             yield quad

@@ -53,8 +53,7 @@ def import_file(store: Store, path: Path, graph: str | None = None) -> Imported:
         raise InputError(f"{path}: no such file; check the path")
     target = graph or import_graph_iri(path.stem)
     before = len(store)
-    with path.open("rb") as data:
-        after = store.load(data, fmt, target)
+    after = store.load(path, fmt, target)
     return Imported(path, fmt, target, after - before)
 
 

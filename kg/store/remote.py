@@ -16,7 +16,6 @@ import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -25,6 +24,7 @@ from kg.errors import QueryError, StoreError
 from kg.ontology import BASE, KG
 from kg.store.base import (
     QueryResult,
+    RdfSource,
     first_line,
     graph_quads,
     ntriples,
@@ -137,10 +137,10 @@ class SparqlStore:
     def dump(self, fmt: str) -> bytes:
         return serialize_quads(self.quads(), fmt)
 
-    def load(self, data: bytes | IO[bytes], fmt: str, graph: str) -> int:
+    def load(self, source: RdfSource, fmt: str, graph: str) -> int:
         """Add RDF one graph at a time (GSP POST, or INSERT DATA without a graph store)."""
         by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
-        for quad in parse_quads(data, fmt, graph):
+        for quad in parse_quads(source, fmt, graph):
             if not isinstance(quad.graph_name, ox.NamedNode):
                 raise StoreError(f"cannot load the {fmt} data: a blank-node graph name; name it")
             by_graph[quad.graph_name.value].append(quad)
