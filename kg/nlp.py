@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from functools import cache
 
 import spacy
+from spacy.util import compile_infix_regex
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -86,11 +87,18 @@ def add_kg_components(nlp: Language, ontology: Ontology) -> Language:
         config={"overwrite_ents": True, "phrase_matcher_attr": None},
     )
     ruler.add_patterns(list(gazetteer_patterns(nlp, ontology)))
+    add_year_infix(nlp)
     for word in ontology.patterns.get("keep_hyphenated", ()):
         for form in {word, word.capitalize()}:
             nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
     nlp.add_pipe("kg_products", after="entity_ruler")
     return nlp
+
+
+def add_year_infix(nlp: Language) -> None:
+    """Split a year glued to a word by a missing space ("in1869" -> "in 1869")."""
+    infixes = [*nlp.Defaults.infixes, r"(?<=[a-z])(?=(?:1[6-9]|20)\d\d\b)"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 def gazetteer_patterns(nlp: Language, ontology: Ontology) -> Iterator[dict]:
