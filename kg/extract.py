@@ -115,6 +115,10 @@ class Extractor:
         self.pronoun_classes = {
             word.lower(): tuple(classes) for word, classes in data.get("pronouns", {}).items()
         }
+        products = data["products"]
+        self.model_words = {
+            w.lower() for w in (*products["model_words"], *products["series_words"])
+        }
         self.maker_relation = data["product_makers"]["relation"]
         self.maker_confidence = float(data["product_makers"]["confidence"])
 
@@ -350,6 +354,13 @@ class Extractor:
                 if e.end == owner.i + 1 and e.id_.startswith("Organization|"):
                     return f"{e.id_.split('|', 1)[1]} {text}"
         return text
+
+    def is_bare_model(self, name: str) -> bool:
+        """A model named without its maker: every word is a model number or model word
+        ("12 Ultra", "X5 Pro", "P50 series")."""
+        return all(
+            any(ch.isdigit() for ch in w) or w.lower() in self.model_words for w in name.split()
+        )
 
     def known_maker_in_sentence(self, doc: Doc, mention: Mention) -> str | None:
         """A gazetteer product's maker, when the sentence names that maker too."""
@@ -603,7 +614,7 @@ class Extractor:
                 continue
             seen.add((m.name, m.sent_index))
             maker = maker_in_name(m.name, self.all_makers) or self.known_maker_in_sentence(doc, m)
-            if maker is None and not m.gazetteer:
+            if maker is None and not m.gazetteer and self.is_bare_model(m.name):
                 maker = self.bare_product_maker(doc, m, makers_before)
             if maker is None:
                 continue

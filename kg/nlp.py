@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from functools import cache
 
 import spacy
-from spacy.util import compile_infix_regex
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
+from spacy.util import compile_infix_regex
 
 from kg.errors import ModelError
 from kg.ontology import Ontology, load_ontology
@@ -205,7 +205,10 @@ class ProductRuler:
             if label in self.makers:
                 maker, model_start = label, ent.end
         token = doc[i]
-        if maker is None and token.text.lower() in self.line_maker and not token.is_lower:
+        long_line = self.long_line_at(doc, i)
+        if long_line is not None:
+            maker, model_start = long_line
+        elif maker is None and token.text.lower() in self.line_maker and not token.is_lower:
             maker, model_start = self.line_maker[token.text.lower()], i
         if maker is not None:
             end = self.model_end(doc, model_start, require_digit=model_start == i)
@@ -224,6 +227,16 @@ class ProductRuler:
                 span = Span(doc, i, end, label="PRODUCT")
                 span.id_ = BARE_MODEL
                 return span
+        return None
+
+    def long_line_at(self, doc: Doc, i: int) -> tuple[str, int] | None:
+        """(maker, end) for a product line of several words starting at i ("Leitz Phone")."""
+        for size in (3, 2):
+            words = doc[i : i + size]
+            if len(words) == size and not words[0].is_lower:
+                maker = self.line_maker.get(words.text.lower())
+                if maker is not None:
+                    return maker, i + size
         return None
 
     def is_bare_model_start(self, doc: Doc, i: int) -> bool:
