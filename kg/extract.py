@@ -47,6 +47,7 @@ class RelationPattern:
     object_preps: frozenset[str] | None
     possessor: str
     co_subject_preps: frozenset[str]
+    check_roles: bool
 
 
 @dataclass(frozen=True)
@@ -515,7 +516,7 @@ class Extractor:
             if m.cls in pattern.range
             and (not pattern.range_role or pattern.range_role in self.roles.get(m.name, ()))
         ]  # fmt: skip
-        if pattern.domain & pattern.range:
+        if pattern.domain & pattern.range or pattern.check_roles:
             subjects = [m for m in subjects if roles[m] == "subj"]
             objects = [m for m in objects if roles[m] == "obj"]
         partners = [m for m in near if roles[m] == "cosubj" and m.cls in pattern.domain]
@@ -662,6 +663,7 @@ def relation_patterns(data: dict) -> list[RelationPattern]:
                 object_preps=frozenset(raw["object_preps"]) if "object_preps" in raw else None,
                 possessor=raw.get("possessor", "subj"),
                 co_subject_preps=frozenset(raw.get("co_subject_preps", ())),
+                check_roles=bool(raw.get("check_roles", False)),
             )
         )
     return found
@@ -792,7 +794,7 @@ def syntactic_role(
         return possessor
     if child.dep_ in SUBJECT_DEPS:
         return "subj"
-    if not attaches_near(child.head, anchor):
+    if not attaches_near(child.head, anchor, child.dep_):
         return "other"
     if child.dep_ in ("conj", "appos"):
         return syntactic_role(
@@ -834,11 +836,20 @@ def modifiers_of(
     return list(names.values())
 
 
-def attaches_near(point: Token, anchor: Token) -> bool:
+def attaches_near(point: Token, anchor: Token, dep: str = "") -> bool:
     """Objects attach to the trigger itself, or to the verb a trigger noun is the object
-    of ("signed a deal with X"), not further up ("leverage X's networks to expand supply")."""
-    return point.i == anchor.i or (
-        point.i == anchor.head.i and anchor.dep_ in ("dobj", "attr", "oprd", "pobj", "nsubj")
+    of ("signed a deal with X"), not further up ("leverage X's networks to expand supply"),
+    except as what a clause's noun is said to be ("the phone X released was the Y")."""
+    if point.i == anchor.i:
+        return True
+    if point.i == anchor.head.i and anchor.dep_ in ("dobj", "attr", "oprd", "pobj", "nsubj"):
+        return True
+    noun = anchor.head
+    return (
+        dep == "attr"
+        and anchor.dep_ in ("relcl", "acl")
+        and noun.dep_ in ("nsubj", "nsubjpass")
+        and noun.head.i == point.i
     )
 
 
