@@ -3,8 +3,11 @@
 GET and POST (form-encoded, ``application/sparql-query``,
 ``application/sparql-update``) on ``/sparql`` (and ``/``), results by content
 negotiation (or a ``format`` parameter): JSON, XML, CSV, TSV for SELECT and
-ASK; Turtle or N-Triples for CONSTRUCT and DESCRIBE. Read-only unless
-``allow_update``; binds to 127.0.0.1 unless told otherwise.
+ASK; Turtle or N-Triples for CONSTRUCT and DESCRIBE. ``/store?graph=IRI``
+speaks the Graph Store Protocol (GET; PUT, POST, DELETE when writable), so
+another kg process can use a served store as its ``--store`` URL while it is
+served. Read-only unless ``allow_update``; binds to 127.0.0.1 unless told
+otherwise.
 
 A query that runs past ``timeout`` seconds gets a 503 answer at once. Oxigraph
 cannot cancel a running query, so its worker thread finishes in the
@@ -25,7 +28,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pyoxigraph as ox
 
 from kg.errors import KGError
-from kg.store import Store
+from kg.store import Store, first_line
+from kg.store.base import ntriples
 from kg.views import with_prefixes
 
 
@@ -144,6 +148,37 @@ class Endpoint:
             return Answer(HTTPStatus.BAD_REQUEST, f"{err}\n".encode(), TEXT)
         return Answer(HTTPStatus.NO_CONTENT, b"", TEXT)
 
+    def graph_get(self, iri: str, accept: str) -> Answer:
+        """Graph Store Protocol GET: one named graph as Turtle or N-Triples."""
+        if iri not in self.store.graphs():
+            return Answer(HTTPStatus.NOT_FOUND, f"no graph <{iri}> here\n".encode(), TEXT)
+        return self.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}", accept
+        )
+
+    def graph_write(self, method: str, iri: str, body: bytes, media: str) -> Answer:
+        """Graph Store Protocol PUT (replace), POST (add) and DELETE, each one transaction."""
+        if not self.config.allow_update:
+            return self.update("")  # the read-only answer
+        if method == "DELETE":
+            with self.write_lock:
+                found = self.store.remove_graph(iri)
+            status = HTTPStatus.NO_CONTENT if found else HTTPStatus.NOT_FOUND
+            return Answer(status, b"" if found else f"no graph <{iri}> here\n".encode(), TEXT)
+        fmt = ox.RdfFormat.from_media_type(media or "application/n-triples")
+        if fmt is None:
+            return bad(f"unsupported Content-Type '{media}'; send N-Triples or Turtle")
+        try:
+            triples = ntriples(ox.parse(body, format=fmt)) if body.strip() else ""
+        except (SyntaxError, ValueError) as err:
+            return bad(f"unreadable {media or 'RDF'} body: {first_line(err)}")
+        steps = [f"DROP SILENT GRAPH <{iri}>"] if method == "PUT" else []
+        if triples:
+            steps.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{triples}}} }}")
+        return (
+            self.update(" ;\n".join(steps)) if steps else Answer(HTTPStatus.NO_CONTENT, b"", TEXT)
+        )
+
     def _run_query(self, sparql: str, accept: str) -> Answer:
         try:
             return render(self.store.query(with_prefixes(sparql)), accept)
@@ -182,6 +217,7 @@ articles.</p>
 
 
 SPARQL_PATHS = frozenset({"/sparql", "/query", "/update"})
+GRAPH_STORE = "/store"  # Graph Store Protocol, indirect identification (?graph=IRI)
 
 
 def handler_for(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
@@ -190,7 +226,10 @@ def handler_for(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             path, params = self._split()
-            if path == "/" and "query" not in params:
+            if path == GRAPH_STORE:
+                iri = self._graph(params)
+                self._send(endpoint.graph_get(iri, self._accept(params)) if iri else NO_GRAPH)
+            elif path == "/" and "query" not in params:
                 self._send(page(self._url("/sparql"), endpoint.config.allow_update))
             elif path in SPARQL_PATHS | {"/"} and "query" in params:
                 self._send(endpoint.query(params["query"][0], self._accept(params)))
@@ -201,8 +240,34 @@ def handler_for(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
                     Answer(HTTPStatus.NOT_FOUND, b"no such page; the endpoint is /sparql\n", TEXT)
                 )
 
+        def do_PUT(self) -> None:
+            self._graph_write()
+
+        def do_DELETE(self) -> None:
+            self._graph_write()
+
+        def _graph_write(self) -> None:
+            path, params = self._split()
+            iri = self._graph(params)
+            if path != GRAPH_STORE or not iri:
+                self._send(NO_GRAPH if path == GRAPH_STORE else bad("PUT and DELETE go to /store"))
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            media = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            self._send(endpoint.graph_write(self.command, iri, self.rfile.read(length), media))
+
+        def _graph(self, params: dict[str, list[str]]) -> str | None:
+            iri = params.get("graph", [""])[0]
+            try:
+                return ox.NamedNode(iri).value if iri else None
+            except ValueError:
+                return None
+
         def do_POST(self) -> None:
             path, params = self._split()
+            if path == GRAPH_STORE:
+                self._graph_write()
+                return
             if path not in SPARQL_PATHS | {"/"}:
                 self._send(
                     Answer(HTTPStatus.NOT_FOUND, b"no such endpoint; POST to /sparql\n", TEXT)
@@ -256,6 +321,11 @@ def handler_for(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
 
 def bad(message: str) -> Answer:
     return Answer(HTTPStatus.BAD_REQUEST, f"{message}\n".encode(), TEXT)
+
+
+NO_GRAPH = bad(
+    "name a graph with ?graph=IRI (an absolute IRI); kg keeps every triple in a named graph"
+)
 
 
 def make_server(store: Store, config: ServeConfig) -> tuple[ThreadingHTTPServer, Endpoint]:

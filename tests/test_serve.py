@@ -285,3 +285,49 @@ def test_serve_results_match_the_store(url: str, store: Store) -> None:
         "SELECT ?e ?l WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?l"
     ).serialize(format=ox.QueryResultsFormat.TSV)
     assert body == local
+
+
+def send(url: str, method: str, body: bytes = b"", kind: str = "application/n-triples"):
+    request = urllib.request.Request(
+        url, data=body or None, method=method, headers={"Content-Type": kind}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+GRAPH = urllib.parse.quote("https://w3id.org/kg-news/article/memo", safe="")
+TRIPLE = (
+    b'<https://w3id.org/kg-news/id/Dyne> <http://www.w3.org/2000/01/rdf-schema#label> "Dyne" .\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("allow", "method", "path", "body", "kind", "status", "answer"),
+    [
+        (False, "PUT", f"/store?graph={GRAPH}", TRIPLE, "application/n-triples", 403,
+         b"this endpoint is read-only; start kg serve with --allow-update to write\n"),
+        (True, "PUT", f"/store?graph={GRAPH}", TRIPLE, "application/n-triples", 204, b""),
+        (True, "PUT", f"/store?graph={GRAPH}", TRIPLE, "text/turtle", 204, b""),
+        (True, "PUT", f"/store?graph={GRAPH}", b"<oops", "text/turtle", 400, None),
+        (True, "PUT", f"/store?graph={GRAPH}", TRIPLE, "image/png", 400,
+         b"unsupported Content-Type 'image/png'; send N-Triples or Turtle\n"),
+        (True, "PUT", "/store?graph=not%20an%20iri", TRIPLE, "text/turtle", 400, None),
+        (True, "DELETE", f"/store?graph={GRAPH}", b"", "text/plain", 404,
+         b"no graph <https://w3id.org/kg-news/article/memo> here\n"),
+        (True, "GET", f"/store?graph={GRAPH}", b"", "text/plain", 404, None),
+    ],
+)  # fmt: skip
+def test_serve_graph_store_protocol(
+    store: Store, allow: bool, method: str, path: str, body: bytes, kind: str, status: int,
+    answer: bytes | None,
+) -> None:  # fmt: skip
+    with serving(store, allow_update=allow) as base:
+        got, data = send(base + path, method, body, kind)
+    assert got == status
+    if answer is not None:
+        assert data == answer
+    held = bool(store.query('ASK { ?x <http://www.w3.org/2000/01/rdf-schema#label> "Dyne" }'))
+    assert held is (status == 204)

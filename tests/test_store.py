@@ -33,7 +33,7 @@ from kg.store import (
 )
 from kg.views import to_networkx, with_prefixes
 
-BACKENDS = ["disk", "memory", "oxigraph-server", "virtuoso"]
+BACKENDS = ["disk", "memory", "oxigraph-server", "virtuoso", "kg-serve"]
 QUICK = Retry(attempts=3, first_delay=0.01, timeout=5)
 
 
@@ -83,6 +83,27 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Serv
         yield found
 
 
+@pytest.fixture
+def kg_serve() -> Iterator:
+    """Start `kg serve`'s server (writable) over a store in a thread; stopped after the test."""
+    from kg.serve import ServeConfig, make_server
+
+    started = []
+
+    def start(store: Store) -> str:
+        server, endpoint = make_server(store, ServeConfig(port=0, allow_update=True))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        started.append((server, endpoint, store))
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server, endpoint, store in started:
+        server.shutdown()
+        server.server_close()
+        endpoint.close()
+        store.close()
+
+
 def fresh_remote(server: Server, monkeypatch: pytest.MonkeyPatch) -> Store:
     for key, value in server.env.items():
         monkeypatch.setenv(key, value)
@@ -99,6 +120,10 @@ def store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.Mo
         opened = open_store(tmp_path / "store")
     elif request.param == "memory":
         opened = open_store("memory:")
+    elif request.param == "kg-serve":
+        served = open_store(tmp_path / "served")
+        url = request.getfixturevalue("kg_serve")(served)
+        opened = open_store(url)
     else:
         servers = request.getfixturevalue("servers")
         if request.param not in servers:
