@@ -423,9 +423,9 @@ def mixed(tmp_path: Path) -> Path:
 
 
 MIXED_LINES = [
-    "kg: {f}/b-empty.md: is empty; nothing to extract",
-    f"kg: {{f}}/c-image.html: is a PNG image, {BINARY}",
-    "kg: {f}/d-lines.jsonl:2: not valid JSON (Expecting property name enclosed in double "
+    "kg: error: {f}/b-empty.md: is empty; nothing to extract",
+    f"kg: error: {{f}}/c-image.html: is a PNG image, {BINARY}",
+    "kg: error: {f}/d-lines.jsonl:2: not valid JSON (Expecting property name enclosed in double "
     "quotes, column 2); fix the line",
 ]
 
@@ -461,26 +461,32 @@ def test_hostile_cli_build_strict_or_not(
     assert listed.stdout.split() == expected
 
 
-NOTHING = "kg: no article could be read; nothing written"
+NOTHING = "kg: error: no article in the inputs; nothing written"
 NO_TEXT = (
-    "kg: gold.jsonl: holds no articles: no record has a text field (looked for: text, content, "
-    "body, maintext, description); name it with --text-field"
+    "kg: error: gold.jsonl: holds no articles: no record has a text field (looked for: text, "
+    "content, body, maintext, description); name it with --text-field"
 )
+
+
+NOTED = NO_TEXT.replace("error: gold.jsonl: holds", "warning: folder/gold.jsonl: skipped, holds")
 
 
 @pytest.mark.model
 @pytest.mark.parametrize(("args", "lines"), [
-    (("empty.txt",), ["kg: empty.txt: is empty; nothing to extract", NOTHING]),
-    (("empty.txt", "--strict"), ["kg: empty.txt: is empty; nothing to extract",
-                                 "kg: stopped at the first failure (--strict)", NOTHING]),
-    (("gold.jsonl",), [NO_TEXT, NOTHING]),
-    (("nowhere.md",), ["kg: nowhere.md: no such file or folder; check the path", NOTHING]),
+    (("empty.txt",), ["kg: error: empty.txt: is empty; nothing to extract"]),
+    (("empty.txt", "--strict"), ["kg: error: empty.txt: is empty; nothing to extract",
+                                 "kg: stopped at the first failure (--strict)"]),
+    (("gold.jsonl",), [NO_TEXT]),
+    (("folder",), [NOTED, NOTHING]),
+    (("nowhere.md",), ["kg: error: nowhere.md: no such file or folder; check the path"]),
 ])  # fmt: skip
 def test_hostile_cli_nothing_readable_is_exit_2(
     tmp_path: Path, args: tuple[str, ...], lines: list[str]
 ) -> None:
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
     (tmp_path / "gold.jsonl").write_text('{"article": "x.txt"}\n', encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "gold.jsonl").write_text('{"article": "x.txt"}\n', encoding="utf-8")
     result = run_kg("extract", *args, cwd=tmp_path)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.splitlines() == lines
@@ -505,7 +511,7 @@ def test_hostile_cli_path_without_permission(tmp_path: Path) -> None:
     (tmp_path / "open.txt").write_text("Acme Corp acquired Widget Co.", encoding="utf-8")
     result = run_kg("extract", str(tmp_path), prefix=without_read_permission())
     assert result.stderr.splitlines() == [
-        f"kg: {locked}: cannot read it (permission denied); check its permissions"
+        f"kg: error: {locked}: cannot read it (permission denied); check its permissions"
     ]
     assert result.returncode == 1
     assert "article/open>" in result.stdout

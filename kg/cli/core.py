@@ -62,7 +62,8 @@ def extract(
     intake = reading.intake()
     dataset = dataset_of(article_graphs(intake(read_inputs(inputs, reading.options)), model))
     if not intake.read:
-        click.echo("kg: no article could be read; nothing written", err=True)
+        if not intake.failed:
+            click.echo("kg: error: no article in the inputs; nothing written", err=True)
         ctx.exit(2)
     data = dataset.serialize(format=fmt, encoding="utf-8")
     if output is None:

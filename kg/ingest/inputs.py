@@ -352,7 +352,7 @@ class Intake:
                 self.report(f"warning: {item}")
             else:
                 self.failed += 1
-                self.report(str(item))
+                self.report(f"error: {item}")
                 if self.strict:
                     self.report("stopped at the first failure (--strict)")
                     return
