@@ -357,10 +357,12 @@ class Extractor:
         return text
 
     def is_bare_model(self, name: str) -> bool:
-        """A model named without its maker: every word is a model number or model word
-        ("12 Ultra", "X5 Pro", "P50 series")."""
-        return all(
-            any(ch.isdigit() for ch in w) or w.lower() in self.model_words for w in name.split()
+        """A model named without its maker: it opens with a model number, or every word
+        is a model number or model word ("12 Ultra", "X5 Raw", "P50 series")."""
+        words = name.split()
+        return bool(words) and (
+            any(ch.isdigit() for ch in words[0])
+            or all(any(ch.isdigit() for ch in w) or w.lower() in self.model_words for w in words)
         )
 
     def known_maker_in_sentence(self, doc: Doc, mention: Mention) -> str | None:
@@ -422,6 +424,7 @@ class Extractor:
             if e.cls in classes and sent - 2 <= e.sent_index <= sent
             and e.start_char < span.start_char
             and not (e.sent_index == sent and e.cls == "Organization" and not possessive)
+            and not (e.cls == "Product" and end - start > 1 and not has_model_number(e.name))
         ]  # fmt: skip
         if not candidates:
             return None
@@ -713,6 +716,12 @@ def maker_in_name(name: str, makers: set[str]) -> str | None:
         if lower.startswith(maker.lower() + " "):
             return maker
     return None
+
+
+def has_model_number(name: str) -> bool:
+    """Whether a product name carries a model number: "the phone" refers back to a
+    "Vivo X90", not to "Android"."""
+    return any(ch.isdigit() for ch in name)
 
 
 def is_product_name(text: str, not_entities: set[str]) -> bool:

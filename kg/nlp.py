@@ -282,6 +282,7 @@ class ProductRuler:
             any(ch.isdigit() for ch in doc[end - 1].text)
             or doc[end - 1].text.lower() in self.model_words
             or (doc[end - 1].is_upper and len(doc[end - 1].text) <= 2)
+            or ends_phrase(doc, end)
         ):
             end -= 1
         has_digit = any(any(ch.isdigit() for ch in t.text) for t in doc[start:end])
@@ -299,6 +300,23 @@ class ProductRuler:
         if end < len(doc) and doc[end].lower_ in self.series_words:
             end += 1
         return end
+
+
+def ends_phrase(doc: Doc, end: int) -> bool:
+    """Whether a model's last word closes its phrase ("the X5 Raw —"), so it is part of
+    the name rather than a headline's next word ("Xiaomi 12 Launches With ...")."""
+    last = doc[end - 1]
+    after = doc[end] if end < len(doc) else None
+    return (
+        end - 2 >= 0
+        and any(ch.isdigit() for ch in doc[end - 2].text)
+        and last.pos_ != "VERB"
+        and (
+            after is None
+            or (after.is_punct and after.text not in ("'s", "’s"))
+            or after.dep_ == "cc"
+        )
+    )
 
 
 def is_unit(token: Token) -> bool:
