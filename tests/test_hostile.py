@@ -574,3 +574,21 @@ def test_hostile_ctrl_c_stops_after_the_article_in_hand(tmp_path: Path) -> None:
     complete = nquads(whole)
     assert nquads(store) == complete
     assert partial < complete
+
+
+@pytest.mark.model
+def test_hostile_cli_urls_report_and_go_on(server: str) -> None:
+    result = run_kg("extract", f"{server}/page", f"{server}/missing", f"{server}/slow",
+                    "--timeout", "0.5")  # fmt: skip
+    assert result.stderr.splitlines() == [
+        f"kg: error: {server}/missing: the server answered HTTP 404 Not Found; check the URL",
+        f"kg: error: {server}/slow: no answer within 0.5s (timeout); try again or raise --timeout",
+    ]
+    assert result.returncode == 1
+    dataset = Dataset()
+    dataset.parse(data=result.stdout, format="nquads")
+    slug = server.replace("http://", "http-").replace(".", "-").replace(":", "-")
+    assert [str(g.identifier) for g in dataset.graphs() if len(g)] == [
+        f"https://w3id.org/kg-news/article/{slug}-page"
+    ]
+    assert f"<{server}/page>" in result.stdout  # dcterms:source

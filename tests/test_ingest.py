@@ -324,3 +324,34 @@ def test_ingest_read_article_raises_one_line(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"^.*empty\.txt: is empty; nothing to extract$"):
         read_article(tmp_path / "empty.txt")
     assert isinstance(items(tmp_path / "empty.txt")[0], Failure)
+
+
+# The command line ------------------------------------------------------------------------
+
+NOTES = '{"story": "Sony invested in Zeiss.", "key": "n1"}\n'
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("args", "stdin", "code", "graphs"),
+    [
+        (("-",), "Sony invested in Zeiss.", 0, ["stdin-9ab07a309d79"]),
+        (("-",), NOTES, 2, []),
+        (("-", "--text-field", "story"), NOTES, 0, ["stdin-9ab07a309d79"]),
+        (("-", "--text-field", "story", "--id-field", "key"), NOTES, 0, ["stdin-n1"]),
+    ],
+    ids=["text", "jsonl-default-fields", "jsonl-text-field", "jsonl-id-field"],
+)
+def test_ingest_cli_stdin_and_field_options(
+    args: tuple[str, ...], stdin: str, code: int, graphs: list[str]
+) -> None:
+    import subprocess
+
+    from rdflib import Dataset
+
+    result = subprocess.run(["kg", "extract", *args], input=stdin, capture_output=True,
+                            text=True, timeout=600)  # fmt: skip
+    assert result.returncode == code, result.stderr
+    dataset = Dataset()
+    dataset.parse(data=result.stdout, format="nquads")
+    assert sorted(str(g.identifier).rsplit("/", 1)[1] for g in dataset.graphs() if len(g)) == graphs
