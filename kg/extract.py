@@ -356,6 +356,14 @@ class Extractor:
                     return f"{e.id_.split('|', 1)[1]} {text}"
         return text
 
+    def appositive_antecedent(self, doc: Doc, span: Span, found: list[Mention]) -> Mention | None:
+        """ "Leica, the camera company founded in 1869": a description set off by a comma
+        right after a name describes that name."""
+        if len(span) < 2 or span.start < 2 or doc[span.start - 1].text != ",":
+            return None
+        end_char = doc[span.start - 2].idx + len(doc[span.start - 2].text)
+        return next((m for m in reversed(found) if m.end_char == end_char and not m.anaphor), None)
+
     def is_bare_model(self, name: str) -> bool:
         """A model named without its maker: it opens with a model number, or every word
         is a model number or model word ("12 Ultra", "X5 Raw", "P50 series")."""
@@ -418,6 +426,10 @@ class Extractor:
                         sent_index=sent,
                         anaphor=True,
                     )
+        appositive = self.appositive_antecedent(doc, span, found)
+        if appositive is not None:
+            return replace(appositive, text=span.text, start_char=span.start_char,
+                           end_char=span.end_char, sent_index=sent, anaphor=True)  # fmt: skip
         classes = self.pronoun_classes.get(span.text.lower(), (cls,))
         candidates = [
             e for e in found
