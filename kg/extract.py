@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from spacy.language import Language
-from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from kg.model import Article, Extraction, Fact, Mention, Modality
@@ -77,8 +77,6 @@ class Extractor:
         self.ontology = ontology or load_ontology()
         data = self.ontology.patterns
         self.patterns = relation_patterns(data)
-        self.matcher = Matcher(nlp.vocab)
-        self.dep_matcher = DependencyMatcher(nlp.vocab)
         self._add_triggers(nlp)
         self.cues = modality_cues(data["modality"])
         self.roles = {e.label: e.roles for e in self.ontology.gazetteer}
@@ -124,34 +122,24 @@ class Extractor:
         self.maker_confidence = float(data["product_makers"]["confidence"])
 
     def _add_triggers(self, nlp: Language) -> None:
+        """Index the triggers: phrases by their words (lower-case or lemma), head/child
+        triggers by the head's lemma. Matching is dictionary lookups, not a matcher
+        pass per pattern, so extraction stays a small share of spaCy's time."""
+        self.phrases: dict[tuple[str, ...], list[tuple[int, str | None]]] = {}
+        self.heads: dict[str, list[tuple[int, frozenset[str], bool]]] = {}
         for index, pattern in enumerate(self.patterns):
-            raw = pattern_triggers(self.ontology.patterns, pattern.id)
-            key = str(index)
-            for trigger in raw:
+            for trigger in pattern_triggers(self.ontology.patterns, pattern.id):
                 if "phrase" in trigger:
-                    words = [t.text.lower() for t in nlp.make_doc(trigger["phrase"])]
-                    pos = {"POS": trigger["pos"]} if "pos" in trigger else {}
-                    self.matcher.add(key, [[{"LOWER": w, **pos} for w in words]])
-                    self.matcher.add(key, [[{"LEMMA": w, **pos} for w in words]])
+                    words = tuple(t.text.lower() for t in nlp.make_doc(trigger["phrase"]))
+                    self.phrases.setdefault(words, []).append((index, trigger.get("pos")))
                 else:
-                    for attr in ("LOWER", "LEMMA"):
-                        self.dep_matcher.add(
-                            key,
-                            [
-                                [
-                                    {
-                                        "RIGHT_ID": "head",
-                                        "RIGHT_ATTRS": {"LEMMA": {"IN": trigger["head"]}},
-                                    },
-                                    {
-                                        "LEFT_ID": "head",
-                                        "REL_OP": trigger.get("rel", ">"),
-                                        "RIGHT_ID": "child",
-                                        "RIGHT_ATTRS": {attr: {"IN": trigger["child"]}},
-                                    },
-                                ]
-                            ],
+                    children = frozenset(w.lower() for w in trigger["child"])
+                    descendants = trigger.get("rel", ">") == ">>"
+                    for head in trigger["head"]:
+                        self.heads.setdefault(head.lower(), []).append(
+                            (index, children, descendants)
                         )
+        self.longest_phrase = max((len(k) for k in self.phrases), default=1)
 
     def __call__(self, doc: Doc, article: Article) -> Extraction:
         triggers = self.trigger_matches(doc)
@@ -452,18 +440,33 @@ class Extractor:
 
     def trigger_matches(self, doc: Doc) -> list[TriggerMatch]:
         found: dict[tuple[int, int], TriggerMatch] = {}
-        for key, start, end in self.matcher(doc):
-            pattern = self.patterns[int(doc.vocab.strings[key])]
-            span = doc[start:end]
-            found.setdefault(
-                (id(pattern), span.root.i),
-                TriggerMatch(pattern, span.root, frozenset(range(start, end))),
-            )
-        for key, (head, child) in self.dep_matcher(doc):
-            pattern = self.patterns[int(doc.vocab.strings[key])]
-            found.setdefault(
-                (id(pattern), head), TriggerMatch(pattern, doc[head], frozenset({head, child}))
-            )
+        lowers = [t.lower_ for t in doc]
+        lemmas = [t.lemma_.lower() for t in doc]
+        n = len(doc)
+        for i in range(n):
+            for size in range(1, min(self.longest_phrase, n - i) + 1):
+                for words in {tuple(lowers[i : i + size]), tuple(lemmas[i : i + size])}:
+                    for index, pos in self.phrases.get(words, ()):
+                        span = doc[i : i + size]
+                        if pos is not None and any(t.pos_ != pos for t in span):
+                            continue
+                        found.setdefault(
+                            (index, span.root.i),
+                            TriggerMatch(self.patterns[index], span.root,
+                                         frozenset(range(i, i + size))),
+                        )  # fmt: skip
+            for index, children, descendants in self.heads.get(lemmas[i], ()):
+                head = doc[i]
+                below = head.subtree if descendants else head.children
+                for child in below:
+                    if child.i != i and (
+                        lowers[child.i] in children or lemmas[child.i] in children
+                    ):
+                        found.setdefault(
+                            (index, i),
+                            TriggerMatch(self.patterns[index], head, frozenset({i, child.i})),
+                        )
+                        break
         return list(found.values())
 
     def sentence_facts(
