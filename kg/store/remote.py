@@ -82,9 +82,14 @@ class Endpoints:
         return cls(**found)
 
 
-@dataclass
+@dataclass(frozen=True)
 class SparqlStore:
-    """A store behind SPARQL 1.1 Query/Update and the Graph Store Protocol."""
+    """A store behind SPARQL 1.1 Query/Update and the Graph Store Protocol.
+
+    Transient failures are retried (``retry``); every write kg sends is
+    idempotent (a graph replaced, quads added to a set), so a retry after a
+    lost answer cannot double anything.
+    """
 
     endpoints: Endpoints
     graph_prefix: str = field(default_factory=lambda: os.environ.get(PREFIX_ENV, BASE))
