@@ -86,6 +86,15 @@ def test_ingest_decode_reports_what_it_could_not_decode(
     assert (decoded.encoding, decoded.problem) == (encoding, problem)
 
 
+def test_ingest_decode_refuses_noise(tmp_path: Path) -> None:
+    noise = bytes((i * 151 + 7) % 255 + 1 for i in range(5000))  # no NUL, no signature
+    (tmp_path / "noise.txt").write_bytes(noise)
+    assert [str(i) for i in items(tmp_path / "noise.txt")] == [
+        f"{tmp_path}/noise.txt: is not text in any encoding kg can tell (not UTF-8 from byte "
+        f"{noise.index(next(b for b in noise if b > 0x7F))}); re-save it as UTF-8"
+    ]
+
+
 PAGE = """<!doctype html><html><head><meta charset="windows-1252">
 <title>Acme buys Widget Co | The Gadget Post</title>
 <meta property="og:site_name" content="The Gadget Post">
