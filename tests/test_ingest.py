@@ -364,3 +364,13 @@ def test_ingest_cli_stdin_and_field_options(
     dataset = Dataset()
     dataset.parse(data=result.stdout, format="nquads")
     assert sorted(str(g.identifier).rsplit("/", 1)[1] for g in dataset.graphs() if len(g)) == graphs
+
+
+@pytest.mark.parametrize("module", ["kg.ingest", "kg.ingest.base", "kg.ingest.inputs"])
+def test_ingest_docstring_examples_run(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.failed == 0
+    assert result.attempted > 0

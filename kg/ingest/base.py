@@ -160,19 +160,29 @@ def clean_text(text: str) -> str:
 
 
 def capped(text: str, limit: int) -> tuple[str, bool]:
-    """``text`` cut at the last paragraph (else line, else word) break before ``limit``."""
+    """``text`` cut at the last paragraph (else line, else word) break before ``limit``.
+
+    >>> capped("Acme grew.\\n\\nWidget shrank.", 20)
+    ('Acme grew.', True)
+    """
     if len(text) <= limit:
         return text, False
     head = text[:limit]
     for brk in ("\n\n", "\n", " "):
         cut = head.rfind(brk)
         if cut > limit // 2:
-            return head[:cut], True
+            return head[:cut].rstrip(), True
     return head, True
 
 
 def canonical_url(raw: object) -> str | None:
-    """An http(s) URL in one spelling (lower-case scheme and host, no fragment), or None."""
+    """An http(s) URL in one spelling (lower-case scheme and host, no fragment), or None.
+
+    >>> canonical_url("HTTPS://Example.ORG:443/news/a b#comments")
+    'https://example.org/news/a%20b'
+    >>> canonical_url("mailto:desk@example.org") is None
+    True
+    """
     if not isinstance(raw, str):
         return None
     text = raw.strip()
@@ -196,7 +206,11 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %B %Y", "%B %d, %Y", "%a, %d %b %Y %
 
 
 def iso_date(raw: object) -> str | None:
-    """An ISO 8601 date or date-time for a date in a common spelling, else None."""
+    """An ISO 8601 date or date-time for a date in a common spelling, else None.
+
+    >>> iso_date("March 5, 2024"), iso_date("2024-03-05T10:00:00Z"), iso_date("2022-07")
+    ('2024-03-05', '2024-03-05T10:00:00+00:00', '2022-07')
+    """
     if isinstance(raw, dt.datetime):
         return raw.isoformat()
     if isinstance(raw, dt.date):

@@ -132,7 +132,11 @@ def stdin_named(item: Item) -> Item:
 
 
 def sniff(data: bytes) -> str:
-    """The reader kind for bytes of unknown type, from how they start."""
+    """The reader kind for bytes of unknown type, from how they start.
+
+    >>> [sniff(b"<html>"), sniff(b'{"text": "a"}\\n{"text": "b"}'), sniff(b"Acme grew.")]
+    ['html', 'jsonl', 'text']
+    """
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"<"):
         return "feed" if any(tag in head for tag in (b"<rss", b"<feed", b"<rdf:rdf")) else "html"
