@@ -505,13 +505,16 @@ def without_read_permission() -> tuple[str, ...]:
 
 @pytest.mark.model
 def test_hostile_cli_path_without_permission(tmp_path: Path) -> None:
-    locked = tmp_path / "locked.txt"
-    locked.write_text(GOOD, encoding="utf-8")
-    locked.chmod(0)
+    for kind in KINDS:
+        locked = tmp_path / f"locked.{kind}"
+        locked.write_text(wrap(kind, GOOD), encoding="utf-8")
+        locked.chmod(0)
     (tmp_path / "open.txt").write_text("Acme Corp acquired Widget Co.", encoding="utf-8")
     result = run_kg("extract", str(tmp_path), prefix=without_read_permission())
     assert result.stderr.splitlines() == [
-        f"kg: error: {locked}: cannot read it (permission denied); check its permissions"
+        f"kg: error: {tmp_path}/locked.{kind}: cannot read it (permission denied); "
+        "check its permissions"
+        for kind in sorted(KINDS)
     ]
     assert result.returncode == 1
     assert "article/open>" in result.stdout
