@@ -26,6 +26,8 @@ from tqdm import tqdm
 from kg.ingest import MAX_ARTICLE_CHARS, Fields, Intake, Options
 from kg.model import Article
 
+SPACY_MAX_LENGTH = 1_000_000
+"""spaCy's default ``nlp.max_length``: it refuses longer texts (error E088)."""
 FIELD_HELP = {
     "text": "article text",
     "title": "title",
@@ -81,8 +83,9 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Stop at the first input that cannot be read (default: go on)."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
                      metavar="SECONDS", help="Give up on a URL after this long."),
-        click.option("--max-chars", type=click.IntRange(min=1000), default=MAX_ARTICLE_CHARS,
-                     show_default=True, help="Cut longer articles at a paragraph break."),
+        click.option("--max-chars", type=click.IntRange(min=1000, max=SPACY_MAX_LENGTH),
+                     default=MAX_ARTICLE_CHARS, show_default=True,
+                     help="Cut longer articles at a break (spaCy refuses over 1,000,000)."),
     ]  # fmt: skip
     for decorator in reversed(decorators):
         wrapper = decorator(wrapper)
