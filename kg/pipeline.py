@@ -19,7 +19,7 @@ from kg.extract import extractor_for
 from kg.model import Article, Extraction, Resolution
 from kg.nlp import load_pipeline
 from kg.rdf import article_graph
-from kg.resolve import resolve
+from kg.resolve import resolve, unify_labels_update
 from kg.store import Store
 
 BATCH_SIZE = 32
@@ -90,6 +90,11 @@ def replace_update(records: Sequence[GraphRecord]) -> str:
     )
 
 
+def articles_update(records: Sequence[GraphRecord]) -> str:
+    """``replace_update``, then one label per entity store-wide, in one transaction."""
+    return f"{replace_update(records)} ;\n{unify_labels_update(r.iri for r in records)}"
+
+
 def write_records(
     store: Store,
     records: Iterable[GraphRecord],
@@ -109,7 +114,7 @@ def write_records(
     def flush() -> None:
         nonlocal total, pending, size
         if pending:
-            store.update(replace_update(pending))
+            store.update(articles_update(pending))
             total += len(pending)
             if written:
                 written(len(pending))

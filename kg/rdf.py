@@ -116,6 +116,19 @@ def dataset_of(graphs: Iterable[Graph]) -> Dataset:
     return dataset
 
 
+TRIPLE_FORMATS = frozenset({"turtle", "nt"})
+
+
+def serialized(dataset: Dataset, fmt: str) -> bytes:
+    """The dataset in ``fmt``; formats without named graphs get the union of all graphs."""
+    if fmt not in TRIPLE_FORMATS:
+        return dataset.serialize(format=fmt, encoding="utf-8")
+    union = bind_prefixes(Graph())
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return union.serialize(format=fmt, encoding="utf-8")
+
+
 FORMATS = {
     ".nq": "nquads",
     ".nquads": "nquads",

@@ -18,7 +18,7 @@ from kg.errors import InputError, KGError
 from kg.ingest import read_article, read_inputs
 from kg.parallel import ENGINES, engine_for
 from kg.pipeline import article_graphs
-from kg.rdf import FORMATS, dataset_of
+from kg.rdf import FORMATS, dataset_of, serialized
 from kg.store import open_store
 from kg.views import render_result, stats, with_prefixes
 
@@ -65,7 +65,7 @@ def extract(
         if not intake.failed:
             click.echo("kg: error: no article in the inputs; nothing written", err=True)
         ctx.exit(2)
-    data = dataset.serialize(format=fmt, encoding="utf-8")
+    data = serialized(dataset, fmt)
     if output is None:
         sys.stdout.buffer.write(data)
     else:
@@ -79,7 +79,9 @@ def extract(
 @click.option("--example", is_flag=True, help="Build the bundled example article.")
 @store_option
 @model_option
-@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress bar (default: on a terminal)."
+)
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes extracting at once (dask without --scheduler: LocalCluster workers).")
 @click.option("--engine", type=click.Choice(sorted(ENGINES)), default="local", show_default=True,
