@@ -370,6 +370,11 @@ def test_hostile_urls_from_a_local_server(server: str, route: str) -> None:
     assert Handler.agents[-1].startswith("kg/0.1.0 (news knowledge-graph builder")
 
 
+def test_hostile_url_default_timeout_waits(server: str) -> None:
+    got = outcome(list(read_inputs([server + "/slow"])))
+    assert got == [f"A {server}/slow"]
+
+
 TRUNCATED_HASH = hashlib.sha256((UNICODE[:-1] + "\ufffd").encode()).hexdigest()[:12]
 STDIN_CASES = {
     "empty": (b"", ["F -: is empty; nothing to extract"]),

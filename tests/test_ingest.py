@@ -374,3 +374,20 @@ def test_ingest_docstring_examples_run(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))
     assert result.failed == 0
     assert result.attempted > 0
+
+
+@pytest.mark.parametrize(
+    ("options", "length", "note"),
+    [
+        (Options(), 6_599, None),
+        (Options(max_chars=2_000), 1_995, "6,599 characters is longer than an article; kept the "
+         "first 1,995 (limit 2,000, cut at a break); split it to read it all"),
+    ],
+    ids=["default", "max-chars-2000"],
+)  # fmt: skip
+def test_ingest_max_chars(tmp_path: Path, options: Options, length: int, note: str | None) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text(("Acme grew. " * 600).strip(), encoding="utf-8")
+    found = items(path, options=options)
+    assert [i.reason for i in found if isinstance(i, Note)] == ([note] if note else [])
+    assert [len(i.text) for i in found if isinstance(i, Article)] == [length]
