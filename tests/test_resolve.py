@@ -62,3 +62,46 @@ def test_resolve_iri_is_the_same_across_articles() -> None:
         Article(id="b", text="y"), (mention("XIAOMI", "Organization", 0, "Xiaomi", True),), ()
     )
     assert [e.iri for e in resolve(one).entities] == [e.iri for e in resolve(two).entities]
+
+
+@pytest.mark.model
+def test_resolve_across_articles_one_iri_one_label_every_alias() -> None:
+    from kg import KnowledgeGraph
+
+    kg = KnowledgeGraph.open("memory:")
+    kg.add_text("OnePlus launched the OnePlus 9 series with Hasselblad.", id="one")
+    kg.add_text("The OnePlus 9 Series uses Hasselblad colour tuning. ONEPLUS said so.", id="two")
+    rows = kg.query(
+        "SELECT ?e (COUNT(DISTINCT ?l) AS ?labels) WHERE { ?e rdfs:label ?l } GROUP BY ?e "
+        "HAVING (COUNT(DISTINCT ?l) > 1)"
+    )
+    assert rows == []
+    product = kg.query("SELECT DISTINCT ?label WHERE { ?e a kg:Product ; rdfs:label ?label }")
+    assert product == [{"label": "OnePlus 9 Series"}]
+    aliases = kg.query(
+        "SELECT DISTINCT ?alias WHERE { ?e a kg:Product ; skos:altLabel ?alias } ORDER BY ?alias"
+    )
+    assert aliases == [{"alias": "OnePlus 9 series"}]
+    company = kg.query(
+        "SELECT DISTINCT ?alias WHERE { ?e rdfs:label 'OnePlus' ; skos:altLabel ?alias }"
+    )
+    assert company == [{"alias": "ONEPLUS"}]
+
+
+@pytest.mark.model
+def test_resolve_counts_the_sources_of_a_fact() -> None:
+    from kg import KnowledgeGraph
+
+    kg = KnowledgeGraph.open("memory:")
+    kg.add_text("Xiaomi has teamed up with Leica.", id="one")
+    kg.add_text("Leica and Xiaomi are partners now.", id="two")
+    kg.add_text("Sony makes sensors.", id="three")
+    rows = kg.query(
+        """SELECT ?a ?b (COUNT(DISTINCT ?article) AS ?sources) WHERE {
+             ?ev rdf:subject ?s ; rdf:predicate kg:partnersWith ; rdf:object ?o ;
+                 kg:fromArticle ?article .
+             ?s rdfs:label ?x . ?o rdfs:label ?y .
+             BIND(IF(?x < ?y, ?x, ?y) AS ?a) BIND(IF(?x < ?y, ?y, ?x) AS ?b)
+           } GROUP BY ?a ?b"""
+    )
+    assert rows == [{"a": "Leica", "b": "Xiaomi", "sources": "2"}]
