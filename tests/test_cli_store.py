@@ -310,3 +310,41 @@ def test_cli_store_export_graphml(example_store: str, tmp_path: Path, how: list[
     assert {n: d["label"] for n, d in graph.nodes(data=True)} == {
         n: d["label"] for n, d in expected.nodes(data=True)
     }
+
+
+COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+def test_cli_store_readers_of_kg_serve_see_whole_articles_during_a_build(
+    tmp_path: Path, notes: tuple[Path, dict[str, set[str]]]
+) -> None:
+    """Another process builds through `kg serve --allow-update` while clients keep querying it."""
+    import json
+    import urllib.parse
+    import urllib.request
+
+    folder, complete = notes
+    sizes = {graph.strip("<>"): len(lines) for graph, lines in complete.items()}
+    command = ["kg", "serve", "--store", str(tmp_path / "store"), "--port", "0", "--allow-update"]
+    server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        base = re.search(r"at (http://\S+)/sparql", server.stderr.readline()).group(1)
+        build = subprocess.Popen(["kg", "build", str(folder), "--store", base],
+                                 stderr=subprocess.PIPE, text=True)  # fmt: skip
+        seen, torn = set(), []
+        while build.poll() is None:
+            url = f"{base}/sparql?{urllib.parse.urlencode({'query': COUNTS})}"
+            with urllib.request.urlopen(url, timeout=60) as answer:
+                rows = json.load(answer)["results"]["bindings"]
+            for row in rows:
+                graph, count = row["g"]["value"], int(row["n"]["value"])
+                seen.add(len(rows))
+                if count != sizes[graph]:
+                    torn.append((graph, count))
+        assert build.wait() == 0, build.stderr.read()
+        assert torn == []
+        assert len(seen) > 1  # the readers saw the store at more than one stage
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+    assert export_of(str(tmp_path / "store"), tmp_path) == complete
