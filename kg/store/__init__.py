@@ -44,6 +44,7 @@ __all__ = [
     "Endpoints",
     "OxigraphStore",
     "QueryResult",
+    "Removal",
     "Retry",
     "SparqlStore",
     "Store",
@@ -51,6 +52,7 @@ __all__ = [
     "first_line",
     "import_graph_iri",
     "open_store",
+    "remove_article",
     "to_rdflib",
 ]
 
@@ -88,24 +90,26 @@ class Removal:
     entities: tuple[str, ...]
 
 
-ENTITIES = "SELECT DISTINCT ?e WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
-
-
-def entity_iris(store: Store) -> set[str]:
-    return {row["e"].value for row in store.query(ENTITIES)}
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+# Entities the article names (it carries their labels) that no other graph names.
+ONLY_HERE = """SELECT DISTINCT ?e WHERE {{
+  GRAPH <{graph}> {{ ?e {label} ?l }}
+  FILTER NOT EXISTS {{ GRAPH ?other {{ ?e {label} ?m }} FILTER(?other != <{graph}>) }}
+}}"""
 
 
 def remove_article(store: Store, graph: str) -> Removal | None:
     """Drop an article's graph; None when the store has no such article.
 
     Entities (their type, label, aliases) live inside each article graph that
-    mentions them, so the entities only this article named go with its graph
+    mentions them, so the entities only this article named go with its graph,
     and those other articles name stay, each with its own statements.
     """
-    before = entity_iris(store)
+    gone = store.query(ONLY_HERE.format(graph=graph, label=LABEL))
+    entities = tuple(sorted(row["e"].value for row in gone))
     if not store.remove_graph(graph):
         return None
-    return Removal(graph, tuple(sorted(before - entity_iris(store))))
+    return Removal(graph, entities)
 
 
 def add_graphs(store: Store, graphs: Iterable[Graph]) -> int:
