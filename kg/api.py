@@ -11,6 +11,7 @@ True
 from __future__ import annotations
 
 import html
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -91,6 +92,9 @@ def in_flight_copy(article: Article, in_flight: Iterable[tuple[str, str | None]]
     return any(h == text or (url is not None and u == url) for h, u in in_flight)
 
 
+IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
 def stored_elsewhere(store: Store, article: Article) -> bool:
     """Whether the store holds the same text, or the same URL, under another article id.
 
@@ -98,7 +102,8 @@ def stored_elsewhere(store: Store, article: Article) -> bool:
     a feed entry and a JSON export) is stored once, under the id it came first.
     """
     iri = article_iri(article.id)
-    same_url = f"UNION {{ ?g <{DCTERMS.source}> <{article.url}> }}" if article.url else ""
+    url = article.url if article.url and not IRI_UNSAFE.search(article.url) else None
+    same_url = f"UNION {{ ?g <{DCTERMS.source}> <{url}> }}" if url else ""
     ask = (
         f"ASK {{ GRAPH ?g {{ {{ ?g <{KG.contentHash}> {Literal(article.content_hash).n3()} }} "
         f"{same_url} }} FILTER(?g != <{iri}>) }}"
