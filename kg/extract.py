@@ -68,6 +68,7 @@ class Cues:
     hedge_phrases: tuple[str, ...]
     confidence: dict[str, float]
     denial_verbs: frozenset[str] = frozenset()
+    negation_ancestors: frozenset[str] = frozenset()
 
 
 class Extractor:
@@ -570,18 +571,21 @@ class Extractor:
         clause = scope_tokens(trigger, clause_only=True)
         clause_words = scope_words(clause)
         text = " " + " ".join(words) + " "
+        stretch = " " + " ".join(t.lower_ for t in trigger_stretch(trigger)) + " "
         clause_text = " " + " ".join(clause_words) + " "
         if not skip_negation:
             if any(w in self.cues.denial for w in words):
                 return Modality.NEGATED
+            chain = {t.lower_ for t in trigger.anchor.ancestors}
             if (
-                any(w in self.cues.negation for w in clause_words)
+                any(w in self.cues.negation_ancestors for w in chain)
+                or any(w in self.cues.negation for w in clause_words)
                 or any(f" {p} " in clause_text for p in self.cues.negation_phrases)
                 or any(t.dep_ in self.cues.negation_deps for t in clause)
             ):
                 return Modality.NEGATED
         if any(w in self.cues.hedge for w in words) or any(
-            f" {p} " in text for p in self.cues.hedge_phrases
+            f" {p} " in text or f" {p} " in stretch for p in self.cues.hedge_phrases
         ):
             return Modality.HEDGED
         return Modality.ASSERTED
@@ -711,6 +715,7 @@ def modality_cues(raw: dict) -> Cues:
         hedge_phrases=phrases(raw["hedge"]),
         confidence={Modality(k): float(v) for k, v in raw["confidence"].items()},
         denial_verbs=frozenset(v.lower() for v in raw["denial"].get("sentence_verbs", ())),
+        negation_ancestors=frozenset(w.lower() for w in raw["negation"].get("governors", ())),
     )
 
 
@@ -816,7 +821,9 @@ def syntactic_role(
         return "cosubj"
     if child.dep_ == "poss":
         return possessor
-    if child.dep_ in SUBJECT_DEPS:
+    if child.dep_ in SUBJECT_DEPS or (child.dep_ == "nsubjpass" and child.head.i != anchor.i):
+        # a raising verb's passive subject is the subject of the trigger below it:
+        # "Vivo is said to be working with Zeiss"
         return "subj"
     if not attaches_near(child.head, anchor, child.dep_):
         return "other"
@@ -937,6 +944,15 @@ def scope_tokens(trigger: TriggerMatch, clause_only: bool = False) -> list[Token
                 found.append(child)
                 found.extend(c for c in child.children if c.dep_ in ("neg", "advmod", "pobj"))
     return sorted(found, key=lambda t: t.i)
+
+
+def trigger_stretch(trigger: TriggerMatch) -> Span:
+    """The words from the trigger's highest governor down to the trigger
+    ("said to be working"), for phrase cues the parse splits apart."""
+    chain = [trigger.anchor, *trigger.anchor.ancestors]
+    start = min(t.i for t in chain)
+    end = max(t.i for t in chain) + 1
+    return trigger.anchor.doc[start:end]
 
 
 def scope_words(tokens: list[Token]) -> list[str]:

@@ -108,6 +108,60 @@ CASES = {
         "Mobileye will no longer supply chips to Tesla.",
         {("Mobileye", "supplierOf", "Tesla", N)},
     ),
+    "said-to": (
+        "Vivo is said to be working with Zeiss.",
+        {("Vivo", "partnersWith", "Zeiss", H)},
+    ),
+    "could-be-the-first": (
+        "The Xiaomi 13 could be the first phone with Leica optics.",
+        {("Xiaomi 13", "hasOptics", "Leica", H), ("Xiaomi 13", "manufacturedBy", "Xiaomi", A)},
+    ),
+    "fake-news": (
+        "Huawei called the reports of a split with Leica fake news.",
+        {("Huawei", "endedPartnershipWith", "Leica", N)},
+    ),
+    "without": (
+        "Oppo launched the Find X5 without Hasselblad branding.",
+        {
+            ("Oppo Find X5", "hasOptics", "Hasselblad", N),
+            ("Oppo Find X5", "manufacturedBy", "Oppo", A),
+        },
+    ),
+    "co-engineered": (
+        "Xiaomi co-engineered the camera with Leica.",
+        {("Xiaomi", "partnersWith", "Leica", A)},
+    ),
+    "three-year-deal": (
+        "Sony signed a three-year deal with Nikon.",
+        {("Sony", "partnersWith", "Nikon", A)},
+    ),
+    "bare-model-after-maker": (
+        "Xiaomi unveiled a phone on Monday.\n\nThe 12 Ultra has a Leica camera.",
+        {("12 Ultra", "hasOptics", "Leica", A), ("12 Ultra", "manufacturedBy", "Xiaomi", A)},
+    ),
+    "description-after-comma": (
+        "Xiaomi signed with Leica, the camera company founded in 1869.",
+        {("Leica", "foundedIn", "1869", A), ("Xiaomi", "partnersWith", "Leica", A)},
+    ),
+    "the-company": (
+        "Sony makes sensors.\n\nThe company also invested in Nikon.",
+        {("Sony", "investedIn", "Nikon", A)},
+    ),
+    "possessive-subsidiary": (
+        "Regulators looked at Alphabet's Google again.",
+        {("Google", "subsidiaryOf", "Alphabet", A)},
+    ),
+    "group-members": (
+        "BBK Electronics owns several brands, including Oppo and Vivo.",
+        {
+            ("Oppo", "subsidiaryOf", "BBK Electronics", A),
+            ("Vivo", "subsidiaryOf", "BBK Electronics", A),
+        },
+    ),
+    "customer-sources-from": (
+        "Apple will source its modems from Intel.",
+        {("Intel", "supplierOf", "Apple", A)},
+    ),
     "product-line-maker": (
         "The Mi 11 Ultra sold well.",
         {("Xiaomi Mi 11 Ultra", "manufacturedBy", "Xiaomi", A)},
