@@ -142,9 +142,12 @@ def demo(store_location: str, model: str | None) -> None:
 
 
 DEMO_QUERY = """
-SELECT ?subject ?relation ?object WHERE {
-  ?s ?p ?o . ?s rdfs:label ?subject . ?o rdfs:label ?object .
+SELECT DISTINCT ?subject ?relation ?object WHERE {
+  ?s ?p ?o . ?s rdfs:label ?subject .
   FILTER(STRSTARTS(STR(?p), STR(kg:)))
+  OPTIONAL { ?o rdfs:label ?label }
+  FILTER(BOUND(?label) || isLiteral(?o))
+  BIND(COALESCE(?label, STR(?o)) AS ?object)
   BIND(STRAFTER(STR(?p), "#") AS ?relation)
 } ORDER BY ?relation ?subject ?object
 """
