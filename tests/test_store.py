@@ -7,8 +7,10 @@ says exactly what each backend must hold.
 from __future__ import annotations
 
 import http.server
+import socket
 import threading
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import networkx as nx
@@ -72,8 +74,6 @@ SPLIT = article(
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Server]]:
     """Both servers, started once per session (Virtuoso only when installed)."""
-    from contextlib import ExitStack
-
     with ExitStack() as stack:
         found = {"oxigraph-server": stack.enter_context(
             oxigraph_server(tmp_path_factory.mktemp("oxigraph")))}  # fmt: skip
@@ -340,18 +340,12 @@ def test_store_remote_unreachable_is_one_store_error() -> None:
     assert "\n" not in message
 
 
-class socket_reserved:
+@contextmanager
+def socket_reserved() -> Iterator[int]:
     """A loopback port with nothing listening on it."""
-
-    def __enter__(self) -> int:
-        import socket
-
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        return self.sock.getsockname()[1]
-
-    def __exit__(self, *exc: object) -> None:
-        self.sock.close()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
 
 
 class Flaky(http.server.BaseHTTPRequestHandler):
