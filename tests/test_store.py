@@ -154,6 +154,25 @@ def test_store_replace_graph_replaces_instead_of_merging(store: Store) -> None:
     assert store.content_hash(str(ARTICLE["lens-deal"])) == "h2"
 
 
+def nt(graph: Graph) -> str:
+    return graph.serialize(format="nt", encoding="utf-8").decode()
+
+
+def test_store_replace_graphs_writes_several_and_drops_empty_ones(store: Store) -> None:
+    store.replace_graph(SPLIT)
+    store.replace_graphs([(str(ARTICLE["lens-deal"]), nt(LENS)), (str(ARTICLE["split"]), "")])
+    assert store.graphs() == [str(ARTICLE["lens-deal"])]
+    assert isomorphic(graph_of(store, str(ARTICLE["lens-deal"])), LENS)
+
+
+def test_store_replace_graphs_takes_a_large_article(store: Store) -> None:
+    """20,000 triples in one article: more than some servers' SPARQL parsers take in one update."""
+    big = sized_article("long-read", 20_000)
+    store.replace_graphs([(str(big.identifier), nt(big))])
+    assert len(store) == 20_000
+    assert store.content_hash(str(big.identifier)) == "long-read-20000"
+
+
 def test_store_content_hash_absent_for_unknown_article(store: Store) -> None:
     store.replace_graph(LENS)
     assert store.content_hash(str(ARTICLE["lens-deal"])) == "h1"

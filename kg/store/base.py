@@ -10,7 +10,7 @@ backend, so the views and the CLI never ask which one they talk to.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -48,6 +48,13 @@ class Store(Protocol):
 
     def replace_graph(self, graph: Graph) -> None:
         """Make ``graph`` (named by its identifier) the whole of that named graph, atomically."""
+
+    def replace_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
+        """Replace several named graphs, each given as (IRI, N-Triples text; empty drops it).
+
+        Embedded: one transaction for them all. Remote: one Graph Store PUT per
+        graph, each atomic, so no server's limit on the size of an update applies.
+        """
 
     def remove_graph(self, iri: str) -> bool:
         """Drop a named graph; False when there was none."""
@@ -96,6 +103,16 @@ def graph_quads(graph: Graph) -> list[ox.Quad]:
     data = graph.serialize(format="nt", encoding="utf-8")
     triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES) if data.strip() else []
     return [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
+
+
+def replace_update(graphs: Sequence[tuple[str, str]]) -> str:
+    """One SPARQL 1.1 update making each (IRI, N-Triples) the whole of its named graph."""
+    steps = []
+    for iri, triples in graphs:
+        steps.append(f"DROP SILENT GRAPH <{iri}>")
+        if triples.strip():
+            steps.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{triples}}} }}")
+    return " ;\n".join(steps)
 
 
 def ntriples(quads: Iterable[ox.Quad]) -> str:

@@ -8,7 +8,7 @@ mid-build leaves the store with whole articles only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,6 +26,7 @@ from kg.store.base import (
     graph_quads,
     ntriples,
     rdf_format,
+    replace_update,
     serialize_quads,
     source_args,
 )
@@ -40,12 +41,11 @@ class OxigraphStore:
 
     def replace_graph(self, graph: Graph) -> None:
         """Swap in an article's graph in one transaction (drop the old, insert the new)."""
-        iri = str(graph.identifier)
-        quads = graph_quads(graph)
-        update = f"DROP SILENT GRAPH <{iri}>"
-        if quads:
-            update += f";\nINSERT DATA {{ GRAPH <{iri}> {{\n{ntriples(quads)}}} }}"
-        self._store.update(update)
+        self.replace_graphs([(str(graph.identifier), ntriples(graph_quads(graph)))])
+
+    def replace_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
+        if graphs:
+            self.update(replace_update(graphs))
 
     def remove_graph(self, iri: str) -> bool:
         if not self._store.contains_named_graph(ox.NamedNode(iri)):

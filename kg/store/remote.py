@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import urllib.parse
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -29,6 +29,7 @@ from kg.store.base import (
     graph_quads,
     ntriples,
     parse_quads,
+    replace_update,
     serialize_quads,
 )
 from kg.store.http import Response, Retry, request
@@ -100,15 +101,18 @@ class SparqlStore:
         return self.endpoints.query
 
     def replace_graph(self, graph: Graph) -> None:
-        iri = str(graph.identifier)
-        body = ntriples(graph_quads(graph))
-        if not body:
-            self.remove_graph(iri)
-        elif self.endpoints.graph_store:
-            self._send("PUT", self._graph_url(iri), body.encode("utf-8"), NTRIPLES)
-        else:
-            insert = f"INSERT DATA {{ GRAPH <{iri}> {{\n{body}}} }}"
-            self.update(f"DROP SILENT GRAPH <{iri}> ;\n{insert}")
+        self.replace_graphs([(str(graph.identifier), ntriples(graph_quads(graph)))])
+
+    def replace_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
+        """One Graph Store PUT per graph (a DELETE for an empty one); without a graph
+        store endpoint, one update per graph."""
+        for iri, triples in graphs:
+            if not triples.strip():
+                self.remove_graph(iri)
+            elif self.endpoints.graph_store:
+                self._send("PUT", self._graph_url(iri), triples.encode("utf-8"), NTRIPLES)
+            else:
+                self.update(replace_update([(iri, triples)]))
 
     def remove_graph(self, iri: str) -> bool:
         if not self._ask(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"):
