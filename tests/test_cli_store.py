@@ -209,18 +209,42 @@ def example_store(tmp_path: Path) -> str:
     return store
 
 
-@pytest.mark.parametrize("how", ["id", "path"])
-def test_cli_store_remove_article(example_store: str, tmp_path: Path, how: str) -> None:
-    target = "note-0001" if how == "id" else str(tmp_path / "few" / "note-0001.txt")
+@pytest.mark.parametrize(
+    ("how", "gone"),
+    [
+        ("id", ["note-0001"]),
+        ("file", ["note-0001"]),
+        ("folder", ["note-0000", "note-0001", "note-0002"]),
+    ],
+)
+def test_cli_store_remove_article(
+    example_store: str, tmp_path: Path, how: str, gone: list[str]
+) -> None:
+    target = {
+        "id": "note-0001",
+        "file": str(tmp_path / "few" / "note-0001.txt"),
+        "folder": str(tmp_path / "few"),
+    }[how]
     before = open_store(example_store)
     graphs = before.graphs()
     before.close()
     result = run("remove", target, "--store", example_store)
     assert result.returncode == 0, result.stderr
-    assert result.stderr.splitlines()[0].startswith("removed note-0001; entities gone with it: ")
+    removed = [line.split(";")[0] for line in result.stderr.splitlines()[:-1]]
+    assert removed == [f"removed {name}" for name in gone]
     after = open_store(example_store)
-    assert after.graphs() == [g for g in graphs if g != article_iri("note-0001")]
+    assert after.graphs() == [g for g in graphs if g not in {article_iri(n) for n in gone}]
     after.close()
+
+
+def test_cli_store_remove_folder_without_articles_is_one_line(
+    example_store: str, tmp_path: Path
+) -> None:
+    (tmp_path / "empty").mkdir()
+    result = run("remove", str(tmp_path / "empty"), "--store", example_store)
+    assert result.returncode == 2
+    assert result.stderr.startswith("kg: error: ")
+    assert result.stderr.count("\n") == 1
 
 
 def test_cli_store_remove_takes_entities_no_other_article_names(tmp_path: Path) -> None:

@@ -78,32 +78,54 @@ def stop(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def article_graph_for(store: Store, given: str) -> str:
-    """The graph IRI of an article named by id, or by the file it was built from."""
-    from kg.ingest import read_article
-    from kg.ontology import article_iri
+def article_ids(given: str) -> list[str]:
+    """Article ids named by an id, or by a file or folder they were built from."""
+    from kg.ingest import read_inputs
+    from kg.ingest.base import Failure
+    from kg.model import Article
 
     path = Path(given)
-    article_id = read_article(path).id if path.is_file() else given
-    iri = article_iri(article_id)
-    if iri not in store.graphs():
-        raise InputError(
-            f"no article '{article_id}' in {store.location}; `kg stats` shows what it holds"
-        )
-    return iri
+    if not path.exists():
+        return [given]
+    ids = []
+    for item in read_inputs([path]):
+        if isinstance(item, Article):
+            ids.append(item.id)
+        elif isinstance(item, Failure):
+            raise InputError(str(item))
+    if not ids:
+        raise InputError(f"{path}: holds no article; give an article id or the file built from")
+    return ids
+
+
+def article_graphs_for(store: Store, given: str) -> list[str]:
+    """The graph IRIs of the articles ``given`` names; InputError for one the store lacks."""
+    from kg.ontology import article_iri
+
+    held = set(store.graphs())
+    iris = []
+    for article_id in article_ids(given):
+        if article_iri(article_id) not in held:
+            raise InputError(
+                f"no article '{article_id}' in {store.location}; `kg stats` shows what it holds"
+            )
+        iris.append(article_iri(article_id))
+    return iris
 
 
 @cli.command()
 @click.argument("articles", nargs=-1, required=True)
 @store_option
 def remove(articles: tuple[str, ...], store_location: str) -> None:
-    """Retract articles (ARTICLE_ID or the PATH built from) and the entities only they named.
+    """Retract articles and the entities no other article names.
+
+    Name each article by ARTICLE_ID, or by the file or folder it was built from.
 
     Every article is checked first: if one is missing, nothing is removed.
     """
     store = open_store(store_location)
     try:
-        graphs = [article_graph_for(store, given) for given in articles]
+        graphs = [iri for given in articles for iri in article_graphs_for(store, given)]
         for graph in graphs:
             removal = remove_article(store, graph)
             if removal is None:  # removed by an earlier argument naming the same article
