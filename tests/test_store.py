@@ -173,6 +173,16 @@ def test_store_replace_graphs_takes_a_large_article(store: Store) -> None:
     assert store.content_hash(str(big.identifier)) == "long-read-20000"
 
 
+def test_store_query_over_many_articles(store: Store) -> None:
+    """150 article graphs: some servers echo every dataset graph of a query as a header."""
+    store.replace_graphs(
+        [(str(g.identifier), nt(g)) for g in (sized_article(f"n{i}", 2) for i in range(150))]
+    )
+    count = store.query(f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a <{KG.contentHash}> ?h }}")
+    assert int(next(iter(count))["n"].value) == 150
+    assert len(store.graphs()) == 150
+
+
 def test_store_content_hash_absent_for_unknown_article(store: Store) -> None:
     store.replace_graph(LENS)
     assert store.content_hash(str(ARTICLE["lens-deal"])) == "h1"

@@ -8,6 +8,7 @@ failure, becomes one ``StoreError`` line that names the endpoint.
 from __future__ import annotations
 
 import base64
+import http.client
 import os
 import time
 import urllib.error
@@ -15,7 +16,11 @@ import urllib.request
 from dataclasses import dataclass
 
 from kg.errors import StoreError
+from kg.store.base import first_line
 
+# Some servers (Virtuoso) echo every dataset graph of a query as a response header, and
+# kg names each article graph; http.client would refuse answers past 100 headers.
+MAX_HEADERS = 1_000_000
 TRANSIENT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 USER_ENV = "KG_STORE_USER"
 PASSWORD_ENV = "KG_STORE_PASSWORD"
@@ -79,6 +84,7 @@ def attempt(
     method: str, url: str, body: bytes | None, headers: dict[str, str], timeout: float,
     ok_missing: bool,
 ) -> Response:  # fmt: skip
+    http.client._MAXHEADERS = max(http.client._MAXHEADERS, MAX_HEADERS)  # type: ignore[attr-defined]
     req = urllib.request.Request(url, data=body, headers=headers, method=method)
     try:
         with urllib.request.urlopen(req, timeout=timeout) as answer:
@@ -91,6 +97,10 @@ def attempt(
         if err.code == 404 and ok_missing:
             return Response(404, b"", "")
         raise StoreError(http_advice(err.code, message)) from err
+    except http.client.HTTPException as err:  # a malformed answer: not worth retrying
+        raise StoreError(
+            f"{method} {url}: unreadable answer ({first_line(err)}); check the URL"
+        ) from err
     except (TimeoutError, urllib.error.URLError, OSError) as err:
         reason = getattr(err, "reason", err)
         raise TransientError(f"cannot reach the SPARQL endpoint {url}: {reason}") from err
