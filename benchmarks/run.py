@@ -134,7 +134,7 @@ def throughput(corpus: Corpus, count: int, work: Path) -> list[Line]:
     nlp = load_pipeline()
     for _ in nlp.pipe(texts[:8], batch_size=BATCH_SIZE):
         pass
-    bare, build, store_share = [], [], []
+    bare, build, store_share, bare_cpu, build_cpu = [], [], [], [], []
     opened: list[TimedStore] = []
     real_open = core.open_store
 
@@ -145,14 +145,16 @@ def throughput(corpus: Corpus, count: int, work: Path) -> list[Line]:
     core.open_store = timed_open
     try:
         for attempt in range(2):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             for _ in nlp.pipe(texts, batch_size=BATCH_SIZE):
                 pass
             bare.append(time.perf_counter() - started)
+            bare_cpu.append(time.process_time() - cpu)
             store = work / f"throughput-{attempt}"
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             code = main(["build", *corpus.folders(count), "--store", str(store), "--no-progress"])
             build.append(time.perf_counter() - started)
+            build_cpu.append(time.process_time() - cpu)
             assert code == 0, "kg build failed"
             store_share.append(opened[-1].seconds / build[-1])
     finally:
@@ -163,7 +165,8 @@ def throughput(corpus: Corpus, count: int, work: Path) -> list[Line]:
         Line("articles / words", f"{count} / {words}"),
         Line("bare nlp.pipe words/s", f"{words / min(bare):,.0f}"),
         Line("kg build words/s", f"{words / min(build):,.0f}"),
-        Line("kg build / nlp.pipe", f"{ratio:.3f}", ">= 0.85", ratio >= 0.85),
+        Line("kg build / nlp.pipe (wall)", f"{ratio:.3f}", ">= 0.85", ratio >= 0.85),
+        Line("kg build / nlp.pipe (CPU time)", f"{min(bare_cpu) / min(build_cpu):.3f}"),
         Line("store share of kg build wall time", f"{min(store_share):.1%}", "small", None),
     ]
 
