@@ -88,14 +88,17 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def oxigraph_server(folder: Path) -> Iterator[Server]:
+def oxigraph_server(folder: Path, union: bool = False) -> Iterator[Server]:
+    """`oxigraph serve`; with ``union`` its default graph is the union of all graphs."""
     port = free_port()
     command = ["oxigraph", "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"]
+    command += ["--union-default-graph"] if union else []
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_up(f"{base}/query?query=ASK%7B%7D", process)
-        yield Server("oxigraph-server", base, pid=process.pid)
+        env = {"KG_STORE_DATASET": "server"} if union else {}
+        yield Server("oxigraph-union" if union else "oxigraph-server", base, env, pid=process.pid)
     finally:
         stop(process)
 

@@ -35,7 +35,7 @@ from kg.store import (
 )
 from kg.views import to_networkx, with_prefixes
 
-BACKENDS = ["disk", "memory", "oxigraph-server", "virtuoso", "kg-serve"]
+BACKENDS = ["disk", "memory", "oxigraph-server", "oxigraph-union", "virtuoso", "kg-serve"]
 QUICK = Retry(attempts=3, first_delay=0.01, timeout=5)
 
 
@@ -75,8 +75,12 @@ SPLIT = article(
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Server]]:
     """Both servers, started once per session (Virtuoso only when installed)."""
     with ExitStack() as stack:
-        found = {"oxigraph-server": stack.enter_context(
-            oxigraph_server(tmp_path_factory.mktemp("oxigraph")))}  # fmt: skip
+        found = {
+            "oxigraph-server": stack.enter_context(
+                oxigraph_server(tmp_path_factory.mktemp("oxigraph"))),
+            "oxigraph-union": stack.enter_context(
+                oxigraph_server(tmp_path_factory.mktemp("oxigraph-union"), union=True)),
+        }  # fmt: skip
         if virtuoso_available():
             found["virtuoso"] = stack.enter_context(
                 virtuoso_server(tmp_path_factory.mktemp("virtuoso")))  # fmt: skip
@@ -356,6 +360,30 @@ def test_store_remote_endpoints_from_url(url: str, env: dict, expected: Endpoint
 def test_store_remote_refuses_credentials_in_the_url() -> None:
     with pytest.raises(StoreError, match="set KG_STORE_USER and KG_STORE_PASSWORD"):
         open_store("http://me:secret@db:7878")
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"), [(None, "named"), ("server", "server"), ("named", "named")]
+)
+def test_store_remote_dataset_mode_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, mode: str | None, expected: str
+) -> None:
+    if mode is None:
+        monkeypatch.delenv("KG_STORE_DATASET", raising=False)
+    else:
+        monkeypatch.setenv("KG_STORE_DATASET", mode)
+    assert open_store("http://db:7878").dataset == expected
+
+
+def test_store_remote_unknown_dataset_mode_is_a_store_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KG_STORE_DATASET", "everything")
+    with pytest.raises(
+        StoreError,
+        match="KG_STORE_DATASET='everything' is not a dataset mode; use one of named or server",
+    ):
+        open_store("http://db:7878")
 
 
 def test_store_remote_unreachable_is_one_store_error() -> None:

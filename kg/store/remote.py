@@ -40,6 +40,12 @@ ENDPOINT_ENV = {
     "graph_store": "KG_STORE_GRAPH_URL",
 }
 PREFIX_ENV = "KG_STORE_GRAPH_PREFIX"
+# "named" (default): every query names its dataset, the store's graphs; works on any server.
+# "server": the server's default graph already is the union of its graphs (Oxigraph with
+# --union-default-graph, Fuseki with unionDefaultGraph, GraphDB, Neptune, Virtuoso), so
+# queries go out bare: cheaper on big stores, but the server's own graphs are in the union.
+DATASET_ENV = "KG_STORE_DATASET"
+DATASET_MODES = ("named", "server")
 # Oxigraph server's layout, used when the URL is a bare host (http://host:7878).
 ROOT_LAYOUT = {"query": "/query", "update": "/update", "graph_store": "/store"}
 NO_GRAPH = BASE + "graph/none"  # the dataset of an empty store: a graph nobody writes
@@ -95,6 +101,14 @@ class SparqlStore:
     endpoints: Endpoints
     graph_prefix: str = field(default_factory=lambda: os.environ.get(PREFIX_ENV, BASE))
     retry: Retry = field(default_factory=Retry)
+    dataset: str = field(default_factory=lambda: os.environ.get(DATASET_ENV) or "named")
+
+    def __post_init__(self) -> None:
+        if self.dataset not in DATASET_MODES:
+            raise StoreError(
+                f"{DATASET_ENV}={self.dataset!r} is not a dataset mode; use one of "
+                + " or ".join(DATASET_MODES)
+            )
 
     @property
     def location(self) -> str:
@@ -125,10 +139,11 @@ class SparqlStore:
 
     def query(self, sparql: str) -> QueryResult:
         form = query_form(sparql)
-        graphs = self.graphs() or [NO_GRAPH]
         params = [("query", sparql)]
-        params += [("default-graph-uri", g) for g in graphs]
-        params += [("named-graph-uri", g) for g in graphs]
+        if self.dataset == "named":
+            graphs = self.graphs() or [NO_GRAPH]
+            params += [("default-graph-uri", g) for g in graphs]
+            params += [("named-graph-uri", g) for g in graphs]
         accept = GRAPH_ACCEPT if form is ox.QueryTriples else RESULTS_JSON
         answer = self._post_form(self.endpoints.query, params, accept)
         return graph_result(answer) if form is ox.QueryTriples else solutions(answer)
