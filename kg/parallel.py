@@ -144,7 +144,7 @@ class Dask:
                         threads_per_worker=1,
                         processes=True,
                         dashboard_address=":0",  # any free port: never clash
-                        silence_logs=logging.ERROR,
+                        silence_logs=logging.CRITICAL,
                     )
                 )
                 yield stack.enter_context(distributed.Client(cluster, set_as_default=False))

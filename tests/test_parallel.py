@@ -216,3 +216,16 @@ def test_parallel_cli_rejects_bad_engine_flags(capsys, flags, message, article_d
     assert code == 2
     assert message in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("flags", [["--workers", "2"], ["--engine", "dask", "--workers", "1"]])
+def test_parallel_worker_errors_are_one_line(capfd, flags, article_dir, tmp_path):
+    store = tmp_path / "s"
+    code = main(["build", str(article_dir), "--store", str(store), "--model", "no_such_model",
+                 "--no-progress", *flags])  # fmt: skip
+    err = capfd.readouterr().err
+    assert code == 2
+    assert err == (
+        "kg: error: spaCy pipeline 'no_such_model' is not installed; "
+        "install it or pick another with --model\n"
+    )
