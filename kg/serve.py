@@ -252,9 +252,12 @@ def handler_for(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
             if path != GRAPH_STORE or not iri:
                 self._send(NO_GRAPH if path == GRAPH_STORE else bad("PUT and DELETE go to /store"))
                 return
-            length = int(self.headers.get("Content-Length") or 0)
             media = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            self._send(endpoint.graph_write(self.command, iri, self.rfile.read(length), media))
+            self._send(endpoint.graph_write(self.command, iri, self._body(), media))
+
+        def _body(self) -> bytes:
+            length = self.headers.get("Content-Length", "0")
+            return self.rfile.read(int(length)) if length.isdigit() else b""
 
         def _graph(self, params: dict[str, list[str]]) -> str | None:
             iri = params.get("graph", [""])[0]
@@ -274,8 +277,7 @@ def handler_for(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
                 )
                 return
             media = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length).decode("utf-8", "replace")
+            body = self._body().decode("utf-8", "replace")
             if media == "application/sparql-query":
                 self._send(endpoint.query(body, self._accept(params)))
             elif media == "application/sparql-update":
