@@ -48,6 +48,7 @@ class RelationPattern:
     possessor: str
     co_subject_preps: frozenset[str]
     check_roles: bool
+    direct_object: bool
 
 
 @dataclass(frozen=True)
@@ -238,12 +239,58 @@ class Extractor:
                 if a.sent.start <= root.i < a.sent.end
             ):
                 renamed[m.name] = m.name
+        companies = self.companies_by_context(doc, mentions, triggers, role_anchors)
         return [
             replace(m, cls="Person", name=renamed[m.name])
             if m.cls == "Organization" and m.name in renamed and not m.gazetteer
+            else replace(m, cls="Organization")
+            if m.cls == "Person" and m.name in companies
             else m
             for m in mentions
         ]
+
+    def companies_by_context(
+        self,
+        doc: Doc,
+        mentions: list[Mention],
+        triggers: list[TriggerMatch],
+        role_anchors: list[Token],
+    ) -> set[str]:
+        """Names the model calls people that only an organisation's place fits:
+        "its acquisition of Activision Blizzard", never near a person's role."""
+        company_triggers = [
+            t for t in triggers
+            if t.pattern.domain == {"Organization"} and t.pattern.range == {"Organization"}
+        ]  # fmt: skip
+
+        def object_of_company_trigger(root: Token) -> bool:
+            return any(
+                t.anchor.sent.start <= root.i < t.anchor.sent.end
+                and anchor_distance(root, t.anchor) <= 2
+                and syntactic_role(root, t.anchor, t.pattern.subject_preps,
+                                   t.pattern.object_preps) == "obj"
+                for t in company_triggers
+            )  # fmt: skip
+
+        def near(root: Token, anchors: list[Token], limit: int) -> bool:
+            return any(
+                a.sent.start <= root.i < a.sent.end and anchor_distance(root, a) <= limit
+                for a in anchors
+            )
+
+        found: set[str] = set()
+        for m in mentions:
+            root = mention_root(doc, m)
+            if m.cls != "Person" or m.gazetteer or m.anaphor or root is None:
+                continue
+            if object_of_company_trigger(root) and not near(root, role_anchors, 3):
+                found.add(m.name)
+        people_elsewhere = {
+            m.name for m in mentions
+            if m.cls == "Person" and (root := mention_root(doc, m)) is not None
+            and near(root, role_anchors, 3)
+        }  # fmt: skip
+        return found - people_elsewhere
 
     def looks_like_person(self, name: str) -> bool:
         words = name.split()
@@ -520,6 +567,7 @@ class Extractor:
             m: syntactic_role(
                 heads[m], trigger.anchor, pattern.subject_preps, pattern.object_preps,
                 pattern.possessor, pattern.co_subject_preps, trigger.tokens,
+                pattern.direct_object,
             )
             for m in near
         }  # fmt: skip
@@ -686,6 +734,7 @@ def relation_patterns(data: dict) -> list[RelationPattern]:
                 possessor=raw.get("possessor", "subj"),
                 co_subject_preps=frozenset(raw.get("co_subject_preps", ())),
                 check_roles=bool(raw.get("check_roles", False)),
+                direct_object=bool(raw.get("direct_object", False)),
             )
         )
     return found
@@ -798,12 +847,16 @@ def syntactic_role(
     possessor: str = "subj",
     co_subject_preps: frozenset[str] = frozenset(),
     trigger_tokens: frozenset[int] = frozenset(),
+    direct_object: bool = False,
 ) -> str:
     """How a mention attaches below where it meets the trigger: 'subj', 'obj', 'agent'
     (a passive's by-phrase), 'cosubj' (a co-subject: "founded X with Y") or 'other'."""
     if token is None:
         return "other"
     anchor_path = {t.i for t in [anchor, *anchor.ancestors]}
+    if anchor.dep_ == "appos" and token.i == anchor.head.i:
+        # "OnePlus, a subsidiary of Oppo": the name the trigger noun describes
+        return "subj"
     if token.dep_ == "poss" and token.head.i in anchor_path:
         return possessor
     child = token
@@ -825,17 +878,18 @@ def syntactic_role(
         # a raising verb's passive subject is the subject of the trigger below it:
         # "Vivo is said to be working with Zeiss"
         return "subj"
-    if not attaches_near(child.head, anchor, child.dep_):
-        return "other"
     if child.dep_ in ("conj", "appos"):
         return syntactic_role(
             child.head, anchor, subject_preps, object_preps, possessor, co_subject_preps,
-            trigger_tokens,
+            trigger_tokens, direct_object,
         )  # fmt: skip
+    if not attaches_near(child.head, anchor, child.dep_):
+        return "other"
     if child.dep_ == "prep":
         return "obj" if object_preps is None or child.lower_ in object_preps else "other"
     if child.dep_ in OBJECT_DEPS:
-        return "obj"
+        # "acquired a stake in OpenAI": the stake is the object, not OpenAI
+        return "obj" if not direct_object or conj_root(token) == child.i else "other"
     return "other"
 
 

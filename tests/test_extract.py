@@ -162,6 +162,34 @@ CASES = {
         "Apple will source its modems from Intel.",
         {("Intel", "supplierOf", "Apple", A)},
     ),
+    "appositive-subsidiary": (
+        "OnePlus, a subsidiary of Oppo, makes phones.",
+        {("OnePlus", "subsidiaryOf", "Oppo", A)},
+    ),
+    "rival-appositive": (
+        "AMD, Intel's biggest rival, gained share.",
+        {("AMD", "competesWith", "Intel", A)},
+    ),
+    "stake-is-not-acquisition": (
+        "Microsoft acquired a 49 percent stake in OpenAI.",
+        {("Microsoft", "investedIn", "OpenAI", A)},
+    ),
+    "majority-stake": (
+        "SoftBank owns a majority stake in Arm.",
+        {("SoftBank", "acquired", "Arm", A), ("Arm", "subsidiaryOf", "SoftBank", A)},
+    ),
+    "company-the-model-calls-a-person": (
+        "Microsoft completed its acquisition of Activision Blizzard.",
+        {("Microsoft", "acquired", "Activision Blizzard", A)},
+    ),
+    "person-praising-a-partnership": (
+        "Tim Cook praised the partnership with Sony.",
+        set(),
+    ),
+    "misparsed-parted-ways": (
+        "Nokia and Zeiss parted ways in 2021.",
+        {("Nokia", "endedPartnershipWith", "Zeiss", A)},
+    ),
     "product-line-maker": (
         "The Mi 11 Ultra sold well.",
         {("Xiaomi Mi 11 Ultra", "manufacturedBy", "Xiaomi", A)},
