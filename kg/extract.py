@@ -857,7 +857,7 @@ def syntactic_role(
     if anchor.dep_ == "appos" and token.i == anchor.head.i:
         # "OnePlus, a subsidiary of Oppo": the name the trigger noun describes
         return "subj"
-    if token.dep_ == "poss" and token.head.i in anchor_path:
+    if token.dep_ == "poss" and (token.head.i in anchor_path or token.head.i in trigger_tokens):
         return possessor
     child = token
     while (

@@ -190,6 +190,26 @@ CASES = {
         "Nokia and Zeiss parted ways in 2021.",
         {("Nokia", "endedPartnershipWith", "Zeiss", A)},
     ),
+    "in-talks": (
+        "Samsung is in talks to acquire Harman.",
+        {("Samsung", "acquired", "Harman", H)},
+    ),
+    "possessed-partnership-ended": (
+        "Oppo's partnership with Hasselblad ended in 2024.",
+        {("Oppo", "endedPartnershipWith", "Hasselblad", A)},
+    ),
+    "deal-expired": (
+        "The deal between Nokia and Zeiss expired last year.",
+        {("Nokia", "endedPartnershipWith", "Zeiss", A)},
+    ),
+    "no-plans": (
+        "Huawei has no plans to work with Leica again.",
+        {("Huawei", "partnersWith", "Leica", N)},
+    ),
+    "denied-plans": (
+        "Google denied that it plans to buy HubSpot.",
+        {("Google", "acquired", "HubSpot", N)},
+    ),
     "product-line-maker": (
         "The Mi 11 Ultra sold well.",
         {("Xiaomi Mi 11 Ultra", "manufacturedBy", "Xiaomi", A)},
