@@ -112,6 +112,9 @@ class Extractor:
             for word in words
         }
         self.not_entities = {w.lower() for w in data.get("not_entities", ())}
+        self.company_nouns = {
+            w.lower() for w in data.get("anaphora_nouns", {}).get("Organization", ())
+        } | {w.lower() for w in data.get("company_nouns", ())}
         self.organisation_words = {w.lower() for w in data.get("organisation_words", ())}
         self.pronoun_classes = {
             word.lower(): tuple(classes) for word, classes in data.get("pronouns", {}).items()
@@ -244,7 +247,7 @@ class Extractor:
             replace(m, cls="Person", name=renamed[m.name])
             if m.cls == "Organization" and m.name in renamed and not m.gazetteer
             else replace(m, cls="Organization")
-            if m.cls == "Person" and m.name in companies
+            if m.cls in ("Person", "Place") and m.name in companies
             else m
             for m in mentions
         ]
@@ -281,16 +284,27 @@ class Extractor:
         found: set[str] = set()
         for m in mentions:
             root = mention_root(doc, m)
-            if m.cls != "Person" or m.gazetteer or m.anaphor or root is None:
+            if m.cls not in ("Person", "Place") or m.gazetteer or m.anaphor or root is None:
                 continue
-            if object_of_company_trigger(root) and not near(root, role_anchors, 3):
+            if self.described_as_company(root) or (
+                object_of_company_trigger(root) and not near(root, role_anchors, 3)
+            ):
                 found.add(m.name)
         people_elsewhere = {
             m.name for m in mentions
             if m.cls == "Person" and (root := mention_root(doc, m)) is not None
-            and near(root, role_anchors, 3)
+            and near(root, role_anchors, 3) and not self.described_as_company(root)
         }  # fmt: skip
         return found - people_elsewhere
+
+    def described_as_company(self, root: Token) -> bool:
+        """"Corephotonics, an Israeli company", "zoom developer Corephotonics"."""
+        nouns = self.company_nouns
+        if root.dep_ == "appos" and root.head.lemma_.lower() in nouns:
+            return True
+        return any(
+            c.dep_ in ("appos", "compound") and c.lemma_.lower() in nouns for c in root.children
+        )
 
     def looks_like_person(self, name: str) -> bool:
         words = name.split()
