@@ -298,7 +298,7 @@ class Extractor:
         return found - people_elsewhere
 
     def described_as_company(self, root: Token) -> bool:
-        """"Corephotonics, an Israeli company", "zoom developer Corephotonics"."""
+        """ "Corephotonics, an Israeli company", "zoom developer Corephotonics"."""
         nouns = self.company_nouns
         if root.dep_ == "appos" and root.head.lemma_.lower() in nouns:
             return True
@@ -318,7 +318,8 @@ class Extractor:
         if mention.gazetteer or mention.anaphor:
             return True
         name = mention.name
-        if name.lower() in self.not_entities or (not name[:1].isupper() and not name[:1].isdigit()):
+        first = name.split()[0] if name.split() else ""
+        if name.lower() in self.not_entities or not any(c.isupper() or c.isdigit() for c in first):
             return False
         return not (mention.cls == "Person" and any(ch.isdigit() for ch in name))
 
@@ -385,6 +386,7 @@ class Extractor:
             end_char=ent.end_char,
             sent_index=sent_of[ent.start],
             gazetteer=gazetteer,
+            maker=ent.kb_id_ or None,
         )
 
     def bare_product_name(
@@ -698,7 +700,11 @@ class Extractor:
             if m.cls != "Product" or m.anaphor or (m.name, m.sent_index) in seen:
                 continue
             seen.add((m.name, m.sent_index))
-            maker = maker_in_name(m.name, self.all_makers) or self.known_maker_in_sentence(doc, m)
+            maker = (
+                m.maker
+                or maker_in_name(m.name, self.all_makers)
+                or self.known_maker_in_sentence(doc, m)
+            )
             if maker is None and not m.gazetteer and self.is_bare_model(m.name):
                 maker = self.bare_product_maker(doc, m, makers_before)
             if maker is None:

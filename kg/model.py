@@ -61,6 +61,7 @@ class Mention:
     sent_index: int
     gazetteer: bool = False
     anaphor: bool = False
+    maker: str | None = None
 
 
 @dataclass(frozen=True)

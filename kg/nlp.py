@@ -216,8 +216,10 @@ class ProductRuler:
                 end = self.model_end(doc, model_start, require_digit=True)
             if end is None:
                 return None
-            span = Span(doc, start, end, label="PRODUCT")
-            span.id_ = full_product_name(maker, span.text)
+            span = Span(
+                doc, start, end, label="PRODUCT", kb_id=maker if maker in self.makers else ""
+            )
+            span.id_ = product_name(span.text)
             return span
         if self.is_bare_model_start(doc, i):
             end = self.model_end(doc, i, require_digit=True)
@@ -330,10 +332,10 @@ def is_unit(token: Token) -> bool:
     return any(UNIT.match(form) for form in forms)
 
 
-def full_product_name(maker: str, text: str) -> str:
-    """ "Mi 11 Ultra" by Xiaomi -> "Xiaomi Mi 11 Ultra"; names already led by the maker stay."""
-    text = " ".join(text.split()).rstrip(".,")
-    return text if text.lower().startswith(maker.lower()) else f"{maker} {text}"
+def product_name(text: str) -> str:
+    """The product's name as the article writes it ("Mi 11 Ultra"; its maker is the
+    span's ``kb_id_``): gold and readers use the fullest form the text gives."""
+    return " ".join(text.split()).rstrip(".,")
 
 
 def trimmed_at_paragraphs(doc: Doc) -> Iterator[Span | None]:

@@ -122,10 +122,7 @@ CASES = {
     ),
     "without": (
         "Oppo launched the Find X5 without Hasselblad branding.",
-        {
-            ("Oppo Find X5", "hasOptics", "Hasselblad", N),
-            ("Oppo Find X5", "manufacturedBy", "Oppo", A),
-        },
+        {("Find X5", "hasOptics", "Hasselblad", N), ("Find X5", "manufacturedBy", "Oppo", A)},
     ),
     "co-engineered": (
         "Xiaomi co-engineered the camera with Leica.",
@@ -212,7 +209,7 @@ CASES = {
     ),
     "product-line-maker": (
         "The Mi 11 Ultra sold well.",
-        {("Xiaomi Mi 11 Ultra", "manufacturedBy", "Xiaomi", A)},
+        {("Mi 11 Ultra", "manufacturedBy", "Xiaomi", A)},
     ),
     "possessive-product": (
         "Xiaomi's 13 Ultra launched in April.",
