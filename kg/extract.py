@@ -178,7 +178,7 @@ class Extractor:
         anaphors = {start: (doc.vocab.strings[key], end) for key, start, end in self.anaphora(doc)}
         for key, start, end in self.noun_anaphora(doc):
             names_follow = end < len(doc) and (doc[end].ent_type_ or doc[end].pos_ == "PROPN")
-            if not names_follow and start not in anaphors:
+            if not names_follow and (start not in anaphors or end > anaphors[start][1]):
                 anaphors[start] = (doc.vocab.strings[key], end)
         taken: set[int] = set()
         for ent in doc.ents:
@@ -493,7 +493,8 @@ class Extractor:
         if not candidates:
             return None
         pick = candidates[-1]
-        if span.text.lower() in self.pronoun_classes:
+        in_subject_place = span.root.dep_ in ("nsubj", "nsubjpass")
+        if span.text.lower() in self.pronoun_classes or in_subject_place:
             subjects = [e for e in candidates if is_subject(doc, e)]
             if subjects and subjects[-1].sent_index == pick.sent_index:
                 pick = subjects[-1]
@@ -610,8 +611,12 @@ class Extractor:
         objects = nearest_group([m for m in objects if m.name not in names], dist, heads)
         found: list[tuple[Mention, Mention]] = []
         modifiers = modifiers_of(near, heads, trigger) if pattern.symmetric else []
+        between = [m for m in objects if _between(heads[m])] if pattern.symmetric else []
         if len(modifiers) >= 2:
             found = [(modifiers[0], o) for o in modifiers[1:]]
+        elif len(between) >= 2:
+            # "a partnership between X and Y": the parties, whoever announces it
+            found = [(between[0], o) for o in between[1:]]
         elif subjects and objects:
             found = [(s, o) for s in subjects for o in objects]
         elif pattern.symmetric:
