@@ -1,0 +1,386 @@
+"""Doc -> Extraction: relation facts with modality, over the mentions.
+
+A trigger (``patterns.yaml``) anchors a relation; the nearest entities of the
+pattern's domain and range classes in the parse become subject and object, by
+syntactic role; cue words set the modality. Facts a name states by itself
+(a product's maker, "Alphabet's Google") need no trigger.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.mentions import MentionReader
+from kg.extract.patterns import (
+    RelationPattern,
+    TriggerIndex,
+    TriggerMatch,
+    modality_cues,
+    relation_patterns,
+)
+from kg.extract.syntax import (
+    anchor_distance,
+    between_object,
+    conj_root,
+    mention_root,
+    modifiers_of,
+    nearest_group,
+    relative_antecedent,
+    scope_tokens,
+    scope_words,
+    syntactic_role,
+    trigger_stretch,
+)
+from kg.model import Article, Extraction, Fact, Mention, Modality
+from kg.ontology import LITERAL_RELATIONS, SYMMETRIC, Ontology, load_ontology
+
+PASSIVE_ROLES = {"agent": "subj", "subj": "obj"}
+
+
+class Extractor:
+    """Reads mentions and facts from parsed articles using the ontology's patterns."""
+
+    def __init__(self, nlp: Language, ontology: Ontology | None = None) -> None:
+        self.ontology = ontology or load_ontology()
+        data = self.ontology.patterns
+        self.patterns = relation_patterns(data)
+        self.triggers = TriggerIndex(nlp, data, self.patterns)
+        self.reader = MentionReader(nlp, self.ontology)
+        self.cues = modality_cues(data["modality"])
+        self.roles = {e.label: e.roles for e in self.ontology.gazetteer}
+        self.makers = {
+            e.label
+            for e in self.ontology.gazetteer
+            if "maker" in e.roles and "optics" not in e.roles
+        }
+        self.all_makers = {e.label for e in self.ontology.gazetteer if "maker" in e.roles}
+        self.product_makers = {e.label: e.maker for e in self.ontology.gazetteer if e.maker}
+        products = data["products"]
+        self.model_words = {
+            w.lower() for w in (*products["model_words"], *products["series_words"])
+        }
+        self.maker_relation = data["product_makers"]["relation"]
+        self.maker_confidence = float(data["product_makers"]["confidence"])
+
+    def __call__(self, doc: Doc, article: Article) -> Extraction:
+        triggers = self.triggers.matches(doc)
+        mentions = self.reader.people_by_context(doc, self.reader.mentions(doc), triggers)
+        facts = list(self.product_facts(doc, mentions))
+        facts += self.possessive_facts(doc, mentions)
+        by_sentence: dict[int, list[Mention]] = {}
+        for mention in mentions:
+            by_sentence.setdefault(mention.sent_index, []).append(mention)
+        sentences = list(doc.sents)
+        for index, sent in enumerate(sentences):
+            sent_triggers = [t for t in triggers if sent.start <= t.anchor.i < sent.end]
+            if sent_triggers:
+                facts.extend(
+                    self.sentence_facts(sent, sent_triggers, by_sentence.get(index, []), doc)
+                )
+        return Extraction(article=article, mentions=tuple(mentions), facts=tuple(settled(facts)))
+
+    def sentence_facts(
+        self, sent: Span, triggers: list[TriggerMatch], mentions: list[Mention], doc: Doc
+    ) -> Iterator[Fact]:
+        heads = {m: mention_root(doc, m) for m in mentions}
+        sentence_negated = any(p in sent.text.lower() for p in self.cues.denial_phrases) or any(
+            t.lemma_.lower() in self.cues.denial_verbs and t.pos_ in ("VERB", "AUX") for t in sent
+        )
+        facts: list[tuple[Fact, TriggerMatch]] = []
+        for trigger in triggers:
+            pattern = trigger.pattern
+            near = [
+                m for m in mentions
+                if heads[m] is not None and heads[m].i not in trigger.tokens
+                and anchor_distance(heads[m], trigger.anchor) <= pattern.max_distance
+            ]  # fmt: skip
+            modality = Modality.NEGATED if sentence_negated else self.modality(trigger)
+            relation = pattern.relation
+            if modality is Modality.NEGATED and pattern.when_negated:
+                relation, modality = (
+                    pattern.when_negated,
+                    self.modality(trigger, skip_negation=True),
+                )
+            for subject, obj in self.pairs(pattern, near, heads, trigger):
+                fact = Fact(
+                    subject=subject,
+                    predicate=relation,
+                    obj=obj.name if relation in LITERAL_RELATIONS else obj,
+                    modality=modality,
+                    confidence=round(pattern.confidence * self.cues.confidence[modality], 3),
+                    sentence=sent.text.strip(),
+                    sent_start=sent.start_char,
+                    sent_end=sent.end_char,
+                    pattern=pattern.id,
+                )
+                facts.append((fact, trigger))
+        yield from without_overridden(facts, self.patterns)
+
+    def pairs(
+        self,
+        pattern: RelationPattern,
+        near: list[Mention],
+        heads: dict[Mention, Token | None],
+        trigger: TriggerMatch,
+    ) -> Iterator[tuple[Mention, Mention]]:
+        """Subject and object: the nearest fitting mentions on each side, with their conjuncts."""
+        dist = {m: anchor_distance(heads[m], trigger.anchor) for m in near}
+        roles = {
+            m: syntactic_role(
+                heads[m], trigger.anchor, pattern.subject_preps, pattern.object_preps,
+                pattern.possessor, pattern.co_subject_preps, trigger.tokens,
+                pattern.direct_object,
+            )
+            for m in near
+        }  # fmt: skip
+        if "agent" in roles.values():
+            roles = {m: PASSIVE_ROLES.get(r, r) for m, r in roles.items()}
+        antecedent = relative_antecedent(trigger.anchor)
+        for m in near:
+            if antecedent is not None and conj_root(heads[m]) == antecedent.i:
+                roles[m], dist[m] = "subj", 1
+        subjects = [m for m in near if m.cls in pattern.domain]
+        objects = [
+            m for m in near
+            if m.cls in pattern.range
+            and (not pattern.range_role or pattern.range_role in self.roles.get(m.name, ()))
+        ]  # fmt: skip
+        if pattern.domain & pattern.range or pattern.check_roles:
+            subjects = [m for m in subjects if roles[m] == "subj"]
+            objects = [m for m in objects if roles[m] == "obj"]
+        partners = [m for m in near if roles[m] == "cosubj" and m.cls in pattern.domain]
+        subjects = nearest_group([m for m in subjects if m not in partners], dist, heads)
+        if subjects:
+            subjects += [m for m in partners if m not in subjects]
+        names = {m.name for m in subjects}
+        objects = nearest_group([m for m in objects if m.name not in names], dist, heads)
+        found: list[tuple[Mention, Mention]] = []
+        modifiers = modifiers_of(near, heads, trigger) if pattern.symmetric else []
+        between = [m for m in objects if between_object(heads[m])] if pattern.symmetric else []
+        if len(modifiers) >= 2:
+            found = [(modifiers[0], o) for o in modifiers[1:]]
+        elif len(between) >= 2:
+            # "a partnership between X and Y": the parties, whoever announces it
+            found = [(between[0], o) for o in between[1:]]
+        elif subjects and objects:
+            found = [(s, o) for s in subjects for o in objects]
+        elif pattern.symmetric:
+            group = subjects or [m for m in objects if between_object(heads[m])]
+            found = [(group[0], o) for o in group[1:]]
+        seen: set[tuple[str, str]] = set()
+        for s, o in found:
+            if s.name == o.name:
+                continue
+            a, b = (o, s) if pattern.reverse else (s, o)
+            key = tuple(sorted((a.name, b.name))) if pattern.symmetric else (a.name, b.name)
+            if key not in seen:
+                seen.add(key)
+                yield a, b
+
+    def modality(self, trigger: TriggerMatch, skip_negation: bool = False) -> Modality:
+        """Denial and hedging reach across clauses ("denied reports that it would buy");
+        plain negation stays in the trigger's own clause ("as X had joined Y" is not
+        negated by "the merger isn't surprising")."""
+        words = scope_words(scope_tokens(trigger))
+        clause = scope_tokens(trigger, clause_only=True)
+        clause_words = scope_words(clause)
+        text = " " + " ".join(words) + " "
+        stretch = " " + " ".join(t.lower_ for t in trigger_stretch(trigger)) + " "
+        clause_text = " " + " ".join(clause_words) + " "
+        if not skip_negation:
+            if any(w in self.cues.denial for w in words):
+                return Modality.NEGATED
+            chain = {t.lower_ for t in trigger.anchor.ancestors}
+            if (
+                any(w in self.cues.negation_ancestors for w in chain)
+                or any(w in self.cues.negation for w in clause_words)
+                or any(f" {p} " in clause_text for p in self.cues.negation_phrases)
+                or any(t.dep_ in self.cues.negation_deps for t in clause)
+            ):
+                return Modality.NEGATED
+        if any(w in self.cues.hedge for w in words) or any(
+            f" {p} " in text or f" {p} " in stretch for p in self.cues.hedge_phrases
+        ):
+            return Modality.HEDGED
+        return Modality.ASSERTED
+
+    def possessive_facts(self, doc: Doc, mentions: list[Mention]) -> list[Fact]:
+        """Facts stated by a possessive alone ("Alphabet's Google"), from
+        ``possessive_relations`` in the patterns."""
+        named = [m for m in mentions if not m.anaphor]
+        roots = {r.i: m for m in named if (r := mention_root(doc, m)) is not None}
+        sents = list(doc.sents)
+        facts = []
+        for rule in self.ontology.patterns.get("possessive_relations", ()):
+            for i, owner in roots.items():
+                token = doc[i]
+                owned = roots.get(token.head.i)
+                if (
+                    token.dep_ != "poss"
+                    or owned is None
+                    or owner.cls != rule["possessor"]
+                    or owned.cls != rule["possessed"]
+                    or owner.name == owned.name
+                ):
+                    continue
+                sent = sents[owned.sent_index]
+                facts.append(
+                    Fact(
+                        owned,
+                        rule["relation"],
+                        owner,
+                        Modality.ASSERTED,
+                        float(rule["confidence"]),
+                        sent.text.strip(),
+                        sent.start_char,
+                        sent.end_char,
+                        f"possessive-{rule['relation']}",
+                    )
+                )
+        return facts
+
+    def product_facts(self, doc: Doc, mentions: list[Mention]) -> Iterator[Fact]:
+        """manufacturedBy for products whose name starts with their maker's name."""
+        sents = list(doc.sents)
+        seen: set[tuple[str, int]] = set()
+        makers_before: Counter[str] = Counter()
+        for m in mentions:
+            if m.cls == "Organization" and not m.anaphor:
+                makers_before[m.name] += 1
+            if m.cls != "Product" or m.anaphor or (m.name, m.sent_index) in seen:
+                continue
+            seen.add((m.name, m.sent_index))
+            maker = (
+                m.maker
+                or maker_in_name(m.name, self.all_makers)
+                or self.known_maker_in_sentence(doc, m)
+            )
+            if maker is None and not m.gazetteer and self.is_bare_model(m.name):
+                maker = self.bare_product_maker(doc, m, makers_before)
+            if maker is None:
+                continue
+            sent = sents[m.sent_index]
+            yield Fact(
+                subject=m,
+                predicate=self.maker_relation,
+                obj=Mention(
+                    maker, maker, "Organization", m.start_char, m.end_char, m.sent_index, True
+                ),
+                modality=Modality.ASSERTED,
+                confidence=self.maker_confidence,
+                sentence=sent.text.strip(),
+                sent_start=sent.start_char,
+                sent_end=sent.end_char,
+                pattern="product-name",
+            )
+
+    def is_bare_model(self, name: str) -> bool:
+        """A model named without its maker: it opens with a model number, or every word
+        is a model number or model word ("12 Ultra", "X5 Raw", "P50 series")."""
+        words = name.split()
+        return bool(words) and (
+            any(ch.isdigit() for ch in words[0])
+            or all(any(ch.isdigit() for ch in w) or w.lower() in self.model_words for w in words)
+        )
+
+    def known_maker_in_sentence(self, doc: Doc, mention: Mention) -> str | None:
+        """A gazetteer product's maker, when the sentence names that maker too."""
+        maker = self.product_makers.get(mention.name)
+        if maker is None:
+            return None
+        span = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
+        if span is None:
+            return None
+        named = {e.id_ for e in span.sent.ents}
+        return maker if f"Organization|{maker}" in named else None
+
+    def bare_product_maker(
+        self, doc: Doc, mention: Mention, makers_before: Counter[str]
+    ) -> str | None:
+        """The maker of a product named by its model alone: the nearest maker named
+        before it in its sentence, else the article's most-named maker so far."""
+        sent = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
+        if sent is not None:
+            for ent in reversed(list(sent.sent.ents)):
+                if ent.end_char <= mention.start_char and ent.id_.startswith("Organization|"):
+                    name = ent.id_.split("|", 1)[1]
+                    if name in self.makers:
+                        return name
+        counts = [n for n, _ in makers_before.most_common() if n in self.makers]
+        return counts[0] if counts else None
+
+
+def maker_in_name(name: str, makers: set[str]) -> str | None:
+    lower = name.lower()
+    for maker in makers:
+        if lower.startswith(maker.lower() + " "):
+            return maker
+    return None
+
+
+def without_overridden(
+    facts: list[tuple[Fact, TriggerMatch]], patterns: list[RelationPattern]
+) -> Iterator[Fact]:
+    """Drop facts that a more specific pattern overrides: same entity pair, and triggers
+    that share a word or are head and dependent ("ended" + "partnership",
+    "purchasing" + "minority stake"), but not mere list-mates ("president and CEO").
+
+    ``overrides`` names pattern ids ("investedIn" is the general investment
+    pattern, not "investedIn-minority").
+    """
+    overrides = {p.id: p.overrides for p in patterns}
+    for fact, trigger in facts:
+        pair = frozenset((fact.subject.name, _name(fact.obj)))
+        if not any(
+            fact.pattern in overrides.get(other.pattern, ())
+            and frozenset((other.subject.name, _name(other.obj))) == pair
+            and triggers_linked(trigger, other_trigger)
+            for other, other_trigger in facts
+        ):
+            yield fact
+
+
+def triggers_linked(a: TriggerMatch, b: TriggerMatch) -> bool:
+    if a.tokens & b.tokens:
+        return True
+    x, y = a.anchor, b.anchor
+    return (x.head.i == y.i and x.dep_ != "conj") or (y.head.i == x.i and y.dep_ != "conj")
+
+
+def _name(obj: Mention | str) -> str:
+    return obj if isinstance(obj, str) else obj.name
+
+
+def settled(facts: Iterable[Fact]) -> list[Fact]:
+    """Facts in text order, with every assertion of a triple the article also denies
+    turned into evidence of the denial (denial wins: asserting a denied fact is the
+    worst error)."""
+    facts = list(facts)
+    denied = {fact_key(f) for f in facts if f.modality is Modality.NEGATED}
+    best: dict[tuple, Fact] = {}
+    for fact in facts:
+        if fact.modality is not Modality.NEGATED and fact_key(fact) in denied:
+            continue
+        key = (fact_key(fact), fact.sent_start)
+        if key not in best or fact.confidence > best[key].confidence:
+            best[key] = fact
+    return sorted(
+        best.values(), key=lambda f: (f.sent_start, f.predicate, f.subject.name, _name(f.obj))
+    )
+
+
+def fact_key(fact: Fact) -> tuple[str, str, str]:
+    s, o = fact.subject.name, _name(fact.obj)
+    if fact.predicate in SYMMETRIC:
+        s, o = sorted((s, o))
+    return (s, fact.predicate, o)
+
+
+@cache
+def extractor_for(nlp: Language) -> Extractor:
+    return Extractor(nlp)

@@ -1,0 +1,389 @@
+"""Doc -> Mentions: named entities with their classes, and references resolved within
+the article ("the company", "it", "the two companies", "the 12 Ultra")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.patterns import TriggerMatch
+from kg.extract.syntax import anchor_distance, is_subject, mention_root, syntactic_role
+from kg.model import Mention
+from kg.nlp import BARE_MODEL, LABEL_TO_CLASS
+from kg.ontology import Ontology
+
+YEAR = re.compile(r"^(1[6-9]|20)\d\d$")
+
+
+class MentionReader:
+    """Finds the article's mentions using the gazetteer and the reference cues in
+    ``patterns.yaml`` (anaphora, pronouns, possessives, pairs)."""
+
+    def __init__(self, nlp: Language, ontology: Ontology) -> None:
+        self.ontology = ontology
+        data = ontology.patterns
+        self.anaphora = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for cls, phrases in data.get("anaphora", {}).items():
+            self.anaphora.add(cls, [nlp.make_doc(p) for p in phrases])
+        self.noun_anaphora = Matcher(nlp.vocab)
+        for cls, nouns in data.get("anaphora_nouns", {}).items():
+            self.noun_anaphora.add(
+                cls,
+                [[
+                    {"LOWER": {"IN": ["the", "this", "that"]}},
+                    {"POS": {"IN": ["ADJ", "NOUN", "PROPN", "PUNCT", "NUM"]}, "ENT_TYPE": "",
+                     "OP": "{0,3}"},
+                    {"LEMMA": {"IN": nouns}, "ENT_TYPE": ""},
+                ]],
+                greedy="LONGEST",
+            )  # fmt: skip
+        self.pair_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.pair_phrases.add("pair", [nlp.make_doc(p) for p in data.get("pairs", ())])
+        self.possessives = {
+            word.lower(): cls
+            for cls, words in data.get("possessives", {}).items()
+            for word in words
+        }
+        self.not_entities = {w.lower() for w in data.get("not_entities", ())}
+        self.company_nouns = {
+            w.lower() for w in data.get("anaphora_nouns", {}).get("Organization", ())
+        } | {w.lower() for w in data.get("company_nouns", ())}
+        self.organisation_words = {w.lower() for w in data.get("organisation_words", ())}
+        self.pronoun_classes = {
+            word.lower(): tuple(classes) for word, classes in data.get("pronouns", {}).items()
+        }
+
+    def mentions(self, doc: Doc) -> list[Mention]:
+        sent_index = {s.start: i for i, s in enumerate(doc.sents)}
+        sent_of = [0] * len(doc)
+        current = 0
+        for token in doc:
+            current = sent_index.get(token.i, current)
+            sent_of[token.i] = current
+        found: list[Mention] = []
+        seen_products: list[Mention] = []
+        anaphors = {start: (doc.vocab.strings[key], end) for key, start, end in self.anaphora(doc)}
+        for key, start, end in self.noun_anaphora(doc):
+            names_follow = end < len(doc) and (doc[end].ent_type_ or doc[end].pos_ == "PROPN")
+            if not names_follow and (start not in anaphors or end > anaphors[start][1]):
+                anaphors[start] = (doc.vocab.strings[key], end)
+        taken: set[int] = set()
+        for ent in doc.ents:
+            if ent.label_ in LABEL_TO_CLASS:
+                taken.update(range(ent.start, ent.end))
+        events: list[tuple[int, Span | tuple[str, int, int]]] = [
+            (e.start, e) for e in doc.ents if e.label_ in LABEL_TO_CLASS
+        ]
+        events += [(s, (cls, s, e)) for s, (cls, e) in anaphors.items() if s not in taken]
+        events += [(s, ("pair", s, e)) for _, s, e in self.pair_phrases(doc) if s not in taken]
+        events += [
+            (t.i, (self.possessives[t.lower_], t.i, t.i + 1))
+            for t in doc
+            if t.dep_ == "poss" and t.lower_ in self.possessives
+        ]
+        events += [
+            (t.i, (self.pronoun_classes[t.lower_][0], t.i, t.i + 1))
+            for t in doc
+            if t.lower_ in self.pronoun_classes and t.i not in anaphors and t.dep_ != "poss"
+        ]
+        events += [
+            (t.i, ("Year", t.i, t.i + 1)) for t in doc if YEAR.match(t.text) and t.i not in taken
+        ]
+        for _, item in sorted(events, key=lambda x: x[0]):
+            if isinstance(item, Span):
+                one = self.entity_mention(doc, item, sent_of, seen_products)
+                new = [one] if one is not None and self.is_entity_name(one) else []
+            elif item[0] == "pair":
+                new = self.pair_mentions(doc, item, sent_of, found)
+            else:
+                one = self.other_mention(doc, item, sent_of, found)
+                new = [one] if one is not None else []
+            for mention in new:
+                found.append(mention)
+                if mention.cls == "Product":
+                    seen_products.append(mention)
+        return found
+
+    def people_by_context(
+        self, doc: Doc, mentions: list[Mention], triggers: list[TriggerMatch]
+    ) -> list[Mention]:
+        """Organisation mentions that context shows are people: a surname of a person
+        named in the article ("Mollenkopf"), or a personal-looking name next to a
+        person's role ("founded by Ernst Leitz", "Dinesh Paliwal will remain CEO")."""
+        people = {m.name for m in mentions if m.cls == "Person" and not m.anaphor}
+        by_surname = {n.split()[-1]: n for n in people if len(n.split()) > 1}
+        renamed: dict[str, str] = {}
+        role_anchors = [t.anchor for t in triggers if t.pattern.domain == {"Person"}]
+        for m in mentions:
+            if m.cls != "Organization" or m.gazetteer or m.anaphor:
+                continue
+            if m.name in by_surname:
+                renamed[m.name] = by_surname[m.name]
+            elif self.looks_like_person(m.name) and any(
+                anchor_distance(root, a) <= 3
+                for root in [mention_root(doc, m)]
+                if root is not None
+                for a in role_anchors
+                if a.sent.start <= root.i < a.sent.end
+            ):
+                renamed[m.name] = m.name
+        companies = self.companies_by_context(doc, mentions, triggers, role_anchors)
+        return [
+            replace(m, cls="Person", name=renamed[m.name])
+            if m.cls == "Organization" and m.name in renamed and not m.gazetteer
+            else replace(m, cls="Organization")
+            if m.cls in ("Person", "Place") and m.name in companies
+            else m
+            for m in mentions
+        ]
+
+    def companies_by_context(
+        self,
+        doc: Doc,
+        mentions: list[Mention],
+        triggers: list[TriggerMatch],
+        role_anchors: list[Token],
+    ) -> set[str]:
+        """Names the model calls people that only an organisation's place fits:
+        "its acquisition of Activision Blizzard", never near a person's role."""
+        company_triggers = [
+            t for t in triggers
+            if t.pattern.domain == {"Organization"} and t.pattern.range == {"Organization"}
+        ]  # fmt: skip
+
+        def object_of_company_trigger(root: Token) -> bool:
+            return any(
+                t.anchor.sent.start <= root.i < t.anchor.sent.end
+                and anchor_distance(root, t.anchor) <= 2
+                and syntactic_role(root, t.anchor, t.pattern.subject_preps,
+                                   t.pattern.object_preps) == "obj"
+                for t in company_triggers
+            )  # fmt: skip
+
+        def near(root: Token, anchors: list[Token], limit: int) -> bool:
+            return any(
+                a.sent.start <= root.i < a.sent.end and anchor_distance(root, a) <= limit
+                for a in anchors
+            )
+
+        found: set[str] = set()
+        for m in mentions:
+            root = mention_root(doc, m)
+            if m.cls not in ("Person", "Place") or m.gazetteer or m.anaphor or root is None:
+                continue
+            if self.described_as_company(root) or (
+                object_of_company_trigger(root) and not near(root, role_anchors, 3)
+            ):
+                found.add(m.name)
+        people_elsewhere = {
+            m.name for m in mentions
+            if m.cls == "Person" and (root := mention_root(doc, m)) is not None
+            and near(root, role_anchors, 3) and not self.described_as_company(root)
+        }  # fmt: skip
+        return found - people_elsewhere
+
+    def described_as_company(self, root: Token) -> bool:
+        """ "Corephotonics, an Israeli company", "zoom developer Corephotonics"."""
+        nouns = self.company_nouns
+        if root.dep_ == "appos" and root.head.lemma_.lower() in nouns:
+            return True
+        return any(
+            c.dep_ in ("appos", "compound") and c.lemma_.lower() in nouns for c in root.children
+        )
+
+    def looks_like_person(self, name: str) -> bool:
+        words = name.split()
+        return 2 <= len(words) <= 3 and all(
+            w[:1].isupper() and w.isalpha() and w.lower() not in self.organisation_words
+            for w in words
+        )
+
+    def is_entity_name(self, mention: Mention) -> bool:
+        """False for the model's junk entities: role words, lower-case words, digits in names."""
+        if mention.gazetteer or mention.anaphor:
+            return True
+        name = mention.name
+        first = name.split()[0] if name.split() else ""
+        if name.lower() in self.not_entities or not any(c.isupper() or c.isdigit() for c in first):
+            return False
+        return not (mention.cls == "Person" and any(ch.isdigit() for ch in name))
+
+    def pair_mentions(
+        self, doc: Doc, item: tuple[str, int, int], sent_of: list[int], found: list[Mention]
+    ) -> list[Mention]:
+        """ "the two companies" -> the last two organisations named (within two sentences)."""
+        _, start, end = item
+        span = doc[start:end]
+        sent = sent_of[start]
+        names: list[Mention] = []
+        for earlier in reversed(found):
+            if earlier.sent_index < sent - 2 or len(names) == 2:
+                break
+            if earlier.cls == "Organization" and earlier.name not in {m.name for m in names}:
+                names.append(earlier)
+        if len(names) < 2:
+            return []
+        return [
+            Mention(
+                span.text,
+                m.name,
+                m.cls,
+                span.start_char,
+                span.end_char,
+                sent,
+                m.gazetteer,
+                anaphor=True,
+            )
+            for m in names
+        ]
+
+    def entity_mention(
+        self,
+        doc: Doc,
+        ent: Span,
+        sent_of: list[int],
+        seen_products: list[Mention],
+    ) -> Mention | None:
+        cls = LABEL_TO_CLASS.get(ent.label_)
+        if cls is None:
+            return None
+        text = ent.text
+        if "|" in ent.id_:
+            cls, name = ent.id_.split("|", 1)
+            gazetteer = True
+        elif ent.id_ == BARE_MODEL:
+            name, gazetteer = self.bare_product_name(doc, ent, seen_products), False
+        elif ent.id_:
+            name, gazetteer = ent.id_, False
+        elif cls == "Product" and not is_product_name(text, self.not_entities):
+            return None
+        else:
+            name, gazetteer = clean_name(text, self.ontology), False
+            entry = self.ontology.lookup(name)
+            if entry is not None:
+                cls, name, gazetteer = entry.cls, entry.label, True
+        return Mention(
+            text=text,
+            name=name,
+            cls=cls,
+            start_char=ent.start_char,
+            end_char=ent.end_char,
+            sent_index=sent_of[ent.start],
+            gazetteer=gazetteer,
+            maker=ent.kb_id_ or None,
+        )
+
+    def bare_product_name(self, doc: Doc, ent: Span, seen: list[Mention]) -> str:
+        """A model named without its maker takes the full name the article gives it
+        elsewhere ("the 12 Ultra" -> "Xiaomi 12 Ultra") or its possessor's ("Xiaomi's
+        13 Ultra"); otherwise it keeps its own ("X5 Pro")."""
+        text = " ".join(ent.text.split())
+        for other in doc.ents:
+            if other.label_ == "PRODUCT" and other.id_.lower().endswith(" " + text.lower()):
+                return other.id_
+        for earlier in reversed(seen):
+            if earlier.name.lower().endswith(" " + text.lower()):
+                return earlier.name
+        if ent.start >= 2 and doc[ent.start - 1].lower_ in ("'s", "’s"):
+            owner = doc[ent.start - 2]
+            for e in doc.ents:
+                if e.end == owner.i + 1 and e.id_.startswith("Organization|"):
+                    return f"{e.id_.split('|', 1)[1]} {text}"
+        return text
+
+    def appositive_antecedent(self, doc: Doc, span: Span, found: list[Mention]) -> Mention | None:
+        """ "Leica, the camera company founded in 1869": a description set off by a comma
+        right after a name describes that name."""
+        if len(span) < 2 or span.start < 2 or doc[span.start - 1].text != ",":
+            return None
+        end_char = doc[span.start - 2].idx + len(doc[span.start - 2].text)
+        return next((m for m in reversed(found) if m.end_char == end_char and not m.anaphor), None)
+
+    def other_mention(
+        self, doc: Doc, item: tuple[str, int, int], sent_of: list[int], found: list[Mention]
+    ) -> Mention | None:
+        cls, start, end = item
+        span = doc[start:end]
+        if cls == "Year":
+            return Mention(span.text, span.text, "Year", span.start_char, span.end_char,
+                           sent_of[start])  # fmt: skip
+        sent = sent_of[start]
+        possessive = end - start == 1 and (
+            doc[start].lower_ in self.possessives or doc[start].lower_ in self.pronoun_classes
+        )
+        if possessive:
+            for earlier in found:
+                token = doc.char_span(earlier.start_char, earlier.end_char, alignment_mode="expand")
+                if (earlier.sent_index == sent and token is not None
+                        and earlier.cls in self.pronoun_classes.get(span.text.lower(), (cls,))
+                        and earlier.start_char < span.start_char
+                        and token.root.dep_ in ("nsubj", "nsubjpass")):  # fmt: skip
+                    return replace(
+                        earlier,
+                        text=span.text,
+                        start_char=span.start_char,
+                        end_char=span.end_char,
+                        sent_index=sent,
+                        anaphor=True,
+                    )
+        appositive = self.appositive_antecedent(doc, span, found)
+        if appositive is not None:
+            return replace(appositive, text=span.text, start_char=span.start_char,
+                           end_char=span.end_char, sent_index=sent, anaphor=True)  # fmt: skip
+        classes = self.pronoun_classes.get(span.text.lower(), (cls,))
+        candidates = [
+            e for e in found
+            if e.cls in classes and sent - 2 <= e.sent_index <= sent
+            and e.start_char < span.start_char
+            and not (e.sent_index == sent and e.cls == "Organization" and not possessive)
+            and not (e.cls == "Product" and end - start > 1 and not has_model_number(e.name))
+        ]  # fmt: skip
+        if not candidates:
+            return None
+        pick = candidates[-1]
+        in_subject_place = span.root.dep_ in ("nsubj", "nsubjpass")
+        if span.text.lower() in self.pronoun_classes or in_subject_place:
+            subjects = [e for e in candidates if is_subject(doc, e)]
+            if subjects and subjects[-1].sent_index == pick.sent_index:
+                pick = subjects[-1]
+        return Mention(span.text, pick.name, pick.cls, span.start_char, span.end_char, sent,
+                       pick.gazetteer, anaphor=True)  # fmt: skip
+
+
+def clean_name(text: str, ontology: Ontology) -> str:
+    """A mention's name: whitespace collapsed, leading "the" and possessive dropped."""
+    words = text.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    name = " ".join(words)
+    for suffix in ("'s", "’s"):
+        name = name.removesuffix(suffix)
+    return name or text
+
+
+def has_model_number(name: str) -> bool:
+    """Whether a product name carries a model number: "the phone" refers back to a
+    "Vivo X90", not to "Android"."""
+    return any(ch.isdigit() for ch in name)
+
+
+def is_product_name(text: str, not_entities: set[str]) -> bool:
+    """Whether a product the statistical model found has a real name ("Zenmuse",
+    "Leica Summicron"), not a spec ("8K", "256GB", "100x") or a role word."""
+    words = clean_words(text)
+    return (
+        bool(words)
+        and words[-1].lower() not in not_entities
+        and any(w[:1].isupper() and w.isalpha() and len(w) > 1 for w in words)
+    )
+
+
+def clean_words(text: str) -> list[str]:
+    words = text.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    return [w.removesuffix("'s").removesuffix("’s") for w in words]

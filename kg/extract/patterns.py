@@ -1,0 +1,169 @@
+"""Relation patterns and modality cues from ``ontologies/patterns.yaml``, and the
+trigger index that finds them in a parsed doc."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from kg.model import Modality
+from kg.ontology import SYMMETRIC
+
+
+@dataclass(frozen=True)
+class RelationPattern:
+    id: str
+    relation: str
+    domain: frozenset[str]
+    range: frozenset[str]
+    range_role: str | None
+    symmetric: bool
+    confidence: float
+    max_distance: int
+    reverse: bool
+    overrides: frozenset[str]
+    when_negated: str | None
+    subject_preps: frozenset[str]
+    object_preps: frozenset[str] | None
+    possessor: str
+    co_subject_preps: frozenset[str]
+    check_roles: bool
+    direct_object: bool
+
+
+@dataclass(frozen=True)
+class TriggerMatch:
+    pattern: RelationPattern
+    anchor: Token
+    tokens: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Cues:
+    negation_deps: frozenset[str]
+    negation: frozenset[str]
+    negation_phrases: tuple[str, ...]
+    denial: frozenset[str]
+    denial_phrases: tuple[str, ...]
+    hedge: frozenset[str]
+    hedge_phrases: tuple[str, ...]
+    confidence: dict[str, float]
+    denial_verbs: frozenset[str] = frozenset()
+    negation_ancestors: frozenset[str] = frozenset()
+
+
+class TriggerIndex:
+    """The triggers of every pattern, indexed for dictionary lookups: phrases by their
+    words (lower-case or lemma), head/child triggers by the head's lemma. This keeps
+    extraction a small share of spaCy's own time."""
+
+    def __init__(self, nlp: Language, data: dict, patterns: list[RelationPattern]) -> None:
+        self.patterns = patterns
+        self.phrases: dict[tuple[str, ...], list[tuple[int, str | None]]] = {}
+        self.heads: dict[str, list[tuple[int, frozenset[str], bool]]] = {}
+        for index, pattern in enumerate(patterns):
+            for trigger in pattern_triggers(data, pattern.id):
+                if "phrase" in trigger:
+                    words = tuple(t.text.lower() for t in nlp.make_doc(trigger["phrase"]))
+                    self.phrases.setdefault(words, []).append((index, trigger.get("pos")))
+                else:
+                    children = frozenset(w.lower() for w in trigger["child"])
+                    descendants = trigger.get("rel", ">") == ">>"
+                    for head in trigger["head"]:
+                        self.heads.setdefault(head.lower(), []).append(
+                            (index, children, descendants)
+                        )
+        self.longest_phrase = max((len(k) for k in self.phrases), default=1)
+
+    def matches(self, doc: Doc) -> list[TriggerMatch]:
+        found: dict[tuple[int, int], TriggerMatch] = {}
+        lowers = [t.lower_ for t in doc]
+        lemmas = [t.lemma_.lower() for t in doc]
+        n = len(doc)
+        for i in range(n):
+            for size in range(1, min(self.longest_phrase, n - i) + 1):
+                for words in {tuple(lowers[i : i + size]), tuple(lemmas[i : i + size])}:
+                    for index, pos in self.phrases.get(words, ()):
+                        span = doc[i : i + size]
+                        if pos is not None and any(t.pos_ != pos for t in span):
+                            continue
+                        found.setdefault(
+                            (index, span.root.i),
+                            TriggerMatch(self.patterns[index], span.root,
+                                         frozenset(range(i, i + size))),
+                        )  # fmt: skip
+            for index, children, descendants in self.heads.get(lemmas[i], ()):
+                head = doc[i]
+                below = head.subtree if descendants else head.children
+                for child in below:
+                    if child.i != i and (
+                        lowers[child.i] in children or lemmas[child.i] in children
+                    ):
+                        found.setdefault(
+                            (index, i),
+                            TriggerMatch(self.patterns[index], head, frozenset({i, child.i})),
+                        )
+                        break
+        return list(found.values())
+
+
+def relation_patterns(data: dict) -> list[RelationPattern]:
+    defaults = data.get("defaults", {})
+    found = []
+    for raw in data["relations"]:
+        domain = raw["domain"] if isinstance(raw["domain"], list) else [raw["domain"]]
+        rng = raw["range"] if isinstance(raw["range"], list) else [raw["range"]]
+        found.append(
+            RelationPattern(
+                id=raw.get("id", raw["relation"]),
+                relation=raw["relation"],
+                domain=frozenset(domain),
+                range=frozenset(rng),
+                range_role=raw.get("range_role"),
+                symmetric=bool(raw.get("symmetric", raw["relation"] in SYMMETRIC)),
+                confidence=float(raw.get("confidence", defaults.get("confidence", 0.8))),
+                max_distance=int(raw.get("max_distance", defaults.get("max_distance", 4))),
+                reverse=bool(raw.get("reverse", False)),
+                overrides=frozenset(raw.get("overrides", ())),
+                when_negated=raw.get("when_negated"),
+                subject_preps=frozenset(
+                    raw.get("subject_preps", defaults.get("subject_preps", ["by"]))
+                ),
+                object_preps=frozenset(raw["object_preps"]) if "object_preps" in raw else None,
+                possessor=raw.get("possessor", "subj"),
+                co_subject_preps=frozenset(raw.get("co_subject_preps", ())),
+                check_roles=bool(raw.get("check_roles", False)),
+                direct_object=bool(raw.get("direct_object", False)),
+            )
+        )
+    return found
+
+
+def pattern_triggers(data: dict, pattern_id: str) -> list[dict]:
+    for raw in data["relations"]:
+        if raw.get("id", raw["relation"]) == pattern_id:
+            return raw["triggers"]
+    raise KeyError(pattern_id)
+
+
+def modality_cues(raw: dict) -> Cues:
+    def words(section: dict) -> frozenset[str]:
+        return frozenset(w.lower() for w in section.get("words", ()))
+
+    def phrases(section: dict) -> tuple[str, ...]:
+        return tuple(p.lower() for p in section.get("phrases", ()))
+
+    return Cues(
+        negation_deps=frozenset(raw["negation"].get("deps", ())),
+        negation=words(raw["negation"]),
+        negation_phrases=phrases(raw["negation"]),
+        denial=words(raw["denial"]),
+        denial_phrases=phrases(raw["denial"]),
+        hedge=words(raw["hedge"]),
+        hedge_phrases=phrases(raw["hedge"]),
+        confidence={Modality(k): float(v) for k, v in raw["confidence"].items()},
+        denial_verbs=frozenset(v.lower() for v in raw["denial"].get("sentence_verbs", ())),
+        negation_ancestors=frozenset(w.lower() for w in raw["negation"].get("governors", ())),
+    )

@@ -1,0 +1,221 @@
+"""Reading the dependency parse: distances, syntactic roles, coordination, the words
+around a trigger. Pure functions over spaCy tokens."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.patterns import TriggerMatch
+from kg.model import Mention
+
+SUBJECT_DEPS = frozenset({"nsubj", "csubj", "poss", "agent"})
+OBJECT_DEPS = frozenset({"nsubjpass", "dobj", "pobj", "attr", "oprd", "dative"})
+CLAUSE_DEPS = frozenset({"advcl", "relcl", "ccomp", "parataxis", "conj", "acl"})
+SCOPE_CHILD_DEPS = frozenset({"neg", "aux", "auxpass", "advmod", "mark", "prep", "npadvmod"})
+
+
+def mention_root(doc: Doc, mention: Mention) -> Token | None:
+    span = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
+    return span.root if span is not None else None
+
+
+def is_subject(doc: Doc, mention: Mention) -> bool:
+    root = mention_root(doc, mention)
+    return root is not None and root.dep_ in ("nsubj", "nsubjpass")
+
+
+def anchor_distance(token: Token, anchor: Token) -> int:
+    """Arcs from a mention to the trigger, counting a conjunct as near as the first of its list."""
+    root = token
+    while root.dep_ in ("conj", "appos") and root.head.i != root.i:
+        root = root.head
+    return min(tree_distance(token, anchor), tree_distance(root, anchor))
+
+
+def tree_distance(a: Token, b: Token) -> int:
+    """Number of dependency arcs between two tokens of one sentence."""
+    path_a = [a, *a.ancestors]
+    index_b = {t.i: n for n, t in enumerate([b, *b.ancestors])}
+    for n, token in enumerate(path_a):
+        if token.i in index_b:
+            return n + index_b[token.i]
+    return 99
+
+
+def syntactic_role(
+    token: Token | None,
+    anchor: Token,
+    subject_preps: frozenset[str],
+    object_preps: frozenset[str] | None = None,
+    possessor: str = "subj",
+    co_subject_preps: frozenset[str] = frozenset(),
+    trigger_tokens: frozenset[int] = frozenset(),
+    direct_object: bool = False,
+) -> str:
+    """How a mention attaches below where it meets the trigger: 'subj', 'obj', 'agent'
+    (a passive's by-phrase), 'cosubj' (a co-subject: "founded X with Y") or 'other'."""
+    if token is None:
+        return "other"
+    anchor_path = {t.i for t in [anchor, *anchor.ancestors]}
+    if anchor.dep_ == "appos" and token.i == anchor.head.i:
+        # "OnePlus, a subsidiary of Oppo": the name the trigger noun describes
+        return "subj"
+    if token.dep_ == "poss" and (token.head.i in anchor_path or token.head.i in trigger_tokens):
+        return possessor
+    child = token
+    while (
+        child.head.i != child.i and child.i not in anchor_path and child.head.i not in anchor_path
+    ):
+        child = child.head
+    if child.i in anchor_path:
+        return "other"
+    if child.i in trigger_tokens or (child.dep_ == "compound" and child.head.i == anchor.i):
+        return "obj"
+    if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in subject_preps):
+        return "agent"
+    if child.dep_ == "prep" and child.lower_ in co_subject_preps:
+        return "cosubj"
+    if child.dep_ == "poss":
+        return possessor
+    if child.dep_ in SUBJECT_DEPS or (child.dep_ == "nsubjpass" and child.head.i != anchor.i):
+        # a raising verb's passive subject is the subject of the trigger below it:
+        # "Vivo is said to be working with Zeiss"
+        return "subj"
+    if child.dep_ in ("conj", "appos"):
+        return syntactic_role(
+            child.head, anchor, subject_preps, object_preps, possessor, co_subject_preps,
+            trigger_tokens, direct_object,
+        )  # fmt: skip
+    if not attaches_near(child.head, anchor, child.dep_):
+        return "other"
+    if child.dep_ == "prep":
+        return "obj" if object_preps is None or child.lower_ in object_preps else "other"
+    if child.dep_ in OBJECT_DEPS:
+        # "acquired a stake in OpenAI": the stake is the object, not OpenAI
+        return "obj" if not direct_object or conj_root(token) == child.i else "other"
+    return "other"
+
+
+def modifiers_of(
+    mentions: list[Mention], heads: dict[Mention, Token | None], trigger: TriggerMatch
+) -> list[Mention]:
+    """Mentions that modify a trigger noun or stand in apposition to it: "the Nokia-Zeiss
+    partnership", "Apple manufacturing partner Foxconn"."""
+    anchor = trigger.anchor
+    found = []
+    for m in mentions:
+        token = heads[m]
+        if token is None:
+            continue
+        if token.head.i == anchor.i and token.dep_ == "appos":
+            found.append(m)
+            continue
+        if anchor.dep_ in ("compound", "amod") and token.i == anchor.head.i:
+            found.append(m)
+            continue
+        while token.dep_ in ("compound", "conj", "amod", "nmod") and token.head.i != token.i:
+            token = token.head
+            if token.i in trigger.tokens:
+                found.append(m)
+                break
+    names: dict[str, Mention] = {}
+    for m in sorted(found, key=lambda m: m.start_char):
+        names.setdefault(m.name, m)
+    return list(names.values())
+
+
+def attaches_near(point: Token, anchor: Token, dep: str = "") -> bool:
+    """Objects attach to the trigger itself, or to the verb a trigger noun is the object
+    of ("signed a deal with X"), not further up ("leverage X's networks to expand supply"),
+    except as what a clause's noun is said to be ("the phone X released was the Y")."""
+    if point.i == anchor.i:
+        return True
+    if point.i == anchor.head.i and anchor.dep_ in ("dobj", "attr", "oprd", "pobj", "nsubj"):
+        return True
+    noun = anchor.head
+    return (
+        dep == "attr"
+        and anchor.dep_ in ("relcl", "acl")
+        and noun.dep_ in ("nsubj", "nsubjpass")
+        and noun.head.i == point.i
+    )
+
+
+def between_object(token: Token | None) -> bool:
+    """Whether the token is, or is a conjunct of, the object of "between"/"among"."""
+    while token is not None and token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token is not None and token.head.lower_ in ("between", "among")
+
+
+def relative_antecedent(anchor: Token) -> Token | None:
+    """The noun a relative clause around the trigger is about ("BBK, which owns Vivo" -> BBK)."""
+    for token in [anchor, *anchor.ancestors][:3]:
+        if token.dep_ == "relcl" and any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("which", "who", "that")
+            for c in token.children
+        ):
+            return token.head
+    return None
+
+
+def nearest_group(
+    mentions: list[Mention], dist: dict[Mention, int], heads: dict[Mention, Token | None]
+) -> list[Mention]:
+    """The mentions nearest the trigger, with the mentions coordinated with them."""
+    if not mentions:
+        return []
+    best = min(dist[m] for m in mentions)
+    group = [m for m in mentions if dist[m] == best]
+    roots = {conj_root(heads[m]) for m in group}
+    group += [m for m in mentions if m not in group and conj_root(heads[m]) in roots]
+    return sorted(group, key=lambda m: m.start_char)
+
+
+def conj_root(token: Token | None) -> int | None:
+    """The first conjunct of the coordination the token belongs to (itself if none)."""
+    if token is None:
+        return None
+    while token.dep_ in ("conj", "appos") and token.head.i != token.i:
+        token = token.head
+    return token.i
+
+
+def scope_tokens(trigger: TriggerMatch, clause_only: bool = False) -> list[Token]:
+    """Tokens whose words set a trigger's modality: its head chain (up to the head of
+    its clause when ``clause_only``) and their function words."""
+    chain = [trigger.anchor]
+    for token in trigger.anchor.ancestors:
+        if clause_only and chain[-1].dep_ in CLAUSE_DEPS:
+            break
+        chain.append(token)
+    on_chain = {t.i for t in chain}
+    found = []
+    for n, token in enumerate(chain):
+        if token.i not in trigger.tokens:
+            found.append(token)
+        for child in token.children:
+            if child.i in trigger.tokens or child.i in on_chain:
+                continue
+            if child.dep_ in SCOPE_CHILD_DEPS or (n == 0 and child.dep_ == "det"):
+                found.append(child)
+                found.extend(c for c in child.children if c.dep_ in ("neg", "advmod", "pobj"))
+    return sorted(found, key=lambda t: t.i)
+
+
+def trigger_stretch(trigger: TriggerMatch) -> Span:
+    """The words from the trigger's highest governor down to the trigger
+    ("said to be working"), for phrase cues the parse splits apart."""
+    chain = [trigger.anchor, *trigger.anchor.ancestors]
+    start = min(t.i for t in chain)
+    end = max(t.i for t in chain) + 1
+    return trigger.anchor.doc[start:end]
+
+
+def scope_words(tokens: list[Token]) -> list[str]:
+    words: list[str] = []
+    for token in tokens:
+        words.append(token.lower_)
+        if token.lemma_.lower() != token.lower_:
+            words.append(token.lemma_.lower())
+    return words
