@@ -40,8 +40,12 @@ def example_path() -> Path:
 
 @cli.command()
 @inputs_argument
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Output file (.nq, .trig, .ttl, .jsonld).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Output file (.nq, .trig, .ttl, .jsonld).",
+)
 @model_option
 @input_options
 @click.pass_context
@@ -82,12 +86,26 @@ def extract(
 @click.option(
     "--progress/--no-progress", default=None, help="Progress bar (default: on a terminal)."
 )
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Processes extracting at once (dask without --scheduler: LocalCluster workers).")
-@click.option("--engine", type=click.Choice(sorted(ENGINES)), default="local", show_default=True,
-              help="Where extraction runs: this machine, or a Dask cluster.")
-@click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="Dask scheduler (tcp://HOST:8786) for --engine dask; default: a LocalCluster.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes extracting at once (dask without --scheduler: LocalCluster workers).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(sorted(ENGINES)),
+    default="local",
+    show_default=True,
+    help="Where extraction runs: this machine, or a Dask cluster.",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Dask scheduler (tcp://HOST:8786) for --engine dask; default: a LocalCluster.",
+)
 @input_options
 @click.pass_context
 def build_command(
@@ -129,8 +147,14 @@ def build_command(
 
 
 @cli.command()
-@click.option("--store", "store_location", default="kg-store", show_default=True, envvar="KG_STORE",
-              help="Store folder to create (or 'memory:').")
+@click.option(
+    "--store",
+    "store_location",
+    default="kg-store",
+    show_default=True,
+    envvar="KG_STORE",
+    help="Store folder to create (or 'memory:').",
+)
 @model_option
 def demo(store_location: str, model: str | None) -> None:
     """Build the bundled example into the store and show what was found."""
@@ -156,8 +180,14 @@ SELECT DISTINCT ?subject ?relation ?object WHERE {
 @cli.command()
 @click.argument("sparql")
 @store_option
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]),
-              default="table", show_default=True, help="Result format for SELECT/ASK.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "xml"]),
+    default="table",
+    show_default=True,
+    help="Result format for SELECT/ASK.",
+)
 def query(sparql: str, store_location: str, fmt: str) -> None:
     """Run a SPARQL 1.1 query (text, or @file.rq) against the store.
 
@@ -175,11 +205,20 @@ def query(sparql: str, store_location: str, fmt: str) -> None:
 
 @cli.command()
 @store_option
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="Output file: .nq, .trig, .ttl, .jsonld, .nt or .graphml.")
-@click.option("--format", "fmt", default=None,
-              type=click.Choice(["nquads", "trig", "turtle", "json-ld", "nt", "graphml"]),
-              help="Output format (default: from the extension); graphml is the entity graph.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Output file: .nq, .trig, .ttl, .jsonld, .nt or .graphml.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    type=click.Choice(["nquads", "trig", "turtle", "json-ld", "nt", "graphml"]),
+    help="Output format (default: from the extension); graphml is the entity graph.",
+)
 def export(store_location: str, output: Path, fmt: str | None) -> None:
     """Export the whole store (N-Quads, TriG, Turtle, JSON-LD, by extension) or GraphML.
 

@@ -24,8 +24,11 @@ def validate(store_location: str) -> None:
 
 @cli.command()
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--articles", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Folder of the articles (default: the gold file's folder).")
+@click.option(
+    "--articles",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of the articles (default: the gold file's folder).",
+)
 @click.option("--show", is_flag=True, help="List every false positive and false negative.")
 @model_option
 def evaluate(gold: Path, articles: Path | None, show: bool, model: str | None) -> None:
