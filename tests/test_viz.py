@@ -122,12 +122,13 @@ def test_viz_page_draws_the_example(store) -> None:
 def test_viz_page_carries_every_edges_evidence(store) -> None:
     data = page_data(viz_html(store))
     text = example_path().read_text(encoding="utf-8")
+    headline = "Xiaomi signs up Leica after the German camera maker leaves Huawei"
     counts = sorted(len(data["evidence"][edge["id"]]) for edge in data["edges"])
     assert counts == [1, 1, 1, 1, 1, 1, 1, 2]
     for edge in data["edges"]:
         for ev in data["evidence"][edge["id"]]:
             assert ev["sentence"] in text and ev["sentence"] in edge["title"]
-            assert ev["title"] == "Xiaomi signs up Leica after the German camera maker leaves Huawei"
+            assert ev["title"] == headline
             assert (ev["publisher"], ev["date"]) == ("kg example desk", "2022-05-25")
             assert ev["url"] == "https://example.org/kg/leica-xiaomi-retold"
             assert ev["modality"] == ("hedged" if edge["dashes"] else "asserted")
