@@ -4,8 +4,9 @@ spaCy parses in batches (``nlp.pipe``); each parsed article is extracted,
 resolved and turned into its named graph at once, and the graph leaves as
 N-Triples text in a ``GraphRecord`` (small, picklable: what worker
 processes and Dask workers send back). Records are written to the store in
-batches, one SPARQL update per batch, so a store round trip is paid per
-batch rather than per article while every article still lands whole.
+batches (``Store.replace_graphs``: one transaction per batch embedded), so a
+store round trip is paid per batch rather than per article, while every
+article still lands whole.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class WriteBatch:
 
     articles: int = 64
     chars: int = 4_000_000
+    flush_every: int = 1000
+    """Articles between asking the store to write its buffers out (see ``settle``)."""
 
 
 WRITE_BATCH = WriteBatch()
@@ -82,17 +85,15 @@ def graph_records(
         yield GraphRecord.of(graph)
 
 
-def replace_update(records: Sequence[GraphRecord]) -> str:
-    """One SPARQL 1.1 update that makes each record the whole of its named graph."""
-    return " ;\n".join(
-        f"DROP SILENT GRAPH <{r.iri}> ;\nINSERT DATA {{ GRAPH <{r.iri}> {{\n{r.ntriples}}} }}"
-        for r in records
-    )
+def write_batch(store: Store, records: Sequence[GraphRecord]) -> None:
+    """Replace the records' graphs (each article whole), then give every entity they
+    mention one label store-wide (``kg.resolve.unify_labels_update``).
 
-
-def articles_update(records: Sequence[GraphRecord]) -> str:
-    """``replace_update``, then one label per entity store-wide, in one transaction."""
-    return f"{replace_update(records)} ;\n{unify_labels_update(r.iri for r in records)}"
+    Two steps, not one update: remote stores write each graph with a Graph Store
+    PUT, since some servers reject large INSERT DATA updates.
+    """
+    store.replace_graphs([(r.iri, r.ntriples) for r in records])
+    store.update(unify_labels_update(r.iri for r in records))
 
 
 def write_records(
@@ -101,7 +102,7 @@ def write_records(
     limits: WriteBatch = WRITE_BATCH,
     written: Callable[[int], None] | None = None,
 ) -> int:
-    """Write records in batches (one update, one transaction each); returns how many.
+    """Write records in batches (``write_batch``); returns how many.
 
     ``written`` hears each batch's size once it is stored. On Ctrl-C the
     records already finished are written before the interrupt goes on, so
@@ -114,7 +115,9 @@ def write_records(
     def flush() -> None:
         nonlocal total, pending, size
         if pending:
-            store.update(articles_update(pending))
+            write_batch(store, pending)
+            if (total + len(pending)) // limits.flush_every > total // limits.flush_every:
+                settle(store)
             total += len(pending)
             if written:
                 written(len(pending))
@@ -131,3 +134,16 @@ def write_records(
         raise
     flush()
     return total
+
+
+def settle(store: Store) -> None:
+    """Let a store that buffers writes in memory write them out, if it can.
+
+    Embedded Oxigraph keeps recent writes in RocksDB memtables, which grow to
+    hundreds of megabytes before RocksDB flushes them on its own; flushing every
+    ``WriteBatch.flush_every`` articles keeps a long build's memory flat. Stores
+    without such buffers (remote ones) have no ``flush`` and need none.
+    """
+    flush = getattr(store, "flush", None)
+    if callable(flush):
+        flush()

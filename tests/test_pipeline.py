@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from rdflib import Graph
@@ -15,10 +16,9 @@ from kg.pipeline import (
     WriteBatch,
     article_graphs,
     graph_records,
-    replace_update,
     write_records,
 )
-from kg.store import open_store
+from kg.store import OxigraphStore, open_store
 
 EX = "https://example.org/"
 ARTICLES = (
@@ -39,25 +39,56 @@ def quads_of(store) -> list[str]:
     return sorted(store.dump("nquads").decode("utf-8").splitlines())
 
 
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+
+
+def labelled(name: str, label: str) -> GraphRecord:
+    return GraphRecord(f"{EX}{name}", f'<{EX}e> <{LABEL}> "{label}" .\n')
+
+
+@pytest.mark.parametrize("limits", [WriteBatch(articles=1), WriteBatch(articles=2)])
+def test_pipeline_write_records_unify_labels_store_wide(limits: WriteBatch) -> None:
+    store = open_store("memory:")
+    write_records(store, [labelled("a", "OnePlus 9 series"), labelled("b", "OnePlus 9 Series")],
+                  limits)  # fmt: skip
+    assert quads_of(store) == sorted(
+        [
+            f'<{EX}e> <{LABEL}> "OnePlus 9 Series" <{EX}a> .',
+            f'<{EX}e> <{ALT}> "OnePlus 9 series" <{EX}a> .',
+            f'<{EX}e> <{LABEL}> "OnePlus 9 Series" <{EX}b> .',
+        ]
+    )
+
+
+class FlushCountingStore(OxigraphStore):
+    """The embedded store, counting the flushes a build asks for."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.flushes = 0
+
+    def flush(self) -> None:
+        self.flushes += 1
+        self._store.flush()
+
+
 @pytest.mark.parametrize(
-    ("records", "expected"),
+    ("count", "limits", "flushes"),
     [
-        (
-            [record("a", "1")],
-            f"DROP SILENT GRAPH <{EX}a> ;\nINSERT DATA {{ GRAPH <{EX}a> {{\n"
-            f'<{EX}s> <{EX}p> "1" .\n}} }}',
-        ),
-        (
-            [record("a", "1"), record("b", "2")],
-            f"DROP SILENT GRAPH <{EX}a> ;\nINSERT DATA {{ GRAPH <{EX}a> {{\n"
-            f'<{EX}s> <{EX}p> "1" .\n}} }} ;\n'
-            f"DROP SILENT GRAPH <{EX}b> ;\nINSERT DATA {{ GRAPH <{EX}b> {{\n"
-            f'<{EX}s> <{EX}p> "2" .\n}} }}',
-        ),
+        (10, WriteBatch(articles=2, flush_every=4), 2),
+        (10, WriteBatch(articles=3, flush_every=4), 2),
+        (10, WriteBatch(articles=64, flush_every=4), 1),
+        (3, WriteBatch(articles=1, flush_every=4), 0),
     ],
 )
-def test_pipeline_replace_update_text(records: list[GraphRecord], expected: str) -> None:
-    assert replace_update(records) == expected
+def test_pipeline_write_records_flushes_buffers(
+    tmp_path: Path, count: int, limits: WriteBatch, flushes: int
+) -> None:
+    store = FlushCountingStore(tmp_path / "store")
+    write_records(store, [record(f"g{i}", str(i)) for i in range(count)], limits)
+    assert store.flushes == flushes
+    assert len(store.graphs()) == count
 
 
 @pytest.mark.parametrize(
