@@ -20,6 +20,7 @@ from kg.extract.patterns import (
     RelationPattern,
     TriggerIndex,
     TriggerMatch,
+    Words,
     modality_cues,
     relation_patterns,
 )
@@ -68,8 +69,15 @@ class Extractor:
         self.maker_confidence = float(data["product_makers"]["confidence"])
 
     def __call__(self, doc: Doc, article: Article) -> Extraction:
-        triggers = self.triggers.matches(doc)
+        words = Words.of(doc)
+        triggers = self.triggers.matches(doc, words)
         mentions = self.reader.people_by_context(doc, self.reader.mentions(doc), triggers)
+        roots = {m: mention_root(doc, m) for m in mentions}
+        denials = [
+            i
+            for i, (lemma, pos) in enumerate(zip(words.lemmas, words.pos, strict=True))
+            if lemma in self.cues.denial_verbs and pos in ("VERB", "AUX")
+        ]
         facts = list(self.product_facts(doc, mentions))
         facts += self.possessive_facts(doc, mentions)
         by_sentence: dict[int, list[Mention]] = {}
@@ -79,18 +87,26 @@ class Extractor:
         for index, sent in enumerate(sentences):
             sent_triggers = [t for t in triggers if sent.start <= t.anchor.i < sent.end]
             if sent_triggers:
+                denied = any(sent.start <= i < sent.end for i in denials)
                 facts.extend(
-                    self.sentence_facts(sent, sent_triggers, by_sentence.get(index, []), doc)
+                    self.sentence_facts(
+                        sent, sent_triggers, by_sentence.get(index, []), roots, denied
+                    )
                 )
         return Extraction(article=article, mentions=tuple(mentions), facts=tuple(settled(facts)))
 
     def sentence_facts(
-        self, sent: Span, triggers: list[TriggerMatch], mentions: list[Mention], doc: Doc
+        self,
+        sent: Span,
+        triggers: list[TriggerMatch],
+        mentions: list[Mention],
+        roots: dict[Mention, Token | None],
+        denied: bool,
     ) -> Iterator[Fact]:
-        heads = {m: mention_root(doc, m) for m in mentions}
-        sentence_negated = any(p in sent.text.lower() for p in self.cues.denial_phrases) or any(
-            t.lemma_.lower() in self.cues.denial_verbs and t.pos_ in ("VERB", "AUX") for t in sent
-        )
+        """Facts the sentence's triggers state; ``denied``: it has a denial verb."""
+        heads = {m: roots[m] for m in mentions}
+        text = sent.text.lower()
+        sentence_negated = denied or any(p in text for p in self.cues.denial_phrases)
         facts: list[tuple[Fact, TriggerMatch]] = []
         for trigger in triggers:
             pattern = trigger.pattern

@@ -61,9 +61,19 @@ class MentionReader:
         sent_index = {s.start: i for i, s in enumerate(doc.sents)}
         sent_of = [0] * len(doc)
         current = 0
+        possessives: list[int] = []
+        pronouns: list[int] = []
+        years: list[int] = []
         for token in doc:
             current = sent_index.get(token.i, current)
             sent_of[token.i] = current
+            lower = token.lower_
+            if lower in self.possessives and token.dep_ == "poss":
+                possessives.append(token.i)
+            elif lower in self.pronoun_classes:
+                pronouns.append(token.i)
+            elif YEAR.match(lower):
+                years.append(token.i)
         found: list[Mention] = []
         seen_products: list[Mention] = []
         anaphors = {start: (doc.vocab.strings[key], end) for key, start, end in self.anaphora(doc)}
@@ -80,19 +90,13 @@ class MentionReader:
         ]
         events += [(s, (cls, s, e)) for s, (cls, e) in anaphors.items() if s not in taken]
         events += [(s, ("pair", s, e)) for _, s, e in self.pair_phrases(doc) if s not in taken]
+        events += [(i, (self.possessives[doc[i].lower_], i, i + 1)) for i in possessives]
         events += [
-            (t.i, (self.possessives[t.lower_], t.i, t.i + 1))
-            for t in doc
-            if t.dep_ == "poss" and t.lower_ in self.possessives
+            (i, (self.pronoun_classes[doc[i].lower_][0], i, i + 1))
+            for i in pronouns
+            if i not in anaphors
         ]
-        events += [
-            (t.i, (self.pronoun_classes[t.lower_][0], t.i, t.i + 1))
-            for t in doc
-            if t.lower_ in self.pronoun_classes and t.i not in anaphors and t.dep_ != "poss"
-        ]
-        events += [
-            (t.i, ("Year", t.i, t.i + 1)) for t in doc if YEAR.match(t.text) and t.i not in taken
-        ]
+        events += [(i, ("Year", i, i + 1)) for i in years if i not in taken]
         for _, item in sorted(events, key=lambda x: x[0]):
             if isinstance(item, Span):
                 one = self.entity_mention(doc, item, sent_of, seen_products)
@@ -179,6 +183,8 @@ class MentionReader:
                 object_of_company_trigger(root) and not near(root, role_anchors, 3)
             ):
                 found.add(m.name)
+        if not found:
+            return found
         people_elsewhere = {
             m.name for m in mentions
             if m.cls == "Person" and (root := mention_root(doc, m)) is not None

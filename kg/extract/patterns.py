@@ -54,6 +54,25 @@ class Cues:
     negation_ancestors: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True)
+class Words:
+    """A doc's words read once: lower-case forms, lemmas and parts of speech by token
+    index (spaCy builds a Token object on every access; extraction reads these)."""
+
+    lowers: list[str]
+    lemmas: list[str]
+    pos: list[str]
+
+    @classmethod
+    def of(cls, doc: Doc) -> Words:
+        lowers, lemmas, pos = [], [], []
+        for token in doc:
+            lowers.append(token.lower_)
+            lemmas.append(token.lemma_.lower())
+            pos.append(token.pos_)
+        return cls(lowers, lemmas, pos)
+
+
 class TriggerIndex:
     """The triggers of every pattern, indexed for dictionary lookups: phrases by their
     words (lower-case or lemma), head/child triggers by the head's lemma. This keeps
@@ -76,14 +95,19 @@ class TriggerIndex:
                             (index, children, descendants)
                         )
         self.longest_phrase = max((len(k) for k in self.phrases), default=1)
+        self.first_words = frozenset(k[0] for k in self.phrases)
 
-    def matches(self, doc: Doc) -> list[TriggerMatch]:
+    def matches(self, doc: Doc, words: Words) -> list[TriggerMatch]:
         found: dict[tuple[int, int], TriggerMatch] = {}
-        lowers = [t.lower_ for t in doc]
-        lemmas = [t.lemma_.lower() for t in doc]
+        lowers, lemmas = words.lowers, words.lemmas
         n = len(doc)
+        first = self.first_words
         for i in range(n):
-            for size in range(1, min(self.longest_phrase, n - i) + 1):
+            if lowers[i] not in first and lemmas[i] not in first:
+                sizes: range = range(0)
+            else:
+                sizes = range(1, min(self.longest_phrase, n - i) + 1)
+            for size in sizes:
                 for words in {tuple(lowers[i : i + size]), tuple(lemmas[i : i + size])}:
                     for index, pos in self.phrases.get(words, ()):
                         span = doc[i : i + size]
