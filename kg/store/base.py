@@ -84,6 +84,9 @@ class Store(Protocol):
 
     def close(self) -> None: ...
 
+    def flush(self) -> None:
+        """Write buffered writes out (a no-op for stores that buffer nothing)."""
+
 
 def first_line(err: BaseException) -> str:
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__

@@ -107,10 +107,14 @@ class OxigraphStore:
     def __len__(self) -> int:
         return len(self._store)
 
-    def close(self) -> None:
-        """Flush and release the folder (Oxigraph unlocks it when the handle is dropped)."""
+    def flush(self) -> None:
+        """Write RocksDB's in-memory buffers to disk, so a long build's memory stays flat."""
         if self.location != MEMORY:
             self._store.flush()
+
+    def close(self) -> None:
+        """Flush and release the folder (Oxigraph unlocks it when the handle is dropped)."""
+        self.flush()
         del self._store
 
 
