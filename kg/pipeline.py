@@ -19,7 +19,8 @@ from rdflib import Graph
 from kg.extract import extractor_for
 from kg.model import Article, Extraction, Resolution
 from kg.nlp import load_pipeline
-from kg.rdf import article_graph
+from kg.ontology import article_iri
+from kg.rdf import article_graph, article_ntriples
 from kg.resolve import resolve, unify_labels_update
 from kg.store import Store
 
@@ -81,8 +82,8 @@ def graph_records(
     articles: Iterable[Article], model: str | None = None, batch_size: int = BATCH_SIZE
 ) -> Iterator[GraphRecord]:
     """Each article's graph as a ``GraphRecord``, in input order, in this process."""
-    for graph in article_graphs(articles, model, batch_size):
-        yield GraphRecord.of(graph)
+    for resolution in resolutions(articles, model, batch_size):
+        yield GraphRecord(article_iri(resolution.article.id), article_ntriples(resolution))
 
 
 def write_batch(store: Store, records: Sequence[GraphRecord]) -> None:

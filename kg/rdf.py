@@ -9,13 +9,18 @@ minted from the content, so the same article always gives the same quads.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
+# rdflib's own N-Triples row writer (its escaping rules), without a Graph around it
+from rdflib.plugins.serializers.nt import _nt_row
+
 from kg.model import Article, Entity, Modality, Resolution, ResolvedFact
 from kg.ontology import KG, PREFIXES, article_iri, evidence_iri
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 MODALITY_TERMS = {
     Modality.ASSERTED: KG.Asserted,
@@ -32,31 +37,44 @@ def bind_prefixes(graph: Graph) -> Graph:
 
 def article_graph(resolution: Resolution) -> Graph:
     """The article's named graph (identifier: the article's IRI)."""
-    article = resolution.article
-    graph = bind_prefixes(Graph(identifier=URIRef(article_iri(article.id))))
-    add_article(graph, article)
-    for entity in resolution.entities:
-        add_entity(graph, entity)
-    for fact in resolution.facts:
-        add_fact(graph, article, fact)
+    graph = bind_prefixes(Graph(identifier=URIRef(article_iri(resolution.article.id))))
+    for triple in article_triples(resolution):
+        graph.add(triple)
     return graph
 
 
-def add_article(graph: Graph, article: Article) -> None:
+def article_ntriples(resolution: Resolution) -> str:
+    """The same graph as N-Triples text, without building an rdflib Graph: the form
+    the store takes, and several times cheaper on the build's hot path."""
+    return "".join(_nt_row(triple) for triple in article_triples(resolution))
+
+
+def article_triples(resolution: Resolution) -> list[Triple]:
+    """Every triple of the article's graph, each once, in a stable order."""
+    article = resolution.article
+    triples = list(metadata_triples(article))
+    for entity in resolution.entities:
+        triples.extend(entity_triples(entity))
+    for fact in resolution.facts:
+        triples.extend(fact_triples(article, fact))
+    return list(dict.fromkeys(triples))
+
+
+def metadata_triples(article: Article) -> Iterator[Triple]:
     node = URIRef(article_iri(article.id))
-    graph.add((node, RDF.type, KG.Article))
-    graph.add((node, DCTERMS.identifier, Literal(article.id)))
-    graph.add((node, KG.contentHash, Literal(article.content_hash)))
+    yield node, RDF.type, KG.Article
+    yield node, DCTERMS.identifier, Literal(article.id)
+    yield node, KG.contentHash, Literal(article.content_hash)
     if article.title:
-        graph.add((node, DCTERMS.title, Literal(article.title)))
+        yield node, DCTERMS.title, Literal(article.title)
     if article.source:
-        graph.add((node, KG.publisher, Literal(article.source)))
+        yield node, KG.publisher, Literal(article.source)
     if article.url:
-        graph.add((node, DCTERMS.source, URIRef(article.url)))
+        yield node, DCTERMS.source, URIRef(article.url)
     if article.published:
-        graph.add((node, DCTERMS.date, date_literal(article.published)))
+        yield node, DCTERMS.date, date_literal(article.published)
     if article.author:
-        graph.add((node, DCTERMS.creator, Literal(article.author)))
+        yield node, DCTERMS.creator, Literal(article.author)
 
 
 def date_literal(value: str) -> Literal:
@@ -67,12 +85,12 @@ def date_literal(value: str) -> Literal:
     return Literal(value)
 
 
-def add_entity(graph: Graph, entity: Entity) -> None:
+def entity_triples(entity: Entity) -> Iterator[Triple]:
     node = URIRef(entity.iri)
-    graph.add((node, RDF.type, KG[entity.cls]))
-    graph.add((node, RDFS.label, Literal(entity.label)))
+    yield node, RDF.type, KG[entity.cls]
+    yield node, RDFS.label, Literal(entity.label)
     for alias in sorted(entity.aliases):
-        graph.add((node, SKOS.altLabel, Literal(alias)))
+        yield node, SKOS.altLabel, Literal(alias)
 
 
 def object_term(fact: ResolvedFact) -> URIRef | Literal:
@@ -81,22 +99,23 @@ def object_term(fact: ResolvedFact) -> URIRef | Literal:
     return URIRef(fact.obj.iri)
 
 
-def add_fact(graph: Graph, article: Article, fact: ResolvedFact) -> None:
+def fact_triples(article: Article, fact: ResolvedFact) -> Iterator[Triple]:
+    """The fact itself (unless negated) and its rdf:Statement evidence node."""
     subject, predicate, obj = URIRef(fact.subject.iri), KG[fact.predicate], object_term(fact)
     if fact.modality is not Modality.NEGATED:
-        graph.add((subject, predicate, obj))
+        yield subject, predicate, obj
     node = URIRef(evidence_iri(article.id, evidence_key(fact)))
-    graph.add((node, RDF.type, RDF.Statement))
-    graph.add((node, RDF.subject, subject))
-    graph.add((node, RDF.predicate, predicate))
-    graph.add((node, RDF.object, obj))
-    graph.add((node, KG.sentence, Literal(fact.sentence)))
-    graph.add((node, KG.charStart, Literal(fact.sent_start)))
-    graph.add((node, KG.charEnd, Literal(fact.sent_end)))
-    graph.add((node, KG.confidence, Literal(f"{fact.confidence:.3f}", datatype=XSD.decimal)))
-    graph.add((node, KG.modality, MODALITY_TERMS[fact.modality]))
-    graph.add((node, KG.pattern, Literal(fact.pattern)))
-    graph.add((node, KG.fromArticle, URIRef(article_iri(article.id))))
+    yield node, RDF.type, RDF.Statement
+    yield node, RDF.subject, subject
+    yield node, RDF.predicate, predicate
+    yield node, RDF.object, obj
+    yield node, KG.sentence, Literal(fact.sentence)
+    yield node, KG.charStart, Literal(fact.sent_start)
+    yield node, KG.charEnd, Literal(fact.sent_end)
+    yield node, KG.confidence, Literal(f"{fact.confidence:.3f}", datatype=XSD.decimal)
+    yield node, KG.modality, MODALITY_TERMS[fact.modality]
+    yield node, KG.pattern, Literal(fact.pattern)
+    yield node, KG.fromArticle, URIRef(article_iri(article.id))
 
 
 def evidence_key(fact: ResolvedFact) -> str:
