@@ -7,15 +7,23 @@ import re
 from dataclasses import replace
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.patterns import TriggerMatch
-from kg.extract.syntax import anchor_distance, is_subject, mention_root, syntactic_role
+from kg.extract.syntax import (
+    anchor_distance,
+    is_subject,
+    mention_root,
+    sentence_numbers,
+    syntactic_role,
+)
 from kg.model import Mention
 from kg.nlp import BARE_MODEL, LABEL_TO_CLASS
 from kg.ontology import Ontology
 
+REFERENCE_DETERMINERS = frozenset({"the", "this", "that"})
+REFERENCE_MODIFIERS = frozenset({"ADJ", "NOUN", "PROPN", "PUNCT", "NUM"})
 YEAR = re.compile(r"^(1[6-9]|20)\d\d$")
 
 
@@ -29,18 +37,11 @@ class MentionReader:
         self.anaphora = PhraseMatcher(nlp.vocab, attr="LOWER")
         for cls, phrases in data.get("anaphora", {}).items():
             self.anaphora.add(cls, [nlp.make_doc(p) for p in phrases])
-        self.noun_anaphora = Matcher(nlp.vocab)
-        for cls, nouns in data.get("anaphora_nouns", {}).items():
-            self.noun_anaphora.add(
-                cls,
-                [[
-                    {"LOWER": {"IN": ["the", "this", "that"]}},
-                    {"POS": {"IN": ["ADJ", "NOUN", "PROPN", "PUNCT", "NUM"]}, "ENT_TYPE": "",
-                     "OP": "{0,3}"},
-                    {"LEMMA": {"IN": nouns}, "ENT_TYPE": ""},
-                ]],
-                greedy="LONGEST",
-            )  # fmt: skip
+        self.noun_anaphora = {
+            noun.lower(): cls
+            for cls, nouns in data.get("anaphora_nouns", {}).items()
+            for noun in nouns
+        }
         self.pair_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.pair_phrases.add("pair", [nlp.make_doc(p) for p in data.get("pairs", ())])
         self.possessives = {
@@ -58,15 +59,11 @@ class MentionReader:
         }
 
     def mentions(self, doc: Doc) -> list[Mention]:
-        sent_index = {s.start: i for i, s in enumerate(doc.sents)}
-        sent_of = [0] * len(doc)
-        current = 0
+        sent_of = sentence_numbers(doc)
         possessives: list[int] = []
         pronouns: list[int] = []
         years: list[int] = []
         for token in doc:
-            current = sent_index.get(token.i, current)
-            sent_of[token.i] = current
             lower = token.lower_
             if lower in self.possessives and token.dep_ == "poss":
                 possessives.append(token.i)
@@ -77,10 +74,10 @@ class MentionReader:
         found: list[Mention] = []
         seen_products: list[Mention] = []
         anaphors = {start: (doc.vocab.strings[key], end) for key, start, end in self.anaphora(doc)}
-        for key, start, end in self.noun_anaphora(doc):
+        for cls, start, end in self.noun_references(doc):
             names_follow = end < len(doc) and (doc[end].ent_type_ or doc[end].pos_ == "PROPN")
             if not names_follow and (start not in anaphors or end > anaphors[start][1]):
-                anaphors[start] = (doc.vocab.strings[key], end)
+                anaphors[start] = (cls, end)
         taken: set[int] = set()
         for ent in doc.ents:
             if ent.label_ in LABEL_TO_CLASS:
@@ -112,6 +109,28 @@ class MentionReader:
                     seen_products.append(mention)
         return found
 
+    def noun_references(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """(class, start, end) of "the company", "the German firm", "this e-commerce
+        giant": a determiner, up to three modifiers, a noun from ``anaphora_nouns``;
+        the longest such phrase from each determiner; no word of it named."""
+        found = []
+        for token in doc:
+            if token.lower_ not in REFERENCE_DETERMINERS:
+                continue
+            best = None
+            for j in range(token.i + 1, min(token.i + 5, len(doc))):
+                word = doc[j]
+                if word.ent_type_:
+                    break
+                cls = self.noun_anaphora.get(word.lemma_.lower())
+                if cls is not None:
+                    best = (cls, token.i, j + 1)
+                if word.pos_ not in REFERENCE_MODIFIERS:
+                    break
+            if best is not None:
+                found.append(best)
+        return found
+
     def people_by_context(
         self, doc: Doc, mentions: list[Mention], triggers: list[TriggerMatch]
     ) -> list[Mention]:
@@ -122,6 +141,7 @@ class MentionReader:
         by_surname = {n.split()[-1]: n for n in people if len(n.split()) > 1}
         renamed: dict[str, str] = {}
         role_anchors = [t.anchor for t in triggers if t.pattern.domain == {"Person"}]
+        sent_of = sentence_numbers(doc)
         for m in mentions:
             if m.cls != "Organization" or m.gazetteer or m.anaphor:
                 continue
@@ -132,10 +152,10 @@ class MentionReader:
                 for root in [mention_root(doc, m)]
                 if root is not None
                 for a in role_anchors
-                if a.sent.start <= root.i < a.sent.end
+                if sent_of[a.i] == sent_of[root.i]
             ):
                 renamed[m.name] = m.name
-        companies = self.companies_by_context(doc, mentions, triggers, role_anchors)
+        companies = self.companies_by_context(doc, mentions, triggers, role_anchors, sent_of)
         return [
             replace(m, cls="Person", name=renamed[m.name])
             if m.cls == "Organization" and m.name in renamed and not m.gazetteer
@@ -151,6 +171,7 @@ class MentionReader:
         mentions: list[Mention],
         triggers: list[TriggerMatch],
         role_anchors: list[Token],
+        sent_of: list[int],
     ) -> set[str]:
         """Names the model calls people that only an organisation's place fits:
         "its acquisition of Activision Blizzard", never near a person's role."""
@@ -161,7 +182,7 @@ class MentionReader:
 
         def object_of_company_trigger(root: Token) -> bool:
             return any(
-                t.anchor.sent.start <= root.i < t.anchor.sent.end
+                sent_of[t.anchor.i] == sent_of[root.i]
                 and anchor_distance(root, t.anchor) <= 2
                 and syntactic_role(root, t.anchor, t.pattern.subject_preps,
                                    t.pattern.object_preps) == "obj"
@@ -170,7 +191,7 @@ class MentionReader:
 
         def near(root: Token, anchors: list[Token], limit: int) -> bool:
             return any(
-                a.sent.start <= root.i < a.sent.end and anchor_distance(root, a) <= limit
+                sent_of[a.i] == sent_of[root.i] and anchor_distance(root, a) <= limit
                 for a in anchors
             )
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spacy.attrs import LEMMA, LOWER, POS
 from spacy.language import Language
+from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc, Token
 
 from kg.model import Modality
@@ -65,12 +67,13 @@ class Words:
 
     @classmethod
     def of(cls, doc: Doc) -> Words:
-        lowers, lemmas, pos = [], [], []
-        for token in doc:
-            lowers.append(token.lower_)
-            lemmas.append(token.lemma_.lower())
-            pos.append(token.pos_)
-        return cls(lowers, lemmas, pos)
+        strings = doc.vocab.strings
+        rows = doc.to_array([LOWER, LEMMA, POS]).tolist() if len(doc) else []
+        return cls(
+            [strings[row[0]] for row in rows],
+            [strings[row[1]].lower() for row in rows],
+            [POS_NAMES[row[2]] for row in rows],
+        )
 
 
 class TriggerIndex:

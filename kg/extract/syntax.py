@@ -14,6 +14,14 @@ CLAUSE_DEPS = frozenset({"advcl", "relcl", "ccomp", "parataxis", "conj", "acl"})
 SCOPE_CHILD_DEPS = frozenset({"neg", "aux", "auxpass", "advmod", "mark", "prep", "npadvmod"})
 
 
+def sentence_numbers(doc: Doc) -> list[int]:
+    """The number of the sentence each token is in, by token index."""
+    numbers = [0] * len(doc)
+    for n, sent in enumerate(doc.sents):
+        numbers[sent.start : sent.end] = [n] * (sent.end - sent.start)
+    return numbers
+
+
 def mention_root(doc: Doc, mention: Mention) -> Token | None:
     span = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
     return span.root if span is not None else None
