@@ -18,20 +18,10 @@ from kg.errors import InputError, KGError
 from kg.ingest import read_article, read_inputs
 from kg.parallel import ENGINES, engine_for
 from kg.pipeline import article_graphs
-from kg.rdf import FORMATS, dataset_of, serialized
+from kg.rdf import dataset_of, serialized
 from kg.store import open_store
+from kg.store.interop import RDF_FORMATS, format_for
 from kg.views import render_result, stats, with_prefixes
-
-EXPORT_FORMATS = {"nquads": ".nq", "trig": ".trig", "turtle": ".ttl", "json-ld": ".jsonld"}
-
-
-def rdf_format_for(path: Path) -> str:
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(
-            f"{path}: unknown output extension '{path.suffix}'; use .nq, .trig, .ttl or .jsonld"
-        )
-    return fmt
 
 
 def example_path() -> Path:
@@ -62,7 +52,7 @@ def extract(
     """
     if not inputs:
         raise click.UsageError("give article files, folders, URLs or - for stdin")
-    fmt = rdf_format_for(output) if output else "nquads"
+    fmt = format_for(output, RDF_FORMATS) if output else "nquads"
     intake = reading.intake()
     dataset = dataset_of(article_graphs(intake(read_inputs(inputs, reading.options)), model))
     if not intake.read:

@@ -9,21 +9,14 @@ from pathlib import Path
 import networkx as nx
 
 from kg.errors import InputError
+from kg.rdf import FORMATS as RDF_EXTENSIONS
 from kg.store import Store, import_graph_iri
 from kg.views import to_networkx
 
-# file extension -> kg format name (the names kg.store.RDF_FORMATS knows, plus graphml)
-EXTENSIONS = {
-    ".nq": "nquads",
-    ".nquads": "nquads",
-    ".trig": "trig",
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".jsonld": "json-ld",
-    ".nt": "nt",
-    ".graphml": "graphml",
-}
+# file extension -> kg format name (kg.rdf's RDF extensions, plus graphml)
+EXTENSIONS = {**RDF_EXTENSIONS, ".graphml": "graphml"}
 EXPORT_FORMATS = ("nquads", "trig", "turtle", "json-ld", "nt", "graphml")
+RDF_FORMATS = tuple(f for f in EXPORT_FORMATS if f != "graphml")
 
 
 def format_for(path: Path, allowed: tuple[str, ...] = EXPORT_FORMATS) -> str:
@@ -48,7 +41,7 @@ def import_file(store: Store, path: Path, graph: str | None = None) -> Imported:
     Without ``graph`` they go to a graph named after the file (``import_graph_iri``),
     so every statement in a store lives in some named graph.
     """
-    fmt = format_for(path, tuple(f for f in EXPORT_FORMATS if f != "graphml"))
+    fmt = format_for(path, RDF_FORMATS)
     if not path.is_file():
         raise InputError(f"{path}: no such file; check the path")
     target = graph or import_graph_iri(path.stem)
