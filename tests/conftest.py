@@ -41,6 +41,17 @@ def dev_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def example_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built once from the bundled example with ``kg build --example``; read only."""
+    from cli_helpers import run_kg
+
+    store = tmp_path_factory.mktemp("example") / "kg-store"
+    result = run_kg("build", "--example", "--store", str(store))
+    assert result.returncode == 0, result.stderr
+    return store
+
+
+@pytest.fixture(scope="session")
 def nlp():
     from kg.nlp import load_pipeline
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import networkx as nx
 import pytest
+from cli_helpers import run_kg
 
 from kg import KnowledgeGraph
 from kg.analytics import (
@@ -162,19 +162,6 @@ def example() -> KnowledgeGraph:
     return graph
 
 
-@pytest.fixture(scope="module")
-def example_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("analytics") / "store"
-    result = subprocess.run(["kg", "build", "--example", "--store", str(store)],
-                            capture_output=True, text=True, timeout=600)  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    return store
-
-
-def kg(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["kg", *args], capture_output=True, text=True, timeout=600)
-
-
 @pytest.mark.model
 def test_analytics_example_graph_has_labels_classes_and_evidence(example: KnowledgeGraph) -> None:
     g = example.to_networkx()
@@ -248,13 +235,13 @@ def test_analytics_example_path_carries_each_hops_evidence(example: KnowledgeGra
     ],
 )
 def test_analytics_cli_prints_exact_tables(example_store: Path, args: list, expected: str) -> None:
-    result = kg(*args, "--store", str(example_store))
+    result = run_kg(*args, "--store", str(example_store))
     assert (result.returncode, result.stdout, result.stderr) == (0, expected, "")
 
 
 @pytest.mark.model
 def test_analytics_cli_rank_defaults_to_pagerank(example_store: Path) -> None:
-    result = kg("rank", "--store", str(example_store))
+    result = run_kg("rank", "--store", str(example_store))
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["rank", "entity", "class", "pagerank"]
     assert lines[2].split() == ["1", "Xiaomi", "Organization", "0.2341"]
@@ -263,7 +250,7 @@ def test_analytics_cli_rank_defaults_to_pagerank(example_store: Path) -> None:
 
 @pytest.mark.model
 def test_analytics_cli_path_prints_evidence_for_each_hop(example_store: Path) -> None:
-    result = kg("path", "huawei", "Xiaomi", "--store", str(example_store))
+    result = run_kg("path", "huawei", "Xiaomi", "--store", str(example_store))
     assert result.returncode == 0, result.stderr
     text = example_path().read_text(encoding="utf-8")
     lines = result.stdout.splitlines()
@@ -294,7 +281,7 @@ def test_analytics_cli_path_prints_evidence_for_each_hop(example_store: Path) ->
 def test_analytics_cli_bad_input_is_one_line_exit_2(
     example_store: Path, args: list, message: str | None
 ) -> None:
-    result = kg(*args, "--store", str(example_store))
+    result = run_kg(*args, "--store", str(example_store))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     if message is not None:

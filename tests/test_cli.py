@@ -3,32 +3,17 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_kg
 from rdflib import Dataset
 
 from kg.evaluate import GoldArticle, predicted, score_article
 from kg.rdf import FORMATS
 
 pytestmark = pytest.mark.model
-
-KG = shutil.which("kg") or f"{sys.executable} -m kg"
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["kg", *args], capture_output=True, text=True, cwd=cwd, timeout=600)
-
-
-@pytest.fixture(scope="module")
-def example_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("store") / "kg-store"
-    result = run("build", "--example", "--store", str(store))
-    assert result.returncode == 0, result.stderr
-    return store
 
 
 def test_cli_extract_seed_matches_gold_exactly(seed_path: Path, seed_gold: dict) -> None:
@@ -50,7 +35,7 @@ def test_cli_extract_writes_format_by_extension(
     tmp_path: Path, seed_path: Path, suffix: str
 ) -> None:
     out = tmp_path / f"seed{suffix}"
-    result = run("extract", str(seed_path), "-o", str(out))
+    result = run_kg("extract", str(seed_path), "-o", str(out))
     assert result.returncode == 0, result.stderr
     dataset = Dataset()
     dataset.parse(out, format=FORMATS[suffix])
@@ -63,16 +48,16 @@ def test_cli_build_twice_leaves_store_identical(tmp_path: Path, seed_path: Path)
     store = tmp_path / "store"
     dumps = []
     for _ in range(2):
-        assert run("build", str(seed_path), "--store", str(store)).returncode == 0
+        assert run_kg("build", str(seed_path), "--store", str(store)).returncode == 0
         out = tmp_path / "dump.nq"
-        assert run("export", "--store", str(store), "-o", str(out)).returncode == 0
+        assert run_kg("export", "--store", str(store), "-o", str(out)).returncode == 0
         dumps.append(sorted(out.read_text(encoding="utf-8").splitlines()))
     assert dumps[0] == dumps[1]
     assert len(dumps[0]) > 100
 
 
 def test_cli_query_json_on_example(example_store: Path) -> None:
-    result = run(
+    result = run_kg(
         "query",
         "SELECT ?p WHERE { ?p kg:hasOptics ?o . ?o rdfs:label 'Leica' }",
         "--store",
@@ -92,13 +77,13 @@ def test_cli_query_ask_and_graph_scope(example_store: Path, tmp_path: Path) -> N
     query_file.write_text(
         "ASK { GRAPH ?g { ?s kg:endedPartnershipWith ?o } ?g a kg:Article }", encoding="utf-8"
     )
-    result = run("query", f"@{query_file}", "--store", str(example_store))
+    result = run_kg("query", f"@{query_file}", "--store", str(example_store))
     assert (result.returncode, result.stdout.strip()) == (0, "true")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "table"])
 def test_cli_query_formats_list_negated_fact(example_store: Path, fmt: str) -> None:
-    result = run(
+    result = run_kg(
         "query",
         "SELECT ?label WHERE { ?e kg:modality kg:Negated ; rdf:subject ?s . ?s rdfs:label ?label }",
         "--store",
@@ -112,7 +97,7 @@ def test_cli_query_formats_list_negated_fact(example_store: Path, fmt: str) -> N
 
 
 def test_cli_stats_counts_example(example_store: Path) -> None:
-    result = run("stats", "--store", str(example_store))
+    result = run_kg("stats", "--store", str(example_store))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "articles   1"
@@ -121,7 +106,7 @@ def test_cli_stats_counts_example(example_store: Path) -> None:
 
 
 def test_cli_validate_example_conforms(example_store: Path) -> None:
-    result = run("validate", "--store", str(example_store))
+    result = run_kg("validate", "--store", str(example_store))
     assert result.returncode == 0, result.stdout
     assert "Conforms: True" in result.stdout
 
@@ -129,7 +114,7 @@ def test_cli_validate_example_conforms(example_store: Path) -> None:
 @pytest.mark.parametrize("suffix", [".nq", ".trig", ".ttl", ".jsonld"])
 def test_cli_export_round_trips(example_store: Path, tmp_path: Path, suffix: str) -> None:
     out = tmp_path / f"all{suffix}"
-    result = run("export", "--store", str(example_store), "-o", str(out))
+    result = run_kg("export", "--store", str(example_store), "-o", str(out))
     assert result.returncode == 0, result.stderr
     dataset = Dataset()
     dataset.parse(out, format=FORMATS[suffix])
@@ -163,7 +148,7 @@ def _bad_inputs(tmp: Path) -> dict[str, list[str]]:
      "unknown-output-format"],
 )  # fmt: skip
 def test_cli_bad_input_gets_one_line_and_exit_2(tmp_path: Path, case: str) -> None:
-    result = run(*_bad_inputs(tmp_path)[case])
+    result = run_kg(*_bad_inputs(tmp_path)[case])
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -172,13 +157,13 @@ def test_cli_bad_input_gets_one_line_and_exit_2(tmp_path: Path, case: str) -> No
 
 def test_cli_bad_input_keeps_store(tmp_path: Path, seed_path: Path) -> None:
     store = tmp_path / "store"
-    assert run("build", str(seed_path), "--store", str(store)).returncode == 0
-    before = run("stats", "--store", str(store)).stdout
+    assert run_kg("build", str(seed_path), "--store", str(store)).returncode == 0
+    before = run_kg("stats", "--store", str(store)).stdout
     empty = tmp_path / "empty.txt"
     empty.write_text("   \n")
-    assert run("build", str(empty), "--store", str(store)).returncode == 2
-    assert run("query", "SELECT", "--store", str(store)).returncode == 2
-    assert run("stats", "--store", str(store)).stdout == before
+    assert run_kg("build", str(empty), "--store", str(store)).returncode == 2
+    assert run_kg("query", "SELECT", "--store", str(store)).returncode == 2
+    assert run_kg("stats", "--store", str(store)).stdout == before
 
 
 def test_cli_every_command_has_help_and_readme_mention() -> None:
@@ -187,7 +172,7 @@ def test_cli_every_command_has_help_and_readme_mention() -> None:
     main(["--help"])
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for name in sorted(cli.commands):
-        result = run(name, "--help")
+        result = run_kg(name, "--help")
         assert result.returncode == 0, name
         assert "Usage: kg " + name in result.stdout
         assert f"kg {name}" in readme, f"README does not mention kg {name}"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_kg
 
 from kg import KnowledgeGraph
 from kg.cli.core import example_path
@@ -56,18 +56,6 @@ EXAMPLE_EDGES = {
     ("Mi 11 Ultra", "manufacturedBy", "Xiaomi", False),
 }
 CONSTRUCT = "CONSTRUCT { ?p kg:manufacturedBy ?m } WHERE { ?p kg:manufacturedBy ?m }"
-
-
-def kg(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["kg", *args], capture_output=True, text=True, timeout=600)
-
-
-@pytest.fixture(scope="module")
-def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("viz") / "store"
-    result = kg("build", "--example", "--store", str(store))
-    assert result.returncode == 0, result.stderr
-    return store
 
 
 @pytest.fixture(scope="module")
@@ -241,10 +229,10 @@ def test_viz_iframe_is_srcdoc_for_notebooks(store) -> None:
     ids=["not-html", "unknown-focus", "select-query", "missing-query-file"],
 )  # fmt: skip
 def test_viz_cli_bad_input_is_one_line_exit_2(
-    store_dir: Path, tmp_path: Path, args: list, message: str
+    example_store: Path, tmp_path: Path, args: list, message: str
 ) -> None:
-    result = kg(
-        "viz", "--store", str(store_dir), *(a.replace("{tmp}", str(tmp_path)) for a in args)
+    result = run_kg(
+        "viz", "--store", str(example_store), *(a.replace("{tmp}", str(tmp_path)) for a in args)
     )
     assert (result.returncode, result.stderr) == (
         2,
@@ -254,7 +242,7 @@ def test_viz_cli_bad_input_is_one_line_exit_2(
 
 
 def test_viz_cli_empty_store_is_an_error(tmp_path: Path) -> None:
-    result = kg("viz", "--store", str(tmp_path / "empty"), "-o", str(tmp_path / "g.html"))
+    result = run_kg("viz", "--store", str(tmp_path / "empty"), "-o", str(tmp_path / "g.html"))
     assert (result.returncode, result.stderr) == (
         2,
         "kg: error: nothing to draw: no entity with a relation; build articles into the store\n",
@@ -268,19 +256,19 @@ def test_viz_cli_empty_store_is_an_error(tmp_path: Path) -> None:
         (["--title", "Camera deals <2022>"], "Camera deals &lt;2022&gt;"),
     ],
 )
-def test_viz_cli_title(store_dir: Path, tmp_path: Path, args: list, title: str) -> None:
+def test_viz_cli_title(example_store: Path, tmp_path: Path, args: list, title: str) -> None:
     out = tmp_path / "graph.html"
-    result = kg("viz", "--store", str(store_dir), "-o", str(out), *args)
+    result = run_kg("viz", "--store", str(example_store), "-o", str(out), *args)
     assert result.returncode == 0, result.stderr
     page = out.read_text(encoding="utf-8")
     assert f"<title>{title}</title>" in page and f"<h1>{title}</h1>" in page
 
 
-def test_viz_cli_writes_the_page(store_dir: Path, tmp_path: Path) -> None:
+def test_viz_cli_writes_the_page(example_store: Path, tmp_path: Path) -> None:
     out = tmp_path / "graph.html"
     query = tmp_path / "made.rq"
     query.write_text(CONSTRUCT, encoding="utf-8")
-    result = kg("viz", "--store", str(store_dir), "-o", str(out), "--query", f"@{query}")
+    result = run_kg("viz", "--store", str(example_store), "-o", str(out), "--query", f"@{query}")
     assert (result.returncode, result.stderr) == (0, f"wrote {out}\n")
     _, edges = drawn(page_data(out.read_text(encoding="utf-8")))
     assert {relation for _, relation, _, _ in edges} == {"manufacturedBy"}
