@@ -43,25 +43,22 @@ class Unreadable(InputError):
 
 
 @dataclass(frozen=True)
-class Failure:
+class Problem:
+    """Something to tell the user about one input: where it was, and why."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+class Failure(Problem):
     """An input (file, line, entry, URL) that gave no article."""
 
-    where: str
-    reason: str
 
-    def __str__(self) -> str:
-        return f"{self.where}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class Note:
+class Note(Problem):
     """An article that was read, but not all of it (truncated, undecodable bytes)."""
-
-    where: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.reason}"
 
 
 class MissingText(Failure):
