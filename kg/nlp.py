@@ -67,7 +67,7 @@ def load_pipeline(model: str | None = None) -> Language:
     """The named spaCy pipeline (else the best installed one) with kg's components added."""
     name = model or default_model()
     try:
-        nlp = spacy.load(name, exclude=["lemmatizer"] if False else [])
+        nlp = spacy.load(name)
     except OSError as err:
         raise ModelError(
             f"spaCy pipeline '{name}' is not installed; install it or pick another with --model"
@@ -78,7 +78,7 @@ def load_pipeline(model: str | None = None) -> Language:
 
 def add_kg_components(nlp: Language, ontology: Ontology) -> Language:
     before = "parser" if "parser" in nlp.pipe_names else None
-    nlp.add_pipe("kg_paragraphs", before=before) if before else nlp.add_pipe("kg_paragraphs")
+    nlp.add_pipe("kg_paragraphs", **({"before": before} if before else {}))
     if "ner" in nlp.pipe_names:
         nlp.add_pipe("kg_people", after="ner")
     ruler = nlp.add_pipe(
@@ -169,14 +169,9 @@ class ProductRuler:
         self.model_words = {w.lower() for w in products["model_words"]}
         self.series_words = {w.lower() for w in products["series_words"]}
         self.stop_words = {w.lower() for w in products["stop_words"]}
-        self.quantity_words = {
-            "percent", "%", "per", "million", "billion", "trillion", "year", "years",
-            "months", "days", "times", "people", "countries", "units", "mp", "megapixel",
-        }  # fmt: skip
+        self.quantity_words = {w.lower() for w in products["quantity_words"]}
         self.line_maker = ontology.lines_to_maker()
-        self.makers = {
-            e.label for e in ontology.gazetteer if "maker" in e.roles and e.cls == "Organization"
-        }
+        self.makers = ontology.labels_with_role("maker")
 
     def __call__(self, doc: Doc) -> Doc:
         ents = with_people_restored(doc, [e for e in trimmed_at_paragraphs(doc) if e is not None])

@@ -80,6 +80,10 @@ class Ontology:
     def corporate_suffixes(self) -> frozenset[str]:
         return frozenset(s.lower().rstrip(".,") for s in self.patterns["corporate_suffixes"])
 
+    def labels_with_role(self, role: str) -> frozenset[str]:
+        """Labels of the gazetteer entries that have ``role`` ("maker", "optics")."""
+        return frozenset(e.label for e in self.gazetteer if role in e.roles)
+
     def lines_to_maker(self) -> dict[str, str]:
         """Product line name (lower case) -> the maker's label."""
         return {

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.ontology import LITERAL_RELATIONS, PREFIXES, RELATIONS
+from kg.ontology import CLASSES, LITERAL_RELATIONS, PREFIXES, RELATIONS
 from kg.store import RESULT_FORMATS, Store
 
 PREFIX_HEADER = """PREFIX kg: <https://w3id.org/kg-news/ontology#>
@@ -177,8 +177,5 @@ def stats(store: Store) -> Stats:
         }
 
     articles = next(iter(store.query(with_prefixes(STATS_QUERIES["articles"]))))["n"].value
-    entities = {k: v for k, v in pairs("entities", "class").items() if k in KG_CLASSES}
+    entities = {k: v for k, v in pairs("entities", "class").items() if k in CLASSES}
     return Stats(int(articles), entities, pairs("relations", "p"), len(store))
-
-
-KG_CLASSES = {"Organization", "Person", "Product", "Place"}

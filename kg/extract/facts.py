@@ -54,12 +54,8 @@ class Extractor:
         self.reader = MentionReader(nlp, self.ontology)
         self.cues = modality_cues(data["modality"])
         self.roles = {e.label: e.roles for e in self.ontology.gazetteer}
-        self.makers = {
-            e.label
-            for e in self.ontology.gazetteer
-            if "maker" in e.roles and "optics" not in e.roles
-        }
-        self.all_makers = {e.label for e in self.ontology.gazetteer if "maker" in e.roles}
+        self.all_makers = self.ontology.labels_with_role("maker")
+        self.makers = self.all_makers - self.ontology.labels_with_role("optics")
         self.product_makers = {e.label: e.maker for e in self.ontology.gazetteer if e.maker}
         products = data["products"]
         self.model_words = {

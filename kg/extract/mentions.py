@@ -289,7 +289,7 @@ class MentionReader:
         elif cls == "Product" and not is_product_name(text, self.not_entities):
             return None
         else:
-            name, gazetteer = clean_name(text, self.ontology), False
+            name, gazetteer = clean_name(text), False
             entry = self.ontology.lookup(name)
             if entry is not None:
                 cls, name, gazetteer = entry.cls, entry.label, True
@@ -381,7 +381,7 @@ class MentionReader:
                        pick.gazetteer, anaphor=True)  # fmt: skip
 
 
-def clean_name(text: str, ontology: Ontology) -> str:
+def clean_name(text: str) -> str:
     """A mention's name: whitespace collapsed, leading "the" and possessive dropped."""
     words = text.split()
     if words and words[0].lower() == "the":
