@@ -6,20 +6,28 @@ from pathlib import Path
 
 import click
 
-from kg.cli import cli
-from kg.cli.options import model_option, store_option
-from kg.store import open_store, to_rdflib
-from kg.validate import validate_dataset
+from kg.cli.group import cli, exit_with
+from kg.cli.options import model_option, reading_store, store_option
 
 
 @cli.command()
 @store_option
 def validate(store_location: str) -> None:
-    """Check the store against the SHACL shapes; exit 1 when it does not conform."""
-    report = validate_dataset(to_rdflib(open_store(store_location)))
+    """Check the store against the SHACL shapes; exit 1 when it does not conform.
+
+    \b
+    Examples:
+      kg validate
+      kg validate --store news-store
+    """
+    from kg.store import to_rdflib
+    from kg.validate import validate_dataset
+
+    with reading_store(store_location) as store:
+        report = validate_dataset(to_rdflib(store))
     click.echo(report.text.rstrip())
     if not report.conforms:
-        raise SystemExit(1)
+        exit_with(1)
 
 
 @cli.command()
@@ -32,7 +40,13 @@ def validate(store_location: str) -> None:
 @click.option("--show", is_flag=True, help="List every false positive and false negative.")
 @model_option
 def evaluate(gold: Path, articles: Path | None, show: bool, model: str | None) -> None:
-    """Score extraction against hand-made gold triples (precision, recall, F1)."""
+    """Score extraction against hand-made gold triples (precision, recall, F1).
+
+    \b
+    Examples:
+      kg evaluate gold.jsonl --show
+      kg evaluate corpus/dev/gold.jsonl --articles corpus/dev
+    """
     from kg.evaluate import evaluate_corpus
 
     result = evaluate_corpus(gold, articles or gold.parent, model)

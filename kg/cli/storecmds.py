@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from kg.cli import cli
-from kg.cli.options import store_option
+from kg.cli.group import cli
+from kg.cli.options import store_option, writing_store
 from kg.errors import InputError, StoreError
-from kg.store import Store, open_store, remove_article
+
+if TYPE_CHECKING:
+    from kg.store import Store
 
 
 @cli.command()
@@ -46,8 +49,14 @@ def serve(store_location: str, port: int, host: str, allow_update: bool, timeout
 
     GET or POST /sparql; results as JSON, XML, CSV or TSV (Turtle or N-Triples
     for CONSTRUCT) by the Accept header. Read-only unless --allow-update.
+
+    \b
+    Examples:
+      kg serve --port 8000
+      kg serve --store news-store --allow-update
     """
     from kg.serve import ServeConfig, make_server
+    from kg.store import open_store
 
     store = open_store(store_location)
     config = ServeConfig(host=host, port=port, allow_update=allow_update, timeout=timeout)
@@ -122,9 +131,15 @@ def remove(articles: tuple[str, ...], store_location: str) -> None:
     Name each article by ARTICLE_ID, or by the file or folder it was built from.
 
     Every article is checked first: if one is missing, nothing is removed.
+
+    \b
+    Examples:
+      kg remove leica-xiaomi-retold
+      kg remove news/acme.txt --store news-store
     """
-    store = open_store(store_location)
-    try:
+    from kg.store import remove_article
+
+    with writing_store(store_location) as store:
         graphs = [iri for given in articles for iri in article_graphs_for(store, given)]
         for graph in graphs:
             removal = remove_article(store, graph)
@@ -135,8 +150,6 @@ def remove(articles: tuple[str, ...], store_location: str) -> None:
                 f"removed {graph.rsplit('/', 1)[-1]}; entities gone with it: {names}", err=True
             )
         click.echo(f"store {store.location} holds {len(store)} quads", err=True)
-    finally:
-        store.close()
 
 
 @cli.command(name="import")
@@ -151,14 +164,16 @@ def import_command(files: tuple[Path, ...], store_location: str, graph: str | No
     """Add RDF files to the store: .nq, .trig, .ttl, .jsonld or .nt, by extension.
 
     Named graphs are kept. Importing the same file twice gives the same store.
+
+    \b
+    Examples:
+      kg import dump.nq
+      kg import people.ttl --graph https://example.org/graph/people
     """
     from kg.store.interop import import_file
 
-    store = open_store(store_location)
-    try:
+    with writing_store(store_location) as store:
         for path in files:
             done = import_file(store, path, graph)
             click.echo(f"imported {path} ({done.fmt}): {done.quads} new quads", err=True)
         click.echo(f"store {store.location} holds {len(store)} quads", err=True)
-    finally:
-        store.close()
