@@ -53,6 +53,11 @@ def test_cli_app_start_up_imports_nothing_heavy(code: str) -> None:
     assert modules_loaded_by(code) & set(HEAVY) == set()
 
 
+def test_cli_app_python_api_import_loads_no_spacy() -> None:
+    loaded = modules_loaded_by("from kg import KnowledgeGraph\nKnowledgeGraph.open('memory:')")
+    assert loaded & (set(HEAVY) - {"rdflib"}) == set()
+
+
 @pytest.fixture(scope="module")
 def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An embedded store with two facts, loaded without spaCy."""
