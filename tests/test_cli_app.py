@@ -110,19 +110,22 @@ def test_cli_app_help_ends_with_examples_that_parse(name: str) -> None:
     result = run_kg(name, "--help")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"Usage: kg {name} ")
-    description = result.stdout.split("\nOptions:")[0]
-    examples = description.split("\n  Examples:\n")[1].strip().splitlines()
+    after_options = result.stdout.split("\nOptions:\n")[1]
+    examples = after_options.split("\n  Examples:\n")[1].rstrip("\n").splitlines()
     assert 1 <= len(examples) <= 2
     for example in examples:
-        words = shlex.split(example.split(" | ")[-1])
+        words = shlex.split(example.strip().split(" | ")[-1])
         assert words[:2] == ["kg", name], example
         # parsing checks the options exist (values go unchecked: the files are not here)
         cli.commands[name].make_context(name, words[2:], resilient_parsing=True)
 
 
-def test_cli_app_group_help_has_examples() -> None:
+ORGANIZATIONS = "'SELECT ?name WHERE { ?e a kg:Organization ; rdfs:label ?name }'"
+
+
+def test_cli_app_group_help_ends_with_examples() -> None:
     result = run_kg("--help")
-    assert "\n  Examples:\n    kg demo\n" in result.stdout
+    assert result.stdout.endswith(f"\n  Examples:\n    kg demo\n    kg query {ORGANIZATIONS}\n")
 
 
 @pytest.mark.parametrize("name", COMMANDS)

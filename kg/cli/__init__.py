@@ -5,11 +5,14 @@ defines its commands on it with ``@cli.command()``, so the whole CLI exists
 once ``kg.cli`` is imported (tests use ``click.testing.CliRunner`` on it).
 
 To add commands: write ``kg/cli/NAME.py`` with ``from kg.cli.group import cli``
-and ``@cli.command()`` functions, import anything heavy inside the functions
-(``kg --help`` imports every command module; ``tests/test_cli_app.py`` fails
-when spaCy, rdflib or networkx load with it), end each docstring with an
-``Examples:`` block, add the module to the import line below, and give each
-command a row in the README's command-line table (a test checks it).
+and ``@cli.command(epilog=examples("kg NAME ...", "kg NAME ..."))`` functions
+(``examples`` from ``kg.cli.group``: one or two lines, shown at the end of
+--help, parsed by a test), import anything heavy inside the functions (``kg
+--help`` imports every command module; ``tests/test_cli_app.py`` fails when
+spaCy, rdflib or networkx load with it), open stores with
+``kg.cli.options.reading_store``/``writing_store``, add the module to the
+import line below, and give each command a row in a README command table that
+names every option (a test checks it).
 """
 
 from __future__ import annotations

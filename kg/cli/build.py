@@ -16,7 +16,6 @@ from kg.ingest import read_inputs
 from kg.parallel import engine_for
 from kg.store import Store
 
-
 COUNTED = (
     "{l_bar}{bar}| {n_fmt}/{total_fmt} articles [{elapsed}<{remaining}, {rate_noinv_fmt}{postfix}]"
 )

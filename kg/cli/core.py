@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.group import cli, exit_with
+from kg.cli.group import cli, examples, exit_with
 from kg.cli.inputs import Reading, input_options, inputs_argument
 from kg.cli.options import model_option, reading_store, store_option, writing_store
 from kg.errors import InputError
@@ -28,7 +28,11 @@ def example_path() -> Path:
     return Path(str(resources.files("kg.examples") / "leica-xiaomi-retold.md"))
 
 
-@cli.command()
+@cli.command(
+    epilog=examples(
+        "kg extract news/acme.txt -o acme.ttl", 'echo "Sony invested in Zeiss." | kg extract -'
+    )
+)
 @inputs_argument
 @click.option(
     "-o",
@@ -46,11 +50,6 @@ def extract(inputs: tuple[str, ...], output: Path | None, model: str | None,
     .txt/.md, .html, .jsonl, .json, .rss/.atom/.xml. Writes N-Quads to stdout
     without -o; with -o the format follows the extension. Exit status: 0 all
     read, 1 some input failed (one line each on stderr), 2 nothing readable.
-
-    \b
-    Examples:
-      kg extract news/acme.txt -o acme.ttl
-      echo "Sony invested in Zeiss." | kg extract -
     """
     from kg.ingest import read_inputs
     from kg.pipeline import article_graphs
@@ -75,7 +74,10 @@ def extract(inputs: tuple[str, ...], output: Path | None, model: str | None,
     exit_with(intake.exit_code)
 
 
-@cli.command(name="build")
+@cli.command(
+    name="build",
+    epilog=examples("kg build news/ --store news-store", "kg build --example --store demo-store"),
+)
 @inputs_argument
 @click.option("--example", is_flag=True, help="Build the bundled example article.")
 @store_option
@@ -114,11 +116,6 @@ def build_command(
     Re-building an unchanged article is skipped; a changed one replaces its graph.
     Ctrl-C stops after the article in hand, keeping every finished one. Exit
     status: 0 all read, 1 some input failed (one line each), 2 nothing readable.
-
-    \b
-    Examples:
-      kg build news/ --store news-store
-      kg build --example --store demo-store
     """
     from kg.cli.build import run_build
 
@@ -132,7 +129,7 @@ def build_command(
     exit_with(code)
 
 
-@cli.command()
+@cli.command(epilog=examples("kg demo", "kg demo --store demo-store"))
 @click.option(
     "--store",
     "store_location",
@@ -143,13 +140,7 @@ def build_command(
 )
 @model_option
 def demo(store_location: str, model: str | None) -> None:
-    """Build the bundled example into the store and show what was found.
-
-    \b
-    Examples:
-      kg demo
-      kg demo --store demo-store
-    """
+    """Build the bundled example into the store and show what was found."""
     from kg.api import build
     from kg.ingest import read_article
     from kg.views import prefixed_query, render_result
@@ -187,7 +178,12 @@ def terminal_width() -> int | None:
     return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
-@cli.command()
+@cli.command(
+    epilog=examples(
+        "kg query 'SELECT ?name WHERE { ?e a kg:Organization ; rdfs:label ?name }'",
+        "kg query @makers.rq --format csv --limit 10",
+    )
+)
 @click.argument("sparql")
 @store_option
 @click.option(
@@ -214,11 +210,6 @@ def query(sparql: str, store_location: str, fmt: str, limit: int | None,
     The default graph is the union of all articles; GRAPH ?g { } reaches one article.
     Prefixes kg:, rdf:, rdfs:, skos:, xsd: and dcterms: are predeclared. Columns
     come in the order of the SELECT (for SELECT *, as the variables first appear).
-
-    \b
-    Examples:
-      kg query 'SELECT ?name WHERE { ?e a kg:Organization ; rdfs:label ?name }'
-      kg query @makers.rq --format csv --limit 10
     """
     import pyoxigraph as ox
 
@@ -246,7 +237,7 @@ def query(sparql: str, store_location: str, fmt: str, limit: int | None,
     click.echo(text.rstrip("\n"))
 
 
-@cli.command()
+@cli.command(epilog=examples("kg export -o all.trig", "kg export -o entities.graphml"))
 @store_option
 @click.option(
     "-o",
@@ -268,11 +259,6 @@ def export(store_location: str, output: Path, fmt: str | None) -> None:
     Turtle and N-Triples hold the union of the article graphs (each triple
     once); TriG and Turtle use kg's prefixes. GraphML holds the entity graph
     (entities and relations) for Gephi or Cytoscape.
-
-    \b
-    Examples:
-      kg export -o all.trig
-      kg export -o entities.graphml
     """
     from kg.store.interop import exported, format_for
 
@@ -283,16 +269,10 @@ def export(store_location: str, output: Path, fmt: str | None) -> None:
     click.echo(f"wrote {done.summary} to {output}", err=True)
 
 
-@cli.command(name="stats")
+@cli.command(name="stats", epilog=examples("kg stats", "kg stats --store http://127.0.0.1:7878"))
 @store_option
 def stats_command(store_location: str) -> None:
-    """Articles, entities by class and relations by predicate.
-
-    \b
-    Examples:
-      kg stats
-      kg stats --store http://127.0.0.1:7878
-    """
+    """Articles, entities by class and relations by predicate."""
     from kg.views import stats
 
     with reading_store(store_location) as store:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kg.cli.core import read_query
-from kg.cli.group import Failed, cli
+from kg.cli.group import Failed, cli, examples
 from kg.cli.options import reading_store, store_option
 
 MEASURES = ("pagerank", "degree", "betweenness")
@@ -15,7 +15,9 @@ MEASURES = ("pagerank", "degree", "betweenness")
 measure_choice = click.Choice(MEASURES)
 
 
-@cli.command()
+@cli.command(
+    epilog=examples("kg viz -o graph.html", "kg viz -o leica.html --focus Leica --depth 2")
+)
 @store_option
 @click.option(
     "-o",
@@ -62,11 +64,6 @@ def viz(
 
     Nodes are coloured by class and sized by centrality; edges are labelled
     with the relation, dashed when hedged; click an edge for its evidence.
-
-    \b
-    Examples:
-      kg viz -o graph.html
-      kg viz -o leica.html --focus Leica --depth 2
     """
     from kg.viz import VizOptions, write_html
 
@@ -83,20 +80,14 @@ def viz(
     click.echo(f"wrote {output}", err=True)
 
 
-@cli.command(name="rank")
+@cli.command(name="rank", epilog=examples("kg rank --top 10", "kg rank --by betweenness"))
 @store_option
 @click.option(
     "--by", type=measure_choice, default="pagerank", show_default=True, help="Centrality measure."
 )
 @click.option("--top", type=click.IntRange(min=1), help="Show only the first N entities.")
 def rank_command(store_location: str, by: str, top: int | None) -> None:
-    """Rank entities by centrality (the graph read as undirected).
-
-    \b
-    Examples:
-      kg rank --top 10
-      kg rank --by betweenness
-    """
+    """Rank entities by centrality (the graph read as undirected)."""
     from kg.analytics import rank, render_ranking
     from kg.views import to_networkx
 
@@ -105,16 +96,12 @@ def rank_command(store_location: str, by: str, top: int | None) -> None:
     click.echo(render_ranking(rank(graph, by=by, top=top), by))
 
 
-@cli.command(name="communities")
+@cli.command(
+    name="communities", epilog=examples("kg communities", "kg communities --store news-store")
+)
 @store_option
 def communities_command(store_location: str) -> None:
-    """Group entities into communities (greedy modularity), largest first.
-
-    \b
-    Examples:
-      kg communities
-      kg communities --store news-store
-    """
+    """Group entities into communities (greedy modularity), largest first."""
     from kg.analytics import communities, render_communities
     from kg.views import to_networkx
 
@@ -123,7 +110,7 @@ def communities_command(store_location: str) -> None:
     click.echo(render_communities(graph, communities(graph)))
 
 
-@cli.command()
+@cli.command(epilog=examples("kg path Huawei Xiaomi", 'kg path "Lei Jun" Leica --store demo-store'))
 @click.argument("start")
 @click.argument("end")
 @store_option
@@ -133,11 +120,6 @@ def path(start: str, end: str, store_location: str) -> None:
     START and END are entity labels (any case) or IRIs; relations may be
     walked either way, and each hop shows which way it reads. Exit status 1
     when no chain joins them, 2 when a name matches no entity.
-
-    \b
-    Examples:
-      kg path Huawei Xiaomi
-      kg path "Lei Jun" Leica --store demo-store
     """
     from kg.analytics import NoPathError, evidence_index, render_path, shortest_path
     from kg.views import to_networkx

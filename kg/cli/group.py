@@ -85,13 +85,25 @@ def exit_with(code: int) -> NoReturn:
     raise click.exceptions.Exit(code)
 
 
-@click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="kg")
-def cli() -> None:
-    """kg: build a knowledge graph from news articles and query it with SPARQL.
+def examples(*commands: str) -> str:
+    """A command's epilog: one or two example command lines, shown at the end of its --help.
 
+    >>> print(examples("kg stats", "kg stats --store news-store"))
     \b
     Examples:
-      kg demo
-      kg query 'SELECT ?name WHERE { ?e a kg:Organization ; rdfs:label ?name }'
+      kg stats
+      kg stats --store news-store
     """
+    return "\b\nExamples:\n" + "\n".join(f"  {command}" for command in commands)
+
+
+@click.group(
+    cls=KGGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=examples(
+        "kg demo", "kg query 'SELECT ?name WHERE { ?e a kg:Organization ; rdfs:label ?name }'"
+    ),
+)
+@click.version_option(package_name="kg")
+def cli() -> None:
+    """kg: build a knowledge graph from news articles and query it with SPARQL."""

@@ -6,20 +6,14 @@ from pathlib import Path
 
 import click
 
-from kg.cli.group import cli, exit_with
+from kg.cli.group import cli, examples, exit_with
 from kg.cli.options import model_option, reading_store, store_option
 
 
-@cli.command()
+@cli.command(epilog=examples("kg validate", "kg validate --store news-store"))
 @store_option
 def validate(store_location: str) -> None:
-    """Check the store against the SHACL shapes; exit 1 when it does not conform.
-
-    \b
-    Examples:
-      kg validate
-      kg validate --store news-store
-    """
+    """Check the store against the SHACL shapes; exit 1 when it does not conform."""
     from kg.store import to_rdflib
     from kg.validate import validate_dataset
 
@@ -30,7 +24,11 @@ def validate(store_location: str) -> None:
         exit_with(1)
 
 
-@cli.command()
+@cli.command(
+    epilog=examples(
+        "kg evaluate gold.jsonl --show", "kg evaluate corpus/dev/gold.jsonl --articles corpus/dev"
+    )
+)
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--articles",
@@ -40,13 +38,7 @@ def validate(store_location: str) -> None:
 @click.option("--show", is_flag=True, help="List every false positive and false negative.")
 @model_option
 def evaluate(gold: Path, articles: Path | None, show: bool, model: str | None) -> None:
-    """Score extraction against hand-made gold triples (precision, recall, F1).
-
-    \b
-    Examples:
-      kg evaluate gold.jsonl --show
-      kg evaluate corpus/dev/gold.jsonl --articles corpus/dev
-    """
+    """Score extraction against hand-made gold triples (precision, recall, F1)."""
     from kg.evaluate import evaluate_corpus
 
     result = evaluate_corpus(gold, articles or gold.parent, model)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kg.cli.group import cli
+from kg.cli.group import cli, examples
 from kg.cli.options import store_option, writing_store
 from kg.errors import InputError, StoreError
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from kg.store import Store
 
 
-@cli.command()
+@cli.command(epilog=examples("kg serve --port 8000", "kg serve --store news-store --allow-update"))
 @store_option
 @click.option(
     "--port",
@@ -49,11 +49,6 @@ def serve(store_location: str, port: int, host: str, allow_update: bool, timeout
 
     GET or POST /sparql; results as JSON, XML, CSV or TSV (Turtle or N-Triples
     for CONSTRUCT) by the Accept header. Read-only unless --allow-update.
-
-    \b
-    Examples:
-      kg serve --port 8000
-      kg serve --store news-store --allow-update
     """
     from kg.serve import ServeConfig, make_server
     from kg.store import open_store
@@ -122,7 +117,9 @@ def article_graphs_for(store: Store, given: str) -> list[str]:
     return iris
 
 
-@cli.command()
+@cli.command(
+    epilog=examples("kg remove leica-xiaomi-retold", "kg remove news/acme.txt --store news-store")
+)
 @click.argument("articles", nargs=-1, required=True)
 @store_option
 def remove(articles: tuple[str, ...], store_location: str) -> None:
@@ -131,11 +128,6 @@ def remove(articles: tuple[str, ...], store_location: str) -> None:
     Name each article by ARTICLE_ID, or by the file or folder it was built from.
 
     Every article is checked first: if one is missing, nothing is removed.
-
-    \b
-    Examples:
-      kg remove leica-xiaomi-retold
-      kg remove news/acme.txt --store news-store
     """
     from kg.store import remove_article
 
@@ -152,7 +144,12 @@ def remove(articles: tuple[str, ...], store_location: str) -> None:
         click.echo(f"store {store.location} holds {len(store)} quads", err=True)
 
 
-@cli.command(name="import")
+@cli.command(
+    name="import",
+    epilog=examples(
+        "kg import dump.nq", "kg import people.ttl --graph https://example.org/graph/people"
+    ),
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @store_option
 @click.option(
@@ -164,11 +161,6 @@ def import_command(files: tuple[Path, ...], store_location: str, graph: str | No
     """Add RDF files to the store: .nq, .trig, .ttl, .jsonld or .nt, by extension.
 
     Named graphs are kept. Importing the same file twice gives the same store.
-
-    \b
-    Examples:
-      kg import dump.nq
-      kg import people.ttl --graph https://example.org/graph/people
     """
     from kg.store.interop import import_file
 
