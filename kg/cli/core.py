@@ -42,8 +42,9 @@ def example_path() -> Path:
 )
 @model_option
 @input_options
-def extract(inputs: tuple[str, ...], output: Path | None, model: str | None,
-            reading: Reading) -> None:  # fmt: skip
+def extract(
+    inputs: tuple[str, ...], output: Path | None, model: str | None, reading: Reading
+) -> None:
     """Extract articles and write their RDF; no store is touched.
 
     INPUT: files, folders (searched recursively), http(s) URLs, or - for stdin;
@@ -107,9 +108,16 @@ def extract(inputs: tuple[str, ...], output: Path | None, model: str | None,
 )
 @input_options
 def build_command(
-    inputs: tuple[str, ...], example: bool, store_location: str, model: str | None,
-    progress: bool | None, workers: int, engine: str, scheduler: str | None, reading: Reading,
-) -> None:  # fmt: skip
+    inputs: tuple[str, ...],
+    example: bool,
+    store_location: str,
+    model: str | None,
+    progress: bool | None,
+    workers: int,
+    engine: str,
+    scheduler: str | None,
+    reading: Reading,
+) -> None:
     """Extract articles and merge them into the store.
 
     INPUT: files, folders (searched recursively), http(s) URLs, or - for stdin.
@@ -203,8 +211,9 @@ def terminal_width() -> int | None:
     metavar="COLUMNS",
     help="Wrap table cells to fit this width (default: the terminal's; 0: never wrap).",
 )
-def query(sparql: str, store_location: str, fmt: str, limit: int | None,
-          max_width: int | None) -> None:  # fmt: skip
+def query(
+    sparql: str, store_location: str, fmt: str, limit: int | None, max_width: int | None
+) -> None:
     """Run a SPARQL 1.1 query (text, or @file.rq) against the store.
 
     The default graph is the union of all articles; GRAPH ?g { } reaches one article.

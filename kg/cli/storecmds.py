@@ -64,8 +64,11 @@ def serve(store_location: str, port: int, host: str, allow_update: bool, timeout
         ) from err
     bound_host, bound_port = server.server_address[:2]
     mode = "read-write" if allow_update else "read-only"
-    click.echo(f"kg: serving {store.location} at http://{bound_host}:{bound_port}/sparql ({mode}); "
-               "Ctrl-C stops", err=True)  # fmt: skip
+    click.echo(
+        f"kg: serving {store.location} at http://{bound_host}:{bound_port}/sparql ({mode}); "
+        "Ctrl-C stops",
+        err=True,
+    )
     signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever()
