@@ -13,7 +13,7 @@ from tqdm import tqdm
 from kg.api import build
 from kg.cli import cli
 from kg.cli.inputs import Interrupted, Reading, StopOnInterrupt, input_options, inputs_argument
-from kg.cli.options import model_option, store_option
+from kg.cli.options import model_option, read_store, store_option
 from kg.errors import InputError, KGError
 from kg.ingest import read_article, read_inputs
 from kg.parallel import ENGINES, engine_for
@@ -128,9 +128,10 @@ def build_command(
         with suppress(Interrupted):
             report = build(store, articles, model, progress=step,
                            engine=engine_for(engine, workers, scheduler, model))  # fmt: skip
+    held = len(store)
+    store.close()  # success is told only once the store is durable (a full disk fails here)
     if report is not None:
-        click.echo(f"{report}; store {store.location} holds {len(store)} quads", err=True)
-    store.close()
+        click.echo(f"{report}; store {store.location} holds {held} quads", err=True)
     if stop.requested:
         raise KeyboardInterrupt
     ctx.exit(intake.exit_code)
@@ -150,6 +151,7 @@ def demo(store_location: str, model: str | None) -> None:
     """Build the bundled example into the store and show what was found."""
     store = open_store(store_location)
     report = build(store, [read_article(example_path())], model)
+    store.flush()
     click.echo(f"{report}; store {store.location} holds {len(store)} quads\n")
     click.echo(render_result(store.query(with_prefixes(DEMO_QUERY)), "table"))
     store.close()
@@ -189,7 +191,7 @@ def query(sparql: str, store_location: str, fmt: str) -> None:
         if not path.is_file():
             raise InputError(f"{path}: no such query file; check the path after @")
         sparql = path.read_text(encoding="utf-8")
-    store = open_store(store_location)
+    store = read_store(store_location)
     click.echo(render_result(store.query(with_prefixes(sparql)), fmt).rstrip("\n"))
 
 
@@ -217,7 +219,7 @@ def export(store_location: str, output: Path, fmt: str | None) -> None:
     from kg.store.interop import export_bytes, format_for
 
     fmt = fmt or format_for(output)
-    store = open_store(store_location)
+    store = read_store(store_location)
     if fmt == "json-ld":
         from kg.store import to_rdflib
 
@@ -233,7 +235,7 @@ def export(store_location: str, output: Path, fmt: str | None) -> None:
 @store_option
 def stats_command(store_location: str) -> None:
     """Articles, entities by class and relations by predicate."""
-    click.echo(stats(open_store(store_location)).render())
+    click.echo(stats(read_store(store_location)).render())
 
 
 __all__ = ["KGError"]

@@ -17,9 +17,8 @@ from kg.analytics import (
     shortest_path,
 )
 from kg.cli import cli
-from kg.cli.options import store_option
+from kg.cli.options import read_store, store_option
 from kg.errors import InputError
-from kg.store import open_store
 from kg.views import to_networkx
 from kg.viz import VizOptions, write_html
 
@@ -93,7 +92,7 @@ def viz(
         size_by=size_by,
         title=title,
     )
-    store = open_store(store_location)
+    store = read_store(store_location)
     write_html(store, output, options)
     click.echo(f"wrote {output}", err=True)
 
@@ -106,7 +105,7 @@ def viz(
 @click.option("--top", type=click.IntRange(min=1), help="Show only the first N entities.")
 def rank_command(store_location: str, by: str, top: int | None) -> None:
     """Rank entities by centrality (the graph read as undirected)."""
-    graph = to_networkx(open_store(store_location))
+    graph = to_networkx(read_store(store_location))
     click.echo(render_ranking(rank(graph, by=by, top=top), by))
 
 
@@ -114,7 +113,7 @@ def rank_command(store_location: str, by: str, top: int | None) -> None:
 @store_option
 def communities_command(store_location: str) -> None:
     """Group entities into communities (greedy modularity), largest first."""
-    graph = to_networkx(open_store(store_location))
+    graph = to_networkx(read_store(store_location))
     click.echo(render_communities(graph, communities(graph)))
 
 
@@ -128,6 +127,6 @@ def path(start: str, end: str, store_location: str) -> None:
     START and END are entity labels (any case) or IRIs; relations may be
     walked either way, and each hop shows which way it reads.
     """
-    store = open_store(store_location)
+    store = read_store(store_location)
     hops = shortest_path(to_networkx(store), start, end, evidence_index(store))
     click.echo(render_path(hops))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from kg.store import Store, open_store
+
 store_option = click.option(
     "--store",
     "store_location",
@@ -18,3 +20,13 @@ model_option = click.option(
     envvar="KG_MODEL",
     help="spaCy pipeline to use (default: the best installed English one).",
 )
+
+
+def read_store(location: str) -> Store:
+    """The store a command that only reads opens; the one place the CLI decides it.
+
+    It must exist (only build, demo and import create stores), and a folder opens
+    read-only: no lock, nothing written, so the command works beside a running
+    ``kg build`` or ``kg serve``, on a read-only file system and on a full disk.
+    """
+    return open_store(location, read_only=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from kg.cli import cli
-from kg.cli.options import model_option, store_option
-from kg.store import open_store, to_rdflib
+from kg.cli.options import model_option, read_store, store_option
+from kg.store import to_rdflib
 from kg.validate import validate_dataset
 
 
@@ -16,7 +16,7 @@ from kg.validate import validate_dataset
 @store_option
 def validate(store_location: str) -> None:
     """Check the store against the SHACL shapes; exit 1 when it does not conform."""
-    report = validate_dataset(to_rdflib(open_store(store_location)))
+    report = validate_dataset(to_rdflib(read_store(store_location)))
     click.echo(report.text.rstrip())
     if not report.conforms:
         raise SystemExit(1)

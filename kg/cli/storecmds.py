@@ -49,7 +49,7 @@ def serve(store_location: str, port: int, host: str, allow_update: bool, timeout
     """
     from kg.serve import ServeConfig, make_server
 
-    store = open_store(store_location)
+    store = open_store(store_location, read_only=not allow_update, must_exist=True)
     config = ServeConfig(host=host, port=port, allow_update=allow_update, timeout=timeout)
     try:
         server, endpoint = make_server(store, config)
@@ -123,7 +123,7 @@ def remove(articles: tuple[str, ...], store_location: str) -> None:
 
     Every article is checked first: if one is missing, nothing is removed.
     """
-    store = open_store(store_location)
+    store = open_store(store_location, must_exist=True)
     try:
         graphs = [iri for given in articles for iri in article_graphs_for(store, given)]
         for graph in graphs:
