@@ -29,8 +29,11 @@ def run_build(
     model: str | None,
     show: bool,
     engine: tuple[str, int, str | None],
-) -> int:
-    """Build ``inputs`` into ``store``; returns the exit status (KeyboardInterrupt on Ctrl-C).
+) -> tuple[int, str, bool]:
+    """Build ``inputs`` into ``store``: (exit status, summary line, interrupted?).
+
+    The caller prints the summary only after closing the store, so success is
+    told only once the store is durable (a full disk fails at the close).
 
     The bar moves when each article is extracted (or skipped as unchanged),
     shows a total and an ETA when the inputs can be counted up front (files,
@@ -54,7 +57,5 @@ def run_build(
         wrote(0)
         report = build(store, articles, model, progress=bar.update, stored=wrote,
                        engine=engine_for(*engine, model))  # fmt: skip
-    click.echo(f"{report}; store {store.location} holds {len(store)} quads", err=True)
-    if stop.requested:
-        raise KeyboardInterrupt
-    return intake.exit_code
+    summary = f"{report}; store {store.location} holds {len(store)} quads"
+    return intake.exit_code, summary, stop.requested

@@ -125,7 +125,12 @@ def build_command(
         raise click.UsageError("give article files, folders, URLs or - for stdin, or --example")
     show = sys.stderr.isatty() if progress is None else progress
     with writing_store(store_location) as store:
-        code = run_build(store, inputs, reading, model, show, (engine, workers, scheduler))
+        code, summary, interrupted = run_build(
+            store, inputs, reading, model, show, (engine, workers, scheduler)
+        )
+    click.echo(summary, err=True)  # the store is closed, so what it says is on disk
+    if interrupted:
+        raise KeyboardInterrupt
     exit_with(code)
 
 
