@@ -3,6 +3,10 @@
 Components added to the model (all fed from ``ontologies/``, through their
 config, so ``nlp.config`` shows what they were given):
 
+- ``kg_attribute_ruler`` and ``kg_lemmatizer`` in place of the model's
+  ``attribute_ruler`` and rule ``lemmatizer`` (left in the pipeline, disabled):
+  the same annotations, faster (``kg.attributes``).
+
 - ``kg_paragraphs`` (before the parser): a blank line starts a sentence,
   since headlines have no full stop.
 - ``kg_gazetteer`` (after ner, overwriting): gazetteer names and aliases;
@@ -25,10 +29,13 @@ from functools import cache
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.pipeline.span_ruler import prioritize_new_ents_filter
 from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_infix_regex
 
+import kg.attributes  # noqa: F401  (registers kg_attribute_ruler and kg_lemmatizer)
+from kg.attributes import attribute_ruler_patterns
 from kg.errors import ModelError
 from kg.ontology import Ontology, load_ontology
 
@@ -132,7 +139,11 @@ def load_pipeline(model: str | None = None) -> Language:
     return nlp
 
 
-def add_kg_components(nlp: Language, ontology: Ontology) -> Language:
+def add_kg_components(nlp: Language, ontology: Ontology, array_rules: bool = True) -> Language:
+    """kg's components, and (``array_rules``) kg's array versions of the model's rule
+    components in their place."""
+    if array_rules:
+        use_array_rules(nlp)
     add_year_infix(nlp)
     for word in ontology.patterns.get("keep_hyphenated", ()):
         for form in {word, word.capitalize()}:
@@ -148,6 +159,22 @@ def add_kg_components(nlp: Language, ontology: Ontology) -> Language:
     )
     nlp.add_pipe("kg_products", after="kg_gazetteer", config=product_config(ontology))
     return nlp
+
+
+def use_array_rules(nlp: Language) -> None:
+    """Run the model's attribute rules and rule lemmatizer as ``kg.attributes`` does
+    (same annotations, faster); the model's own components stay, disabled."""
+    if "attribute_ruler" in nlp.pipe_names and isinstance(
+        nlp.get_pipe("attribute_ruler"), AttributeRuler
+    ):
+        config = {"patterns": attribute_ruler_patterns(nlp)}
+        nlp.add_pipe("kg_attribute_ruler", after="attribute_ruler", config=config)
+        nlp.disable_pipe("attribute_ruler")
+    if "lemmatizer" in nlp.pipe_names:
+        lemmatizer = nlp.get_pipe("lemmatizer")
+        if isinstance(lemmatizer, Lemmatizer) and lemmatizer.mode == "rule":
+            nlp.add_pipe("kg_lemmatizer", after="lemmatizer")
+            nlp.disable_pipe("lemmatizer")
 
 
 def add_year_infix(nlp: Language) -> None:
