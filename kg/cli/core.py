@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from contextlib import suppress
-from importlib import resources
 from pathlib import Path
 
 import click
@@ -15,6 +14,7 @@ from kg.cli import cli
 from kg.cli.inputs import Interrupted, Reading, StopOnInterrupt, input_options, inputs_argument
 from kg.cli.options import model_option, store_option
 from kg.errors import InputError, KGError
+from kg.examples import articles, corpus_path, example_path
 from kg.ingest import read_article, read_inputs
 from kg.parallel import ENGINES, engine_for
 from kg.pipeline import article_graphs
@@ -22,10 +22,6 @@ from kg.rdf import dataset_of, serialized
 from kg.store import open_store
 from kg.store.interop import RDF_FORMATS, format_for
 from kg.views import render_result, stats, with_prefixes
-
-
-def example_path() -> Path:
-    return Path(str(resources.files("kg.examples") / "leica-xiaomi-retold.md"))
 
 
 @cli.command()
@@ -70,7 +66,9 @@ def extract(
 
 @cli.command(name="build")
 @inputs_argument
-@click.option("--example", is_flag=True, help="Build the bundled example article.")
+@click.option(
+    "--example", is_flag=True, help="Build the bundled example corpus (29 news articles)."
+)
 @store_option
 @model_option
 @click.option(
@@ -111,7 +109,7 @@ def build_command(
     status: 0 all read, 1 some input failed (one line each), 2 nothing readable.
     """
     if example:
-        inputs = (*inputs, str(example_path()))
+        inputs = (*inputs, str(corpus_path()))
     if not inputs:
         raise click.UsageError("give article files, folders, URLs or - for stdin, or --example")
     store = open_store(store_location)
@@ -145,25 +143,59 @@ def build_command(
     envvar="KG_STORE",
     help="Store folder to create (or 'memory:').",
 )
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="kg-demo.html",
+    show_default=True,
+    help="Where to write the HTML view of the graph.",
+)
 @model_option
-def demo(store_location: str, model: str | None) -> None:
-    """Build the bundled example into the store and show what was found."""
+def demo(store_location: str, html_path: Path, model: str | None) -> None:
+    """Build the bundled example corpus and show what was found.
+
+    29 short news articles written for kg (partnerships begun and ended, new
+    chief executives, acquisitions, funding, denials, rumours): prints a
+    summary, every fact with how it was stated and by how many articles, what
+    the articles denied, and writes the HTML view.
+    """
+    from kg.viz import write_html
+
     store = open_store(store_location)
-    report = build(store, [read_article(example_path())], model)
+    report = build(store, [read_article(path) for path in articles()], model)
     click.echo(f"{report}; store {store.location} holds {len(store)} quads\n")
-    click.echo(render_result(store.query(with_prefixes(DEMO_QUERY)), "table"))
+    click.echo(stats(store).render() + "\n")
+    click.echo("Facts (stated: asserted, or only hedged; articles: how many state it)")
+    click.echo(render_result(store.query(with_prefixes(DEMO_FACTS)), "table") + "\n")
+    click.echo("Denied (kept as evidence only, never asserted)")
+    click.echo(render_result(store.query(with_prefixes(DEMO_DENIED)), "table") + "\n")
+    write_html(store, html_path)
     store.close()
+    click.echo(f"HTML view: {html_path} (open it in a browser; click an edge for its evidence)")
+    click.echo(f"Next: kg query 'SELECT ...' --store {store_location}, kg rank, kg path A B, "
+               "kg viz --focus NAME (kg --help)")  # fmt: skip
 
 
-DEMO_QUERY = """
-SELECT DISTINCT ?subject ?relation ?object WHERE {
-  ?s ?p ?o . ?s rdfs:label ?subject .
-  FILTER(STRSTARTS(STR(?p), STR(kg:)))
+DEMO_STATEMENTS = """
+  ?e a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+     kg:modality ?m ; kg:fromArticle ?article .
+  ?s rdfs:label ?subject .
   OPTIONAL { ?o rdfs:label ?label }
-  FILTER(BOUND(?label) || isLiteral(?o))
   BIND(COALESCE(?label, STR(?o)) AS ?object)
   BIND(STRAFTER(STR(?p), "#") AS ?relation)
-} ORDER BY ?relation ?subject ?object
+"""
+DEMO_FACTS = f"""
+SELECT ?subject ?relation ?object (MIN(?how) AS ?stated) (COUNT(DISTINCT ?article) AS ?articles)
+WHERE {{ {DEMO_STATEMENTS}
+  FILTER(?m != kg:Negated)
+  BIND(IF(?m = kg:Hedged, "hedged", "asserted") AS ?how)
+}} GROUP BY ?subject ?relation ?object ORDER BY ?relation ?subject ?object
+"""
+DEMO_DENIED = f"""
+SELECT DISTINCT ?subject ?relation ?object WHERE {{ {DEMO_STATEMENTS}
+  FILTER(?m = kg:Negated)
+}} ORDER BY ?relation ?subject ?object
 """
 
 
@@ -236,4 +268,4 @@ def stats_command(store_location: str) -> None:
     click.echo(stats(open_store(store_location)).render())
 
 
-__all__ = ["KGError"]
+__all__ = ["KGError", "example_path"]  # example_path: moved to kg.examples
