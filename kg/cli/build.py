@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 from tqdm import tqdm
 
 from kg.api import build
@@ -29,8 +28,11 @@ def run_build(
     model: str | None,
     show: bool,
     engine: tuple[str, int, str | None],
-) -> int:
-    """Build ``inputs`` into ``store``; returns the exit status (KeyboardInterrupt on Ctrl-C).
+) -> tuple[int, str, bool]:
+    """Build ``inputs`` into ``store``: (exit status, summary line, interrupted?).
+
+    The caller prints the summary only after closing the store, so success is
+    told only once the store is durable (a full disk fails at the close).
 
     The bar moves when each article is extracted (or skipped as unchanged),
     shows a total and an ETA when the inputs can be counted up front (files,
@@ -66,7 +68,5 @@ def run_build(
             stored=wrote,
             engine=engine_for(*engine, model),
         )
-    click.echo(f"{report}; store {store.location} holds {len(store)} quads", err=True)
-    if stop.requested:
-        raise KeyboardInterrupt
-    return intake.exit_code
+    summary = f"{report}; store {store.location} holds {len(store)} quads"
+    return intake.exit_code, summary, stop.requested

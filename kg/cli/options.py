@@ -34,10 +34,15 @@ model_option = click.option(
 
 @contextmanager
 def reading_store(location: str) -> Iterator[Store]:
-    """The store a command only reads from, closed when the command is done."""
+    """The store a command only reads from, closed when the command is done.
+
+    It must exist (only build, demo and import create stores), and a folder opens
+    read-only: no lock, nothing written, so the command works beside a running
+    ``kg build`` or ``kg serve``, on a read-only file system and on a full disk.
+    """
     from kg.store import open_store
 
-    store = open_store(location)
+    store = open_store(location, read_only=True)
     try:
         yield store
     finally:
@@ -45,11 +50,11 @@ def reading_store(location: str) -> Iterator[Store]:
 
 
 @contextmanager
-def writing_store(location: str) -> Iterator[Store]:
-    """The store a command writes to (created when it does not exist), closed when done."""
+def writing_store(location: str, *, must_exist: bool = False) -> Iterator[Store]:
+    """The store a command writes to (created unless ``must_exist``), closed when done."""
     from kg.store import open_store
 
-    store = open_store(location)
+    store = open_store(location, must_exist=must_exist)
     try:
         yield store
     finally:

@@ -53,7 +53,7 @@ def serve(store_location: str, port: int, host: str, allow_update: bool, timeout
     from kg.serve import ServeConfig, make_server
     from kg.store import open_store
 
-    store = open_store(store_location)
+    store = open_store(store_location, read_only=not allow_update, must_exist=True)
     config = ServeConfig(host=host, port=port, allow_update=allow_update, timeout=timeout)
     try:
         server, endpoint = make_server(store, config)
@@ -134,7 +134,7 @@ def remove(articles: tuple[str, ...], store_location: str) -> None:
     """
     from kg.store import remove_article
 
-    with writing_store(store_location) as store:
+    with writing_store(store_location, must_exist=True) as store:
         graphs = [iri for given in articles for iri in article_graphs_for(store, given)]
         for graph in graphs:
             removal = remove_article(store, graph)
