@@ -12,7 +12,7 @@ import pytest
 from cli_helpers import run_kg
 
 from kg import KnowledgeGraph
-from kg.cli.core import example_path
+from kg.examples import example_path
 from kg.viz import Page, VizOptions, iframe, viz_html
 
 pytestmark = pytest.mark.model

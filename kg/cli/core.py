@@ -6,7 +6,6 @@ the stages it runs (spaCy, rdflib, networkx) when it runs.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from kg.cli.group import cli, examples, exit_with
 from kg.cli.inputs import Reading, input_options, inputs_argument
 from kg.cli.options import model_option, reading_store, store_option, writing_store
 from kg.errors import InputError
-from kg.examples import articles, corpus_path, example_path  # noqa: F401  (re-exported)
 
 ENGINE_NAMES = ("dask", "local")
 """``kg.parallel.ENGINES``' names, here so that ``--help`` need not import the pipeline."""
@@ -126,6 +124,8 @@ def build_command(
     from kg.cli.build import run_build
 
     if example:
+        from kg.examples import corpus_path
+
         inputs = (*inputs, str(corpus_path()))
     if not inputs:
         raise click.UsageError("give article files, folders, URLs or - for stdin, or --example")
@@ -167,6 +167,7 @@ def demo(store_location: str, html_path: Path, model: str | None) -> None:
     the articles denied, and writes the HTML view.
     """
     from kg.api import build
+    from kg.examples import articles
     from kg.ingest import read_article
     from kg.views import prefixed_query, render_result, stats
     from kg.viz import write_html
@@ -219,6 +220,8 @@ def read_query(text: str) -> str:
 
 def terminal_width() -> int | None:
     """The terminal's width when stdout is one; None (no wrapping) for a pipe or a file."""
+    import shutil
+
     return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
