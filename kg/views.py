@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 from kg.ontology import CLASSES, LITERAL_RELATIONS, PREFIXES, RELATIONS
 from kg.store import RESULT_FORMATS, Store
+from kg.terminal import printable
 
 PREFIX_HEADER = """PREFIX kg: <https://w3id.org/kg-news/ontology#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -70,6 +71,9 @@ def solutions_table(solutions: ox.QuerySolutions, short: bool = False) -> Table:
 
 
 def render_table(table: Table) -> str:
+    """The table as aligned text for a terminal (control characters escaped)."""
+    table = Table([printable(c) for c in table.columns],
+                  [[printable(v) for v in row] for row in table.rows])  # fmt: skip
     widths = [len(c) for c in table.columns]
     for row in table.rows:
         widths = [max(w, len(v)) for w, v in zip(widths, row, strict=True)]

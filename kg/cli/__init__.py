@@ -12,6 +12,7 @@ import sys
 import click
 
 from kg.errors import KGError
+from kg.terminal import printable
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,10 +30,11 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("kg: interrupted; the store holds every article finished so far", err=True)
         return 130
     except click.ClickException as err:
+        err.message = printable(err.message)
         err.show()
         return 2
     except KGError as err:
-        click.echo(f"kg: error: {err}", err=True)
+        click.echo(printable(f"kg: error: {err}"), err=True)
         return 2
     except KeyboardInterrupt:
         click.echo("kg: interrupted; the store holds every article finished so far", err=True)

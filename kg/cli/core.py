@@ -14,7 +14,8 @@ from kg.api import build
 from kg.cli import cli
 from kg.cli.inputs import Interrupted, Reading, StopOnInterrupt, input_options, inputs_argument
 from kg.cli.options import model_option, read_store, store_option
-from kg.errors import InputError, KGError
+from kg.errors import KGError
+from kg.files import read_text_file, write_atomically
 from kg.ingest import read_article, read_inputs
 from kg.parallel import ENGINES, engine_for
 from kg.pipeline import article_graphs
@@ -63,7 +64,7 @@ def extract(
     if output is None:
         sys.stdout.buffer.write(data)
     else:
-        output.write_bytes(data)
+        write_atomically(output, data)
         click.echo(f"wrote {intake.read} article(s) to {output}", err=True)
     ctx.exit(intake.exit_code)
 
@@ -187,10 +188,7 @@ def query(sparql: str, store_location: str, fmt: str) -> None:
     Prefixes kg:, rdf:, rdfs:, skos:, xsd: and dcterms: are predeclared.
     """
     if sparql.startswith("@"):
-        path = Path(sparql[1:])
-        if not path.is_file():
-            raise InputError(f"{path}: no such query file; check the path after @")
-        sparql = path.read_text(encoding="utf-8")
+        sparql = read_text_file(sparql[1:])
     store = read_store(store_location)
     click.echo(render_result(store.query(with_prefixes(sparql)), fmt).rstrip("\n"))
 
@@ -226,7 +224,7 @@ def export(store_location: str, output: Path, fmt: str | None) -> None:
         data = to_rdflib(store).serialize(format="json-ld", encoding="utf-8")
     else:
         data = export_bytes(store, fmt)
-    output.write_bytes(data)
+    write_atomically(output, data)
     click.echo(f"wrote {len(store)} quads to {output}" if fmt != "graphml" else
                f"wrote the entity graph to {output}", err=True)  # fmt: skip
 

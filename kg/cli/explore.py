@@ -18,7 +18,7 @@ from kg.analytics import (
 )
 from kg.cli import cli
 from kg.cli.options import read_store, store_option
-from kg.errors import InputError
+from kg.files import read_text_file
 from kg.views import to_networkx
 from kg.viz import VizOptions, write_html
 
@@ -27,10 +27,7 @@ def read_query(text: str) -> str:
     """The query itself, or the contents of the file after '@'."""
     if not text.startswith("@"):
         return text
-    path = Path(text[1:])
-    if not path.is_file():
-        raise InputError(f"{path}: no such query file; check the path after @")
-    return path.read_text(encoding="utf-8")
+    return read_text_file(text[1:])
 
 
 measure_choice = click.Choice(list(MEASURES))

@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from kg.ingest import MAX_ARTICLE_CHARS, Fields, Intake, Options
 from kg.model import Article
+from kg.terminal import printable
 
 SPACY_MAX_LENGTH = 1_000_000
 """spaCy's default ``nlp.max_length``: it refuses longer texts (error E088)."""
@@ -52,7 +53,7 @@ class Reading:
 
 def report_line(line: str) -> None:
     """One problem, one line on stderr (above a progress bar, if there is one)."""
-    tqdm.write(f"kg: {line}", file=sys.stderr)
+    tqdm.write(printable(f"kg: {line}"), file=sys.stderr)
 
 
 def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -82,7 +83,7 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--strict", is_flag=True,
                      help="Stop at the first input that cannot be read (default: go on)."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
-                     metavar="SECONDS", help="Give up on a URL after this long."),
+                     metavar="SECONDS", help="Give up on a URL or a pipe after this long (wall time)."),
         click.option("--max-chars", type=click.IntRange(min=1000, max=SPACY_MAX_LENGTH),
                      default=MAX_ARTICLE_CHARS, show_default=True,
                      help="Cut longer articles at a break (spaCy refuses over 1,000,000)."),

@@ -147,7 +147,9 @@ def os_reason(err: OSError) -> str:
     return hints.get(text, f"cannot read it ({text})")
 
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""C0 controls but tab and newlines, DEL and C1 controls (U+0080-U+009F; U+009B is a
+one-character terminal escape): no news text holds them."""
 
 
 def clean_text(text: str) -> str:
