@@ -110,6 +110,8 @@ class Source:
     url: str | None = None
     charset: str | None = None
     in_folder: bool = False
+    unnamed: bool = False
+    """stdin or a pipe the shell named (``/dev/fd/63``): a single article's id is from its text."""
 
     def open(self) -> BinaryIO:
         if self.data is not None:

@@ -100,7 +100,7 @@ def read_source(source: Source, options: Options) -> Iterator[Item]:
             source = replace(source, data=data, kind=sniff(data))
         items = KINDS[source.kind](source, options)
         for item in items:
-            yield stdin_named(item) if source.id in UNNAMED else item
+            yield unnamed_id(item, source.id) if source.unnamed else item
     except Unreadable as err:
         yield Failure(source.name, str(err))
     except OSError as err:
@@ -125,15 +125,11 @@ def blank_or_binary(source: Source) -> str | None:
     return None
 
 
-UNNAMED = ("stdin", "pipe")
-"""Ids of sources whose name says nothing lasting: stdin, and a pipe the shell names
-``/dev/fd/63`` (process substitution)."""
-
-
-def stdin_named(item: Item) -> Item:
-    """A single article from stdin or a pipe takes its URL, else a hash of its text, as id."""
-    if isinstance(item, Article) and item.id in UNNAMED:
-        return replace(item, id=item.url or f"{item.id}-{item.content_hash[:12]}")
+def unnamed_id(item: Item, prefix: str) -> Item:
+    """A single article from stdin or an unnamed pipe (``/dev/fd/63``, from process
+    substitution) takes its URL, else ``prefix`` and a hash of its text, as id."""
+    if isinstance(item, Article) and item.id == prefix:
+        return replace(item, id=item.url or f"{prefix}-{item.content_hash[:12]}")
     return item
 
 
@@ -182,7 +178,7 @@ def stdin_source() -> Source | Failure:
         return Failure(STDIN, f"cannot read standard input ({err})")
     if len(data) > MAX_FILE_BYTES:
         return Failure(STDIN, f"more than {MAX_FILE_BYTES // 2**20} MB on stdin; pass a file")
-    return Source(name=STDIN, id="stdin", kind="sniff", data=data)
+    return Source(name=STDIN, id="stdin", kind="sniff", data=data, unnamed=True)
 
 
 def stream_source(source: Source, options: Options) -> Source | Failure:
@@ -191,7 +187,11 @@ def stream_source(source: Source, options: Options) -> Source | Failure:
     unnamed = str(source.path).startswith(("/dev/fd/", "/proc/", "/dev/stdin"))
     try:
         data = stream_bytes(source.path, options.timeout)
-        return replace(source, data=data, id="pipe" if unnamed else source.id)
+        return (
+            replace(source, data=data, id="pipe", unnamed=True)
+            if unnamed
+            else (replace(source, data=data))
+        )
     except Unreadable as err:
         return Failure(source.name, str(err))
 

@@ -75,6 +75,7 @@ def read_until_end(handle: int, fifo: bool, deadline: float, timeout: float, lim
     size = 0
     poller = select.poll()
     poller.register(handle, select.POLLIN)
+    hung_up = False  # a writer came and went since the pipe was opened
     while True:
         try:
             chunk = os.read(handle, CHUNK)
@@ -86,7 +87,7 @@ def read_until_end(handle: int, fifo: bool, deadline: float, timeout: float, lim
             if size > limit:
                 raise Unreadable(f"more than {limit // 2**20} MB; save it to a file and split it")
             continue
-        if chunk == b"" and (chunks or not fifo):
+        if chunk == b"" and (chunks or hung_up or not fifo):
             return b"".join(chunks)  # the end: the writer closed it (or a device's end)
         left = deadline - time.monotonic()
         if left <= 0:
@@ -95,5 +96,4 @@ def read_until_end(handle: int, fifo: bool, deadline: float, timeout: float, lim
                 f"{waited} within {timeout:g}s (--timeout); is a program writing to it?"
             )
         events = poller.poll(max(1, int(min(left, WAIT if chunk == b"" else left) * 1000)))
-        if chunk == b"" and any(flags & select.POLLHUP for _, flags in events):
-            return b""  # a writer came and went without writing
+        hung_up = any(flags & select.POLLHUP for _, flags in events)
