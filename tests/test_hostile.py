@@ -1080,3 +1080,138 @@ def test_hostile_file_name_with_a_newline_cannot_forge_lines(
         f"kg: error: {folder}/a\\nkg: error: everything is fine.txtx: no such query file; "
         "check the path after @"
     ]
+
+
+# Full disks: outputs are whole or absent, a build says so only once it is durable -----------
+
+NOT_WRITTEN = "not written: no space left on the device; free some space or write it elsewhere"
+
+
+def test_hostile_atomic_output_keeps_the_old_file_on_enospc(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Simulated ENOSPC (any machine): the old file stays whole and no temporary is left."""
+    import errno
+
+    import kg.files
+    from kg.errors import OutputError
+
+    target = tmp_path / "out.nq"
+    target.write_bytes(b"old\n")
+
+    def full(handle: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(kg.files.os, "fsync", full)
+    with pytest.raises(OutputError) as raised:
+        kg.files.write_atomically(target, b"new\n" * 1000)
+    assert str(raised.value) == f"{target}: {NOT_WRITTEN}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.nq"]
+    assert target.read_bytes() == b"old\n"
+
+
+def test_hostile_atomic_output_to_a_device_writes_through(tmp_path: Path) -> None:
+    from kg.files import write_atomically
+
+    write_atomically(Path("/dev/null"), b"anything\n")  # not replaced by a regular file
+    assert Path("/dev/null").is_char_device()
+
+
+def test_hostile_export_and_viz_onto_a_full_disk(store_copy: Path, tmp_path: Path) -> None:
+    private_mounts()
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    result = in_namespace(
+        f"mount -t tmpfs -o size=256k kg-full {disk}; echo old > {disk}/old.nq\n"
+        f"dd if=/dev/zero of={disk}/filler bs=4k 2>/dev/null || true\n"
+        f"kg export --store {store_copy} -o {disk}/new.nq || echo exit $?\n"
+        f"kg export --store {store_copy} -o {disk}/old.nq || echo exit $?\n"
+        f"kg viz --store {store_copy} -o {disk}/g.html || echo exit $?\n"
+        f"ls -A {disk}; cat {disk}/old.nq"
+    )
+    assert result.stdout.splitlines() == ["exit 2"] * 3 + ["filler", "old.nq", "old"]
+    assert result.stderr.splitlines() == [
+        f"kg: error: {disk}/{name}: {NOT_WRITTEN}" for name in ("new.nq", "old.nq", "g.html")
+    ]
+
+
+class FullDiskAtFlush:
+    """A pyoxigraph store whose flush meets a full disk, as RocksDB reports it."""
+
+    def __init__(self, store: object) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+    def __iter__(self) -> Iterator[object]:
+        return iter(self._store)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def flush(self) -> None:
+        raise OSError("IO error: No space left on device: While appending to file: "
+                      "store/000012.sst: No space left on device")  # fmt: skip
+
+
+@pytest.mark.model
+def test_hostile_build_full_disk_at_close_simulated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import kg.store.embedded as embedded
+
+    real = embedded.open_disk
+    monkeypatch.setattr(embedded, "open_disk", lambda *a, **k: FullDiskAtFlush(real(*a, **k)))
+    store = tmp_path / "store"
+    code, out, err = kg_in_process(capsys, "build", "--example", "--store", str(store),
+                                   "--no-progress")  # fmt: skip
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        f"kg: error: {store}: cannot write the store to disk: no space left on the device; "
+        "free some space, then run it again"
+    ]
+
+
+@pytest.mark.model
+def test_hostile_build_full_disk_at_close(tmp_path: Path) -> None:
+    """A real full disk between the last write and the close: the first batch of 64
+    articles is in Oxigraph's log, the build waits on a pipe, the disk fills, the pipe
+    brings a copy (no write), and the close must write table files."""
+    private_mounts()
+    write_articles(tmp_path / "news", 64)
+    (tmp_path / "copy.txt").write_text(
+        (tmp_path / "news" / "n0007.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    os.mkfifo(tmp_path / "pipe.txt")
+    disk, news = tmp_path / "disk", tmp_path / "news"
+    disk.mkdir()
+    store = disk / "store"
+    result = in_namespace(f"""
+mount -t tmpfs -o size=16m kg-full {disk}
+kg build {news} {tmp_path}/pipe.txt --store {store} --no-progress --timeout 600 2> {tmp_path}/err &
+n=0
+until [ -n "$(find {store} -name '*.log' -size +40k 2>/dev/null)" ] || [ $n -ge 1200 ]; do
+  sleep 0.5; n=$((n + 1))
+done
+dd if=/dev/zero of={disk}/filler bs=64k 2>/dev/null || true
+cat {tmp_path}/copy.txt > {tmp_path}/pipe.txt
+wait $! || echo "build exit $?"
+kg stats --store {store} | head -1
+kg build {news} --store {store} --no-progress 2>&1 || echo "again exit $?"
+rm {disk}/filler
+kg build {news} --store {store} --no-progress 2>&1
+""")
+    assert result.stdout.splitlines() == [
+        "build exit 2",
+        "articles   64",
+        f"kg: error: {store}: cannot open the store for writing: {NO_SPACE}",
+        "again exit 2",
+        f"0 article(s) added, 64 unchanged; store {store} holds "
+        + result.stdout.split("holds ")[-1].strip(),
+    ], result.stderr
+    assert (tmp_path / "err").read_text(encoding="utf-8").splitlines() == [
+        f"kg: warning: {tmp_path}/pipe.txt: 'pipe' has the same text as 'n0007'; read once",
+        f"kg: error: {store}: cannot write the store to disk: no space left on the device; "
+        "free some space, then run it again",
+    ]

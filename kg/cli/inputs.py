@@ -83,7 +83,7 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--strict", is_flag=True,
                      help="Stop at the first input that cannot be read (default: go on)."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
-                     metavar="SECONDS", help="Give up on a URL or a pipe after this long (wall time)."),
+                     metavar="SECONDS", help="Give up on a URL or pipe after this long."),
         click.option("--max-chars", type=click.IntRange(min=1000, max=SPACY_MAX_LENGTH),
                      default=MAX_ARTICLE_CHARS, show_default=True,
                      help="Cut longer articles at a break (spaCy refuses over 1,000,000)."),
