@@ -30,6 +30,7 @@ from pyvis.network import Network
 
 from kg.analytics import EvidenceIndex, evidence_index, find_entity, scores
 from kg.errors import InputError, KGError
+from kg.files import write_atomically
 from kg.ontology import SYMMETRIC
 from kg.store import Store
 from kg.views import local_name, to_networkx, with_prefixes
@@ -317,12 +318,7 @@ def write_html(store: Store, path: Path, options: VizOptions | None = None) -> s
     if path.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"{path}: the output must be an .html file; name it e.g. graph.html")
     page = viz_html(store, options)
-    try:
-        path.write_text(page, encoding="utf-8")
-    except OSError as err:
-        raise InputError(
-            f"{path}: cannot write the page ({err.strerror}); check the folder"
-        ) from err
+    write_atomically(path, page.encode("utf-8"))
     return page
 
 

@@ -64,7 +64,9 @@ def extract(
     if output is None:
         sys.stdout.buffer.write(data)
     else:
-        output.write_bytes(data)
+        from kg.files import write_atomically
+
+        write_atomically(output, data)
         click.echo(f"wrote {intake.read} article(s) to {output}", err=True)
     exit_with(intake.exit_code)
 
@@ -212,10 +214,9 @@ def read_query(text: str) -> str:
     """The query itself, or the contents of the file after '@'."""
     if not text.startswith("@"):
         return text
-    path = Path(text[1:])
-    if not path.is_file():
-        raise InputError(f"{path}: no such query file; check the path after @")
-    return path.read_text(encoding="utf-8")
+    from kg.files import read_text_file
+
+    return read_text_file(text[1:])
 
 
 def terminal_width() -> int | None:
@@ -313,7 +314,9 @@ def export(store_location: str, output: Path, fmt: str | None) -> None:
     fmt = fmt or format_for(output)
     with reading_store(store_location) as store:
         done = exported(store, fmt)
-    output.write_bytes(done.data)
+    from kg.files import write_atomically
+
+    write_atomically(output, done.data)
     click.echo(f"wrote {done.summary} to {output}", err=True)
 
 

@@ -53,7 +53,7 @@ def serve(store_location: str, port: int, host: str, allow_update: bool, timeout
     from kg.serve import ServeConfig, make_server
     from kg.store import open_store
 
-    store = open_store(store_location, read_only=not allow_update, must_exist=True)
+    store = open_store(store_location, read_only=not allow_update, must_exist=not allow_update)
     config = ServeConfig(host=host, port=port, allow_update=allow_update, timeout=timeout)
     try:
         server, endpoint = make_server(store, config)
