@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 from rdflib import Graph, Namespace
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 BASE = "https://w3id.org/kg-news/"
 KG = Namespace(BASE + "ontology#")
@@ -34,24 +35,84 @@ PREFIXES: dict[str, Namespace] = {
 
 CLASSES = ("Organization", "Person", "Product", "Place")
 
-RELATIONS = (
-    "partnersWith",
-    "endedPartnershipWith",
-    "hasOptics",
-    "manufacturedBy",
-    "acquired",
-    "subsidiaryOf",
-    "ceoOf",
-    "founderOf",
-    "worksFor",
-    "headquarteredIn",
-    "supplierOf",
-    "investedIn",
-    "competesWith",
-    "foundedIn",
-)
-SYMMETRIC = frozenset({"partnersWith", "endedPartnershipWith", "competesWith"})
-LITERAL_RELATIONS = frozenset({"foundedIn"})
+YEAR_CLASS = "Year"
+"""The extraction class of a literal year (a relation whose range is ``xsd:gYear``)."""
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A relation of ``kg.ttl``: its domain and range classes (local names; a literal
+    year's range is ``Year``), and whether it is symmetric."""
+
+    name: str
+    domain: frozenset[str]
+    range: frozenset[str]
+    symmetric: bool = False
+
+    @property
+    def literal(self) -> bool:
+        return self.range == {YEAR_CLASS}
+
+
+@cache
+def relations() -> dict[str, Relation]:
+    """The scored relations, read once from ``ontologies/kg.ttl``: every object or
+    datatype property whose domain or range is one of the core classes.
+
+    >>> relations()["partnersWith"].symmetric
+    True
+    >>> sorted(relations()["investedIn"].domain)
+    ['Organization', 'Person']
+    """
+    graph = ontology_graph()
+    found: dict[str, Relation] = {}
+    for kind in (OWL.ObjectProperty, OWL.DatatypeProperty):
+        for prop in graph.subjects(RDF.type, kind):
+            if not str(prop).startswith(str(KG)):
+                continue
+            domain = _classes(graph, graph.value(prop, RDFS.domain))
+            rng = _classes(graph, graph.value(prop, RDFS.range))
+            if not domain or not rng:
+                continue
+            name = str(prop)[len(str(KG)) :]
+            symmetric = (prop, RDF.type, OWL.SymmetricProperty) in graph
+            found[name] = Relation(name, domain, rng, symmetric)
+    return dict(sorted(found.items(), key=lambda item: _line_order(item[0])))
+
+
+def _classes(graph: Graph, node: object) -> frozenset[str]:
+    """Core class names a domain or range names: one class, an ``owl:unionOf`` list,
+    or ``xsd:gYear`` (a year)."""
+    if node is None:
+        return frozenset()
+    if node == XSD.gYear:
+        return frozenset({YEAR_CLASS})
+    members = graph.value(node, OWL.unionOf)
+    nodes = list(Collection(graph, members)) if members is not None else [node]
+    names = {str(n)[len(str(KG)) :] for n in nodes if str(n).startswith(str(KG))}
+    return frozenset(n for n in names if n in CLASSES)
+
+
+@cache
+def _ttl_lines() -> dict[str, int]:
+    text = (ontology_dir() / "kg.ttl").read_text(encoding="utf-8")
+    return {m.group(1): m.start() for m in re.finditer(r"^kg:(\w+) a owl:", text, re.M)}
+
+
+def _line_order(name: str) -> int:
+    return _ttl_lines().get(name, 1 << 30)
+
+
+def __getattr__(name: str) -> Any:
+    """``RELATIONS``, ``SYMMETRIC`` and ``LITERAL_RELATIONS``, derived from ``kg.ttl``
+    on first use (importing kg reads no file)."""
+    if name == "RELATIONS":
+        return tuple(relations())
+    if name == "SYMMETRIC":
+        return frozenset(r.name for r in relations().values() if r.symmetric)
+    if name == "LITERAL_RELATIONS":
+        return frozenset(r.name for r in relations().values() if r.literal)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
