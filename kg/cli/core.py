@@ -13,7 +13,7 @@ from tqdm import tqdm
 from kg.api import build
 from kg.cli import cli
 from kg.cli.inputs import Interrupted, Reading, StopOnInterrupt, input_options, inputs_argument
-from kg.cli.options import model_option, store_option
+from kg.cli.options import min_confidence_option, model_option, store_option
 from kg.errors import InputError, KGError
 from kg.ingest import read_article, read_inputs
 from kg.parallel import ENGINES, engine_for
@@ -37,6 +37,7 @@ def example_path() -> Path:
     help="Output file (.nq, .trig, .ttl, .jsonld).",
 )
 @model_option
+@min_confidence_option
 @input_options
 @click.pass_context
 def extract(
@@ -73,6 +74,7 @@ def extract(
 @click.option("--example", is_flag=True, help="Build the bundled example article.")
 @store_option
 @model_option
+@min_confidence_option
 @click.option(
     "--progress/--no-progress", default=None, help="Progress bar (default: on a terminal)."
 )
