@@ -30,6 +30,9 @@ class RelationModel:
     weights: dict[str, float]
     intercept: float = 0.0
     threshold: float = 0.5
+    rule_threshold: float = 0.5
+    """The bar for a fact a rule (``patterns.yaml``) stated; ``threshold`` is the bar
+    for a pair no rule stated."""
     meta: dict = field(default_factory=dict)
 
     def probability(self, features: Iterable[str]) -> float:
@@ -43,6 +46,7 @@ class RelationModel:
                 "format": FORMAT,
                 "meta": self.meta,
                 "threshold": self.threshold,
+                "rule_threshold": self.rule_threshold,
                 "intercept": round(self.intercept, 6),
                 "weights": {k: round(v, 6) for k, v in sorted(self.weights.items())},
             },
@@ -59,6 +63,7 @@ class RelationModel:
             weights={str(k): float(v) for k, v in raw["weights"].items()},
             intercept=float(raw["intercept"]),
             threshold=float(raw["threshold"]),
+            rule_threshold=float(raw.get("rule_threshold", raw["threshold"])),
             meta=dict(raw.get("meta", {})),
         )
 

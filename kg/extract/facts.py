@@ -149,7 +149,9 @@ class Extractor:
         A rule's denial is kept whatever the model says: it is evidence, and it stops
         the same fact being asserted elsewhere in the article."""
         assert self.model is not None
-        threshold = max(self.model.threshold, min_confidence())
+        floor = min_confidence()
+        threshold = max(self.model.threshold, floor)
+        rule_threshold = max(self.model.rule_threshold, floor)
         sents = list(doc.sents)
         denials = self.denials(words)
         facts = []
@@ -157,7 +159,7 @@ class Extractor:
             p = round(self.model.probability(cand.features), 3)
             rule = cand.rule
             if rule is not None:
-                if p >= threshold or rule.modality is Modality.NEGATED:
+                if p >= rule_threshold or rule.modality is Modality.NEGATED:
                     facts.append(replace(rule, confidence=p))
                 continue
             if p < threshold or overridden(cand, self.overriders):

@@ -24,7 +24,8 @@ from kg.resolve import build_entities, mention_keys
 
 C = 0.3
 """Inverse L2 regularisation strength, chosen by grouped cross-validation on train + dev."""
-THRESHOLD = 0.5
+THRESHOLD = 0.7
+RULE_THRESHOLD = 0.1
 MIN_WEIGHT = 0.01
 """Smaller weights are dropped: they change no decision and keep the artefact small."""
 
@@ -80,7 +81,12 @@ def examples(gold_files: Iterable[Path], model: str | None = None) -> list[Examp
     return found
 
 
-def fit(found: Sequence[Example], c: float = C, threshold: float = THRESHOLD) -> RelationModel:
+def fit(
+    found: Sequence[Example],
+    c: float = C,
+    threshold: float = THRESHOLD,
+    rule_threshold: float | None = None,
+) -> RelationModel:
     """A logistic regression over the examples' features (binary), as a RelationModel."""
     try:
         from sklearn.feature_extraction import DictVectorizer
@@ -107,4 +113,5 @@ def fit(found: Sequence[Example], c: float = C, threshold: float = THRESHOLD) ->
         "articles": len({e.article for e in found}),
         "C": c,
     }
-    return RelationModel(weights, float(clf.intercept_[0]), threshold, meta)
+    rules = RULE_THRESHOLD if rule_threshold is None else rule_threshold
+    return RelationModel(weights, float(clf.intercept_[0]), threshold, rules, meta)
