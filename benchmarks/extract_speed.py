@@ -33,7 +33,8 @@ def main() -> None:
     paths = sorted(args.corpus.glob("*.txt")) if args.corpus.is_dir() else []
     if not paths:
         raise SystemExit(
-            f"extract_speed: no articles (*.txt) in {args.corpus}; give the corpus with --corpus DIR"
+            f"extract_speed: no articles (*.txt) in {args.corpus}; "
+            "give the corpus with --corpus DIR"
         )
     articles = [read_article(p) for p in paths] * args.repeat
     texts = [a.document for a in articles]
