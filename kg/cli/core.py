@@ -13,7 +13,13 @@ import click
 
 from kg.cli.group import cli, examples, exit_with
 from kg.cli.inputs import Reading, input_options, inputs_argument
-from kg.cli.options import model_option, reading_store, store_option, writing_store
+from kg.cli.options import (
+    min_confidence_option,
+    model_option,
+    reading_store,
+    store_option,
+    writing_store,
+)
 from kg.errors import InputError
 
 ENGINE_NAMES = ("dask", "local")
@@ -35,6 +41,7 @@ EXPORT_FORMATS = ("nquads", "trig", "turtle", "json-ld", "nt", "graphml")
     help="Output file (.nq, .trig, .ttl, .jsonld).",
 )
 @model_option
+@min_confidence_option
 @input_options
 def extract(
     inputs: tuple[str, ...], output: Path | None, model: str | None, reading: Reading
@@ -81,6 +88,7 @@ def extract(
 )
 @store_option
 @model_option
+@min_confidence_option
 @click.option(
     "--progress/--no-progress", default=None, help="Progress bar (default: on a terminal)."
 )
