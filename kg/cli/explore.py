@@ -21,7 +21,7 @@ from kg.cli.options import store_option
 from kg.errors import InputError
 from kg.store import open_store
 from kg.views import to_networkx
-from kg.viz import VizOptions, write_html
+from kg.viz import VizOptions, iso_date, write_html
 
 
 def read_query(text: str) -> str:
@@ -70,6 +70,17 @@ measure_choice = click.Choice(list(MEASURES))
     help="Centrality that sizes the nodes (and picks them for --max-nodes).",
 )
 @click.option("--title", default="kg: knowledge graph", show_default=True, help="Page title.")
+@click.option(
+    "--as-of",
+    metavar="YYYY-MM-DD",
+    help="Open on the graph of that day (the page's date slider moves from there).",
+)
+@click.option(
+    "--show-negated/--hide-negated",
+    default=False,
+    show_default=True,
+    help="Open with the statements the articles deny drawn (red, dotted, 'not ...').",
+)
 def viz(
     store_location: str,
     output: Path,
@@ -79,6 +90,8 @@ def viz(
     max_nodes: int | None,
     size_by: str,
     title: str,
+    as_of: str | None,
+    show_negated: bool,
 ) -> None:
     """Write an interactive HTML graph that opens offline (one self-contained file).
 
@@ -92,6 +105,8 @@ def viz(
         max_nodes=max_nodes,
         size_by=size_by,
         title=title,
+        as_of=iso_date(as_of) if as_of else None,
+        show_negated=show_negated,
     )
     store = open_store(store_location)
     write_html(store, output, options)
