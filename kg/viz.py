@@ -23,7 +23,7 @@ import html
 import json
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -148,7 +148,7 @@ class Relation:
     evidence: tuple[Evidence, ...] = field(repr=False)
 
     def page_data(self) -> dict[str, object]:
-        return {k: v for k, v in asdict(self).items() if k != "evidence"}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "evidence"}
 
 
 def iso_day(value: object) -> str | None:
@@ -270,10 +270,17 @@ def names(store: Store, iris: set[str]) -> dict[str, tuple[str, str]]:
     }
 
 
-def denied_graph(store: Store, graph: nx.MultiDiGraph, whole: bool) -> nx.MultiDiGraph:
-    """Negated statements among the drawn entities; the whole view adds those only denials name."""
+def denied_graph(
+    store: Store, graph: nx.MultiDiGraph, whole: bool, focus: str | None
+) -> nx.MultiDiGraph:
+    """Negated statements among the drawn entities, and those about the focus.
+
+    The whole view also adds the entities that only denials name.
+    """
     found = {
-        key: evs for key, evs in denials(store).items() if whole or {key[0], key[2]} <= set(graph)
+        (s, p, o): evs
+        for (s, p, o), evs in denials(store).items()
+        if whole or {s, o} <= set(graph) or focus in (s, o)
     }
     missing = {end for s, _, o in found for end in (s, o) if end not in graph}
     named = names(store, missing)
@@ -313,7 +320,7 @@ def select(store: Store, options: VizOptions) -> View:
         graph = most_central(graph, options.max_nodes, options.size_by)
         focus = focus if focus in graph else None
     whole = options.query is None and options.focus is None and len(graph) == total
-    denied = denied_graph(store, graph, whole)
+    denied = denied_graph(store, graph, whole, focus)
     return View(graph, total, total - len(graph), denied, in_store(store), focus, whole)
 
 
@@ -546,7 +553,7 @@ def render(view: View, evidence: EvidenceIndex, options: VizOptions) -> str:
         "nodes": net.nodes,
         "edges": net.edges,
         "relations": {f.id: f.page_data() for f in facts},
-        "evidence": {f.id: [asdict(ev) for ev in f.evidence] for f in facts},
+        "evidence": {f.id: [vars(ev).copy() for ev in f.evidence] for f in facts},
         "options": net.options,
         "labels": asdict(LABELS),
         "inStore": store,
