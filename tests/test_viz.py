@@ -77,11 +77,12 @@ def page_data(page: str) -> dict:
 def drawn(data: dict) -> tuple[set, set]:
     """(label, class) of the entities; (subject, relation, object, hedged) of the facts."""
     label = {n["id"]: n["label"] for n in data["nodes"]}
-    nodes = {(n["label"], n["cls"]) for n in data["nodes"]}
+    stated = [f for f in data["relations"].values() if f["modality"] != "negated"]
+    related = {end for f in stated for end in (f["source"], f["target"])}
+    nodes = {(n["label"], n["cls"]) for n in data["nodes"] if n["id"] in related}
     facts = {
         (label[f["source"]], f["relation"], label[f["target"]], f["modality"] == "hedged")
-        for f in data["relations"].values()
-        if f["modality"] != "negated"
+        for f in stated
     }
     return nodes, facts
 
@@ -990,3 +991,21 @@ def test_viz_browser_dev_corpus_opens_readable(browser, dev_page: Path) -> None:
     assert len(pair) == 1 and {"partnersWith", "endedPartnershipWith"} <= set(pair[0][1])
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "viz-dev-opening.png"))
+
+
+@pytest.mark.parametrize(
+    ("options", "denials"),
+    [
+        (VizOptions(focus="Leica"), [("Huawei Xs 2", "hasOptics", "Leica")]),
+        (VizOptions(focus="Lei Jun"), []),
+        (VizOptions(max_nodes=3), []),
+        (VizOptions(), [("Huawei Xs 2", "hasOptics", "Leica")]),
+    ],
+    ids=["about-the-focus", "not-about-the-focus", "not-among-the-drawn", "whole"],
+)
+def test_viz_page_carries_the_denials_it_can_draw(store, options: VizOptions, denials) -> None:
+    data = page_data(viz_html(store, options))
+    label = {n["id"]: n["label"] for n in data["nodes"]}
+    found = [(label[f["source"]], f["relation"], label[f["target"]])
+             for f in data["relations"].values() if f["modality"] == "negated"]  # fmt: skip
+    assert found == denials
