@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 from tqdm import tqdm
 
 from kg.api import build

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import shutil
 import sys
-from importlib import resources
 from pathlib import Path
 
 import click
@@ -17,15 +16,12 @@ from kg.cli.group import cli, examples, exit_with
 from kg.cli.inputs import Reading, input_options, inputs_argument
 from kg.cli.options import model_option, reading_store, store_option, writing_store
 from kg.errors import InputError
+from kg.examples import articles, corpus_path, example_path  # noqa: F401  (re-exported)
 
 ENGINE_NAMES = ("dask", "local")
 """``kg.parallel.ENGINES``' names, here so that ``--help`` need not import the pipeline."""
 QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml")
 EXPORT_FORMATS = ("nquads", "trig", "turtle", "json-ld", "nt", "graphml")
-
-
-def example_path() -> Path:
-    return Path(str(resources.files("kg.examples") / "leica-xiaomi-retold.md"))
 
 
 @cli.command(
@@ -79,7 +75,9 @@ def extract(inputs: tuple[str, ...], output: Path | None, model: str | None,
     epilog=examples("kg build news/ --store news-store", "kg build --example --store demo-store"),
 )
 @inputs_argument
-@click.option("--example", is_flag=True, help="Build the bundled example article.")
+@click.option(
+    "--example", is_flag=True, help="Build the bundled example corpus (29 news articles)."
+)
 @store_option
 @model_option
 @click.option(
@@ -120,7 +118,7 @@ def build_command(
     from kg.cli.build import run_build
 
     if example:
-        inputs = (*inputs, str(example_path()))
+        inputs = (*inputs, str(corpus_path()))
     if not inputs:
         raise click.UsageError("give article files, folders, URLs or - for stdin, or --example")
     show = sys.stderr.isatty() if progress is None else progress
@@ -143,28 +141,61 @@ def build_command(
     envvar="KG_STORE",
     help="Store folder to create (or 'memory:').",
 )
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="kg-demo.html",
+    show_default=True,
+    help="Where to write the HTML view of the graph.",
+)
 @model_option
-def demo(store_location: str, model: str | None) -> None:
-    """Build the bundled example into the store and show what was found."""
+def demo(store_location: str, html_path: Path, model: str | None) -> None:
+    """Build the bundled example corpus and show what was found.
+
+    29 short news articles written for kg (partnerships begun and ended, new
+    chief executives, acquisitions, funding, denials, rumours): prints a
+    summary, every fact with how it was stated and by how many articles, what
+    the articles denied, and writes the HTML view.
+    """
     from kg.api import build
     from kg.ingest import read_article
-    from kg.views import prefixed_query, render_result
+    from kg.views import prefixed_query, render_result, stats
+    from kg.viz import write_html
 
     with writing_store(store_location) as store:
-        report = build(store, [read_article(example_path())], model)
+        report = build(store, [read_article(path) for path in articles()], model)
         click.echo(f"{report}; store {store.location} holds {len(store)} quads\n")
-        click.echo(render_result(prefixed_query(store, DEMO_QUERY), "table"))
+        click.echo(stats(store).render() + "\n")
+        click.echo("Facts (stated: asserted, or only hedged; articles: how many state it)")
+        click.echo(render_result(prefixed_query(store, DEMO_FACTS), "table") + "\n")
+        click.echo("Denied (kept as evidence only, never asserted)")
+        click.echo(render_result(prefixed_query(store, DEMO_DENIED), "table") + "\n")
+        write_html(store, html_path)
+    click.echo(f"HTML view: {html_path} (open it in a browser; click an edge for its evidence)")
+    click.echo(f"Next: kg query 'SELECT ...' --store {store_location}, kg rank, kg path A B, "
+               "kg viz --focus NAME (kg --help)")  # fmt: skip
 
 
-DEMO_QUERY = """
-SELECT DISTINCT ?subject ?relation ?object WHERE {
-  ?s ?p ?o . ?s rdfs:label ?subject .
-  FILTER(STRSTARTS(STR(?p), STR(kg:)))
+DEMO_STATEMENTS = """
+  ?e a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+     kg:modality ?m ; kg:fromArticle ?article .
+  ?s rdfs:label ?subject .
   OPTIONAL { ?o rdfs:label ?label }
-  FILTER(BOUND(?label) || isLiteral(?o))
   BIND(COALESCE(?label, STR(?o)) AS ?object)
   BIND(STRAFTER(STR(?p), "#") AS ?relation)
-} ORDER BY ?relation ?subject ?object
+"""
+DEMO_FACTS = f"""
+SELECT ?subject ?relation ?object (MIN(?how) AS ?stated) (COUNT(DISTINCT ?article) AS ?articles)
+WHERE {{ {DEMO_STATEMENTS}
+  FILTER(?m != kg:Negated)
+  BIND(IF(?m = kg:Hedged, "hedged", "asserted") AS ?how)
+}} GROUP BY ?subject ?relation ?object ORDER BY ?relation ?subject ?object
+"""
+DEMO_DENIED = f"""
+SELECT DISTINCT ?subject ?relation ?object WHERE {{ {DEMO_STATEMENTS}
+  FILTER(?m = kg:Negated)
+}} ORDER BY ?relation ?subject ?object
 """
 
 
