@@ -393,11 +393,19 @@ def merged(first: Fact, other: Fact) -> Fact:
     return Fact(first.source, first.relation, first.target, mode, since, until, tuple(evidence))
 
 
+def sentences(evidence: EvidenceIndex, s: str, key: str, o: str) -> tuple[Evidence, ...]:
+    """The evidence for a fact; a symmetric one's as stated either way round."""
+    found = evidence.get((s, key, o), ())
+    if key in SYMMETRIC:
+        found = (*found, *(ev for ev in evidence.get((o, key, s), ()) if ev not in found))
+    return tuple(found)
+
+
 def statements(view: View, evidence: EvidenceIndex) -> list[Fact]:
     """Every fact to draw, asserted and hedged ones from the graph, then the denials."""
     found = [
         Fact(s, key, o, modality(data), iso_day(data.get("since")), iso_day(data.get("until")),
-             tuple(evidence.get((s, key, o), ())))
+             sentences(evidence, s, key, o))
         for s, o, key, data in view.graph.edges(keys=True, data=True)
     ]  # fmt: skip
     found += [

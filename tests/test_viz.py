@@ -1009,3 +1009,13 @@ def test_viz_page_carries_the_denials_it_can_draw(store, options: VizOptions, de
     found = [(label[f["source"]], f["relation"], label[f["target"]])
              for f in data["relations"].values() if f["modality"] == "negated"]  # fmt: skip
     assert found == denials
+
+
+def test_viz_page_finds_a_symmetric_facts_evidence_either_way_round() -> None:
+    said = Evidence("Leica and Huawei are partners.", "asserted", 0.9, "x:a")
+    evidence = {(iri("Leica"), "partnersWith", iri("Huawei")): (said,)}
+    view = hand_view([("Huawei", "partnersWith", "Leica", {})])
+    data = page_data(render(view, evidence, VizOptions()))
+    assert [[e["sentence"] for e in evs] for evs in data["evidence"].values()] == [
+        ["Leica and Huawei are partners."]
+    ]
