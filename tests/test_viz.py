@@ -650,6 +650,10 @@ def test_viz_cli_as_of_and_show_negated(example_store, tmp_path: Path, args, as_
 # --- in the browser: reading, filtering, denials, dates ------------------------------------------
 
 
+def console_errors(driver) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
 def wait_for(driver, script: str, timeout: float = 10.0):
     """The value of ``script`` once it is truthy (the page redraws on the next animation frame)."""
     deadline = time.monotonic() + timeout
@@ -839,6 +843,7 @@ def test_viz_browser_shows_denials_on_demand(browser, example_page: Path) -> Non
     browser.save_screenshot(str(ARTIFACTS / "viz-example-denied.png"))
     browser.find_element(By.ID, "kg-negated").click()
     assert denial not in drawn_facts(browser)
+    assert console_errors(browser) == []
 
 
 @pytest.mark.browser
@@ -956,6 +961,7 @@ def test_viz_browser_date_controls_redraw_the_day(browser, tmp_path: Path) -> No
     )
     assert drawn_triples(browser) == everything
     assert browser.execute_script("return kgViz.network.getPositions()") == before
+    assert console_errors(browser) == []
 
 
 @pytest.fixture(scope="module")
@@ -989,6 +995,7 @@ def test_viz_browser_dev_corpus_opens_readable(browser, dev_page: Path) -> None:
         ".filter(function (p) { return p[0].join() === 'Huawei,Leica'; });"
     )
     assert len(pair) == 1 and {"partnersWith", "endedPartnershipWith"} <= set(pair[0][1])
+    assert console_errors(browser) == []
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "viz-dev-opening.png"))
 
