@@ -74,7 +74,7 @@
   };
 
   // --- what is drawn follows the filters; entities keep their place ---------------------------
-  function apply() {
+  function apply(quiet) {
     alive = {};
     deniedOnly = {};
     Object.keys(facts).forEach(function (id) {
@@ -96,7 +96,7 @@
     data.nodes.forEach(function (n) { body.nodes[n.id].options.hidden = !nodeShown(n); });
     data.edges.forEach(function (e) { body.edges[e.id].options.hidden = !edgeShown(e); });
     network._updateVisibleIndices();
-    network.redraw();
+    if (!quiet) { network.redraw(); }
     counts();
   }
 
@@ -220,9 +220,10 @@
 
   function settle() {
     if (state.ready) { return; }
+    var start = performance.now();
     network.setOptions({ physics: { enabled: false } });
     settled = true;
-    apply();
+    apply(true);
     network.fit({ animation: false });
     network.moveTo({ scale: network.getScale() * 0.92 });  // room for the names under the rim
     nameZooms();
@@ -230,6 +231,7 @@
     state.ready = true;
     network.redraw();
     state.readyAt = performance.now();
+    state.settleMs = state.readyAt - start;
     progress.textContent = "";
     document.body.setAttribute("data-state", "ready");
   }
