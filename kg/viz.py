@@ -151,10 +151,10 @@ class Relation:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "evidence"}
 
 
-def iso_day(value: object) -> str | None:
+def span_bound(value: object) -> str | None:
     """A span bound as YYYY-MM-DD (a bare year is its first day), or None.
 
-    >>> [iso_day(v) for v in ("2016", "2022-05", "2022-05-25", dt.date(2019, 6, 1), None)]
+    >>> [span_bound(v) for v in ("2016", "2022-05", "2022-05-25", dt.date(2019, 6, 1), None)]
     ['2016-01-01', '2022-05-01', '2022-05-25', '2019-06-01', None]
     """
     if value is None or value == "":
@@ -404,12 +404,12 @@ def sentences(evidence: EvidenceIndex, s: str, key: str, o: str) -> tuple[Eviden
 def statements(view: View, evidence: EvidenceIndex) -> list[Fact]:
     """Every fact to draw, asserted and hedged ones from the graph, then the denials."""
     found = [
-        Fact(s, key, o, modality(data), iso_day(data.get("since")), iso_day(data.get("until")),
-             sentences(evidence, s, key, o))
+        Fact(s, key, o, modality(data), span_bound(data.get("since")),
+             span_bound(data.get("until")), sentences(evidence, s, key, o))
         for s, o, key, data in view.graph.edges(keys=True, data=True)
     ]  # fmt: skip
     found += [
-        Fact(s, key, o, "negated", iso_day(data.get("since")), None, data["statements"])
+        Fact(s, key, o, "negated", span_bound(data.get("since")), None, data["statements"])
         for s, o, key, data in view.denied.edges(keys=True, data=True)
     ]
     label = entity_labels(view)
