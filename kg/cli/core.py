@@ -20,7 +20,6 @@ from kg.cli.options import (
     store_option,
     writing_store,
 )
-from kg.errors import InputError
 
 ENGINE_NAMES = ("dask", "local")
 """``kg.parallel.ENGINES``' names, here so that ``--help`` need not import the pipeline."""
