@@ -1,0 +1,170 @@
+"""A store folder -> a supervised ``oxigraph serve`` process on a private loopback port.
+
+kg answers queries with Oxigraph's own server (the ``oxigraph`` package's
+binary, the same store format as pyoxigraph): it streams results, runs
+queries on its own threads and cancels most of them at ``--timeout-s``.
+What it cannot cancel (a query still being planned, some joins) or survive
+(a stack overflow) is handled here: a wedged or dead process is killed and
+started again, which gives its memory back at once.
+
+Read-only serving opens the store read-only and holds the store's lock file
+meanwhile, so no ``kg build`` can write under the reader; ``--allow-update``
+runs the read-write server, which takes the lock itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import os
+import shutil
+import signal
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+
+from kg.errors import StoreError
+
+READY_SECONDS = 30.0
+STOP_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class Child:
+    """How to run the query server: the store folder (None: in memory) and its mode."""
+
+    folder: Path | None
+    writable: bool
+    timeout: float
+    union_default_graph: bool = True
+
+    def command(self, binary: str, port: int) -> list[str]:
+        """The ``oxigraph`` command line serving this store on ``port``.
+
+        >>> Child(Path("s"), writable=False, timeout=3).command("oxigraph", 9)[:3]
+        ['oxigraph', 'serve-read-only', '--location']
+        """
+        mode = "serve" if self.writable or self.folder is None else "serve-read-only"
+        line = [binary, mode]
+        line += ["--location", str(self.folder)] if self.folder is not None else []
+        line += ["--bind", f"127.0.0.1:{port}", "--timeout-s", str(max(1, round(self.timeout)))]
+        return line + (["--union-default-graph"] if self.union_default_graph else [])
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` server that came with this Python environment (or on PATH)."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    if not found:
+        raise StoreError("kg serve needs Oxigraph's server; install it with: pip install oxigraph")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def hold_lock(folder: Path) -> int:
+    """Take the store's lock file, as a writer would, so no writer opens it while we read."""
+    descriptor = os.open(folder / "LOCK", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as err:
+        os.close(descriptor)
+        raise StoreError(
+            f"{folder}: the store is in use by another process; stop it or serve a copy"
+        ) from err
+    return descriptor
+
+
+class Supervisor:
+    """Starts, watches, restarts and stops the Oxigraph process."""
+
+    def __init__(self, child: Child) -> None:
+        self.child = child
+        self.binary = oxigraph_binary()
+        self.process: asyncio.subprocess.Process | None = None
+        self.port = 0
+        self.ready = asyncio.Event()
+        self.restarts = 0
+        self.stopping = False
+        self.lock = None if child.writable or child.folder is None else hold_lock(child.folder)
+        self._watch: asyncio.Task[None] | None = None
+        self._restarting = asyncio.Lock()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        for _ in range(3):  # the free port can be taken between the probe and the bind
+            self.port = free_port()
+            self.process = await asyncio.create_subprocess_exec(
+                *self.child.command(self.binary, self.port),
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+                start_new_session=True,  # Ctrl-C in the terminal reaches kg, which stops it
+            )
+            if await self._answers():
+                self.ready.set()
+                self._watch = asyncio.create_task(self._watch_exit(self.process))
+                return
+            await self._kill()
+        raise StoreError(f"Oxigraph's server did not start on {self.child.folder or 'memory'}")
+
+    async def _answers(self) -> bool:
+        deadline = asyncio.get_running_loop().time() + READY_SECONDS
+        async with aiohttp.ClientSession() as session:
+            while asyncio.get_running_loop().time() < deadline:
+                if self.process is None or self.process.returncode is not None:
+                    return False
+                with contextlib.suppress(aiohttp.ClientError, OSError):
+                    async with session.get(f"{self.base}/query?query=ASK%7B%7D") as answer:
+                        if answer.status == 200:
+                            return True
+                await asyncio.sleep(0.05)
+        return False
+
+    async def _watch_exit(self, process: asyncio.subprocess.Process) -> None:
+        await process.wait()
+        if not self.stopping and process is self.process:
+            await self.restart()
+
+    async def restart(self) -> None:
+        """Kill the process (a wedged query with it) and start a new one."""
+        async with self._restarting:
+            if self.stopping:
+                return
+            self.ready.clear()
+            self.restarts += 1
+            await self._kill()
+            await self.start()
+
+    async def _kill(self) -> None:
+        process = self.process
+        if process is None or process.returncode is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(process.wait(), STOP_SECONDS)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()
+
+    async def stop(self) -> None:
+        self.stopping = True
+        if self._watch is not None:
+            self._watch.cancel()
+        await self._kill()
+        if self.lock is not None:
+            os.close(self.lock)
+            self.lock = None
