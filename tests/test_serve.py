@@ -319,10 +319,10 @@ def test_serve_results_match_the_store(url: str, folder: Path) -> None:
         ("SELECT * WHERE " + "{" * 3000 + "}" * 3000,
          "the query nests 3000 levels deep, over the limit of 64; flatten it"),
         ("SELECT * WHERE { {} " + "UNION {} " * 4000 + "}",
-         "the query chains 4000 operators (UNION, OPTIONAL, ||, +, /...), over the limit of 512; "
+         "the query chains 4001 operators (UNION, OPTIONAL, ||, +, /...), over the limit of 512; "
          "split it"),
         ("SELECT * { ?s ?p '" + "x" * 140_000 + "' }",
-         "the query is 140,019 bytes, over the limit of 131,072; send a shorter one"),
+         "the query is 140,021 bytes, over the limit of 131,072; send a shorter one"),
         ("SELECT * { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
          "the query uses SERVICE, which makes the server fetch another URL; start kg serve with "
          "--allow-service to allow it"),
@@ -591,7 +591,7 @@ def test_serve_row_huge_body_is_refused_before_it_is_read(hostile) -> None:
 def test_serve_row_bad_content_length_gets_400(hostile) -> None:
     base, process = hostile
     head = f"POST /sparql HTTP/1.1\r\nHost: {base.removeprefix('http://')}\r\nContent-Length: ²\r\n\r\n"
-    assert raw(base, head.encode()).startswith(b"HTTP/1.1 400 ")
+    assert re.match(rb"HTTP/1\.[01] 400 Bad Request\r\n", raw(base, head.encode()))
     assert get(base, "ASK {}")[0] == 200
 
 

@@ -78,7 +78,9 @@ def serve(
     )  # fmt: skip
     # The serving process imports only the front, not the whole CLI: it becomes that process.
     sys.stderr.flush()
-    os.execv(sys.executable, [sys.executable, "-m", "kg.serve", config_json(config, store_location)])
+    os.execv(
+        sys.executable, [sys.executable, "-m", "kg.serve", config_json(config, store_location)]
+    )
 
 
 def article_ids(given: str) -> list[str]:

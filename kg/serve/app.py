@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
+import os
 import signal
 import sys
 import threading
@@ -73,7 +74,8 @@ def loopback_or_literal(host: str) -> bool:
     A DNS-rebinding page reaches the server under its own domain name, so a
     name other than ``localhost`` is refused; an address can only be typed.
 
-    >>> [loopback_or_literal(h) for h in ("127.0.0.1:7878", "localhost", "[::1]:80", "evil.example")]
+    >>> hosts = ("127.0.0.1:7878", "localhost", "[::1]:80", "evil.example")
+    >>> [loopback_or_literal(host) for host in hosts]
     [True, True, True, False]
     """
     name = urllib.parse.urlsplit(f"//{host}").hostname or ""
@@ -125,6 +127,7 @@ class Front:
         self.limits = config.limits
         self.supervisor = supervisor
         self.session: aiohttp.ClientSession | None = None
+        self.closing = False
         self.pages: dict[str, Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]] = {}
 
     async def open(self) -> None:
@@ -134,6 +137,7 @@ class Front:
         )
 
     async def close(self) -> None:
+        self.closing = True
         if self.session is not None:
             await self.session.close()
 
@@ -284,31 +288,40 @@ class Front:
         headers: dict[str, str], kind: str,
     ) -> web.StreamResponse:  # fmt: skip
         """Oxigraph's answer to the request, within the timeout; streamed when it is long."""
-        state = {"upstream": True, "response": None}
-        try:
-            async with asyncio.timeout(self.config.timeout + GRACE_SECONDS):
-                await asyncio.wait_for(self.supervisor.ready.wait(), READY_WAIT)
-                assert self.session is not None
-                async with self.session.request(
-                    method, self.supervisor.base + path, data=data, headers=headers
-                ) as answer:
-                    return await self.relay(request, answer, kind, state)
-        except TimeoutError:
-            if state["upstream"]:
-                # Oxigraph did not cancel it: the process goes, and the query's memory with it.
-                asyncio.get_running_loop().create_task(self.supervisor.restart())
-            if state["response"] is None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.config.timeout + GRACE_SECONDS
+        generation = self.supervisor.generation
+        for attempt in range(2):
+            state = {"upstream": True, "response": None}
+            try:
+                async with asyncio.timeout_at(deadline):
+                    await asyncio.wait_for(self.supervisor.ready.wait(), READY_WAIT)
+                    generation = self.supervisor.generation
+                    assert self.session is not None
+                    async with self.session.request(
+                        method, self.supervisor.base + path, data=data, headers=headers
+                    ) as answer:
+                        return await self.relay(request, answer, kind, state)
+            except TimeoutError:
+                if state["upstream"]:
+                    # Oxigraph did not cancel it: the process goes, and the query's memory too.
+                    self.supervisor.restart_soon(generation)
+                if state["response"] is None:
+                    return one_line(
+                        HTTPStatus.SERVICE_UNAVAILABLE,
+                        f"the {kind} ran longer than {self.config.timeout:g}s; "
+                        "narrow it or add a LIMIT",
+                    )
+                break
+            except (aiohttp.ClientError, OSError):
+                if state["response"] is not None:
+                    break
+                if attempt == 0 and kind == "query" and not self.closing:  # a restart under it
+                    continue
+                why = "kg serve is stopping" if self.closing else "it is restarting, try again"
                 return one_line(
                     HTTPStatus.SERVICE_UNAVAILABLE,
-                    f"the {kind} ran longer than {self.config.timeout:g}s; "
-                    "narrow it or add a LIMIT",
-                )
-        except (aiohttp.ClientError, OSError):
-            if state["response"] is None:
-                return one_line(
-                    HTTPStatus.SERVICE_UNAVAILABLE,
-                    f"the query server stopped while answering this {kind}; it is restarting, "
-                    "try again",
+                    f"the query server stopped while answering this {kind}; {why}",
                 )
         abort(request)
         return state["response"]
@@ -424,7 +437,8 @@ async def serve(
             listening = await loop.create_server(server, config.host, config.port, backlog=512)
         except OSError as err:
             raise StoreError(
-                f"cannot listen on {config.host}:{config.port} ({err.strerror}); "
+                f"cannot listen on {config.host}:{config.port} "
+                f"({os.strerror(err.errno) if err.errno else err}); "
                 "pick another --port"
             ) from err
         host, port = listening.sockets[0].getsockname()[:2]

@@ -93,10 +93,12 @@ class Supervisor:
         self.port = 0
         self.ready = asyncio.Event()
         self.restarts = 0
+        self.generation = 0  # which process is current: a restart asked for an older one is moot
         self.stopping = False
         self.lock = None if child.writable or child.folder is None else hold_lock(child.folder)
         self._watch: asyncio.Task[None] | None = None
         self._restarting = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     @property
     def base(self) -> str:
@@ -113,6 +115,7 @@ class Supervisor:
                 start_new_session=True,  # Ctrl-C in the terminal reaches kg, which stops it
             )
             if await self._answers():
+                self.generation += 1
                 self.ready.set()
                 self._watch = asyncio.create_task(self._watch_exit(self.process))
                 return
@@ -133,19 +136,26 @@ class Supervisor:
         return False
 
     async def _watch_exit(self, process: asyncio.subprocess.Process) -> None:
+        generation = self.generation
         await process.wait()
         if not self.stopping and process is self.process:
-            await self.restart()
+            await self.restart(generation)
 
-    async def restart(self) -> None:
-        """Kill the process (a wedged query with it) and start a new one."""
+    async def restart(self, generation: int) -> None:
+        """Kill process ``generation`` (a wedged query with it) and start a new one."""
         async with self._restarting:
-            if self.stopping:
+            if self.stopping or generation != self.generation:
                 return
             self.ready.clear()
             self.restarts += 1
             await self._kill()
             await self.start()
+
+    def restart_soon(self, generation: int) -> None:
+        """Restart process ``generation`` in the background (the caller answers meanwhile)."""
+        task = asyncio.get_running_loop().create_task(self.restart(generation))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _kill(self) -> None:
         process = self.process
