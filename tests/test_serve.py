@@ -20,7 +20,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -352,7 +352,10 @@ def test_serve_guard_allows_service_when_told() -> None:
 
 # --- issue 15's table, row by row, against the real `kg serve` ---------------------------------
 
-STARTED = r"kg: serving \S+ at (http://127\.0\.0\.1:\d+)/sparql \((read-only|read-write)\); Ctrl-C stops\n"
+STARTED = (
+    r"kg: serving \S+ at (http://127\.0\.0\.1:\d+)/sparql \((read-only|read-write)\); "
+    r"Ctrl-C stops\n"
+)
 
 
 @contextmanager
@@ -501,7 +504,10 @@ class Recorder(BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         Recorder.hits.append(self.path)
-        body = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"secret"}}]}}'
+        body = (
+            b'{"head":{"vars":["x"]},"results":{"bindings":'
+            b'[{"x":{"type":"literal","value":"secret"}}]}}'
+        )
         self.send_response(200)
         self.send_header("Content-Type", "application/sparql-results+json")
         self.send_header("Content-Length", str(len(body)))
@@ -580,8 +586,10 @@ def raw(base: str, data: bytes, timeout: float = 10) -> bytes:
 
 def test_serve_row_huge_body_is_refused_before_it_is_read(hostile) -> None:
     base, process = hostile
-    head = (f"POST /sparql HTTP/1.1\r\nHost: {base.removeprefix('http://')}\r\n"
-            "Content-Type: application/sparql-query\r\nContent-Length: 104857600\r\n\r\n")  # fmt: skip
+    head = (
+        f"POST /sparql HTTP/1.1\r\nHost: {base.removeprefix('http://')}\r\n"
+        "Content-Type: application/sparql-query\r\nContent-Length: 104857600\r\n\r\n"
+    )
     answer = raw(base, head.encode() + b"SELECT" * 1000)
     assert answer.startswith(b"HTTP/1.1 413 ")
     assert answer.endswith(b"the body is 104,857,600 bytes, over the limit of 16,777,216\n")
@@ -589,8 +597,9 @@ def test_serve_row_huge_body_is_refused_before_it_is_read(hostile) -> None:
 
 
 def test_serve_row_bad_content_length_gets_400(hostile) -> None:
-    base, process = hostile
-    head = f"POST /sparql HTTP/1.1\r\nHost: {base.removeprefix('http://')}\r\nContent-Length: ²\r\n\r\n"
+    base, _ = hostile
+    host = base.removeprefix("http://")
+    head = f"POST /sparql HTTP/1.1\r\nHost: {host}\r\nContent-Length: ²\r\n\r\n"
     assert re.match(rb"HTTP/1\.[01] 400 Bad Request\r\n", raw(base, head.encode()))
     assert get(base, "ASK {}")[0] == 200
 
@@ -609,10 +618,8 @@ def test_serve_row_idle_and_half_sent_connections_are_bounded_and_closed(hostile
         refused = 0
         for sock in sockets[-300:]:
             sock.settimeout(5)
-            try:
+            with suppress(TimeoutError):
                 refused += sock.recv(100).startswith(b"HTTP/1.1 503")
-            except TimeoutError:
-                pass
         assert refused >= 600 - Limits().connections - 50  # those past the ceiling
         assert threads < 40  # no thread per connection
         # Those within the ceiling are closed once idle past the limit (15 s).
@@ -632,7 +639,7 @@ def test_serve_row_idle_and_half_sent_connections_are_bounded_and_closed(hostile
 
 
 def test_serve_row_concurrent_selects_never_stall(hostile) -> None:
-    base, process = hostile
+    base, _ = hostile
     path = "/sparql?" + urllib.parse.urlencode({"query": PRODUCTS})
     host = base.removeprefix("http://")
     latencies: list[float] = []
