@@ -5,16 +5,19 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from kg.cli import cli
-from kg.cli.options import store_option
+from kg.cli.group import cli, examples
+from kg.cli.options import store_option, writing_store
 from kg.errors import InputError
-from kg.store import Store, open_store, remove_article
+
+if TYPE_CHECKING:
+    from kg.store import Store
 
 
-@cli.command()
+@cli.command(epilog=examples("kg serve --port 8000", "kg serve --store news-store --allow-update"))
 @store_option
 @click.option(
     "--port",
@@ -61,7 +64,7 @@ def serve(
     """
     from kg.serve import Limits, ServeConfig
     from kg.serve.__main__ import config_json
-    from kg.store import MEMORY
+    from kg.store import MEMORY, open_store
     from kg.views import PREFIX_HEADER
 
     if store_location.startswith(("http://", "https://")):
@@ -70,7 +73,8 @@ def serve(
         )
     folder = None
     if store_location != MEMORY:
-        open_store(store_location).close()  # creates the folder, or says why it cannot
+        # says why it cannot be served (no store there, or another process writing it)
+        open_store(store_location, read_only=not allow_update, must_exist=True).close()
         folder = Path(store_location)
     config = ServeConfig(
         folder=folder, host=host, port=port, allow_update=allow_update, timeout=timeout,
@@ -118,7 +122,9 @@ def article_graphs_for(store: Store, given: str) -> list[str]:
     return iris
 
 
-@cli.command()
+@cli.command(
+    epilog=examples("kg remove leica-xiaomi-retold", "kg remove news/acme.txt --store news-store")
+)
 @click.argument("articles", nargs=-1, required=True)
 @store_option
 def remove(articles: tuple[str, ...], store_location: str) -> None:
@@ -128,8 +134,9 @@ def remove(articles: tuple[str, ...], store_location: str) -> None:
 
     Every article is checked first: if one is missing, nothing is removed.
     """
-    store = open_store(store_location)
-    try:
+    from kg.store import remove_article
+
+    with writing_store(store_location, must_exist=True) as store:
         graphs = [iri for given in articles for iri in article_graphs_for(store, given)]
         for graph in graphs:
             removal = remove_article(store, graph)
@@ -140,11 +147,14 @@ def remove(articles: tuple[str, ...], store_location: str) -> None:
                 f"removed {graph.rsplit('/', 1)[-1]}; entities gone with it: {names}", err=True
             )
         click.echo(f"store {store.location} holds {len(store)} quads", err=True)
-    finally:
-        store.close()
 
 
-@cli.command(name="import")
+@cli.command(
+    name="import",
+    epilog=examples(
+        "kg import dump.nq", "kg import people.ttl --graph https://example.org/graph/people"
+    ),
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @store_option
 @click.option(
@@ -159,11 +169,8 @@ def import_command(files: tuple[Path, ...], store_location: str, graph: str | No
     """
     from kg.store.interop import import_file
 
-    store = open_store(store_location)
-    try:
+    with writing_store(store_location) as store:
         for path in files:
             done = import_file(store, path, graph)
             click.echo(f"imported {path} ({done.fmt}): {done.quads} new quads", err=True)
         click.echo(f"store {store.location} holds {len(store)} quads", err=True)
-    finally:
-        store.close()
