@@ -702,7 +702,10 @@ def test_serve_cli_refuses_a_store_in_use(tmp_path: Path) -> None:
     finally:
         store.close()
     assert result.returncode == 2
-    assert result.stderr.startswith(f"kg: error: {tmp_path / 'store'}: cannot open the store")
+    assert result.stderr == (
+        f"kg: error: {tmp_path / 'store'}: another process is writing the store; let it finish, "
+        "or serve with --allow-update and write through the server\n"
+    )
 
 
 def test_serve_read_only_keeps_writers_out(tmp_path: Path) -> None:
@@ -711,4 +714,4 @@ def test_serve_read_only_keeps_writers_out(tmp_path: Path) -> None:
         result = subprocess.run(["kg", "import", str(tmp_path / "x.nt"), "--store", str(folder)],
                                 capture_output=True, text=True, timeout=60)  # fmt: skip
     assert result.returncode == 2
-    assert "is another kg process using it?" in result.stderr
+    assert "cannot open the store for writing" in result.stderr

@@ -6,8 +6,8 @@ browser, nor reach the server by DNS rebinding), the size of headers and
 body, the number of open connections and how long one may sit idle, and the
 shape of each query (``guard.refusal``). What passes is forwarded over a
 pool of keep-alive connections and the answer streamed back. A query past
-``timeout`` is cancelled by Oxigraph; one it cannot cancel is killed with
-its process (``backend.Supervisor``), so the next request answers at once.
+``timeout`` is killed with its process (``backend.Supervisor``), which is
+started again at once, so the next request answers at once.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from kg.errors import StoreError
 from kg.serve.backend import Child, Supervisor
 from kg.serve.guard import Limits, refusal
 
-GRACE_SECONDS = 2.0  # after --timeout, how long Oxigraph gets to cancel before it is killed
 BUFFERED = 256 * 1024  # answers up to this size go out whole, with their length
 HOLD_BACK = 64  # the tail kept until the end, where Oxigraph writes a cancellation
 CANCELLED = b"The SPARQL operation has been cancelled"
@@ -289,7 +288,7 @@ class Front:
     ) -> web.StreamResponse:  # fmt: skip
         """Oxigraph's answer to the request, within the timeout; streamed when it is long."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.config.timeout + GRACE_SECONDS
+        deadline = loop.time() + self.config.timeout
         generation = self.supervisor.generation
         for attempt in range(2):
             state = {"upstream": True, "response": None}
@@ -304,7 +303,7 @@ class Front:
                         return await self.relay(request, answer, kind, state)
             except TimeoutError:
                 if state["upstream"]:
-                    # Oxigraph did not cancel it: the process goes, and the query's memory too.
+                    # Still computing: the process goes, and the query's memory with it.
                     self.supervisor.restart_soon(generation)
                 if state["response"] is None:
                     return one_line(
@@ -413,7 +412,7 @@ async def serve(
     from kg.serve.pages import add_pages
 
     supervisor = Supervisor(
-        Child(config.folder, config.allow_update, config.timeout, config.union_default_graph)
+        Child(config.folder, config.allow_update, config.union_default_graph)
     )
     front = Front(config, supervisor)
     listening = None

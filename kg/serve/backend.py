@@ -1,11 +1,14 @@
 """A store folder -> a supervised ``oxigraph serve`` process on a private loopback port.
 
 kg answers queries with Oxigraph's own server (the ``oxigraph`` package's
-binary, the same store format as pyoxigraph): it streams results, runs
-queries on its own threads and cancels most of them at ``--timeout-s``.
-What it cannot cancel (a query still being planned, some joins) or survive
-(a stack overflow) is handled here: a wedged or dead process is killed and
-started again, which gives its memory back at once.
+binary, the same store format as pyoxigraph): it streams results and runs
+queries on its own threads. Oxigraph cannot cancel every query (one still
+being planned, some joins), and its ``--timeout-s`` keeps a thread alive per
+query for the whole timeout (thousands of threads under load), so kg keeps
+time itself: a query past the timeout is killed with its process, which is
+started again at once (tens of milliseconds) and gives the memory back; a
+query cut off by that restart is sent again. A crash (a stack overflow in
+the parser) is restarted the same way.
 
 Read-only serving opens the store read-only and holds the store's lock file
 meanwhile, so no ``kg build`` can write under the reader; ``--allow-update``
@@ -39,19 +42,18 @@ class Child:
 
     folder: Path | None
     writable: bool
-    timeout: float
     union_default_graph: bool = True
 
     def command(self, binary: str, port: int) -> list[str]:
         """The ``oxigraph`` command line serving this store on ``port``.
 
-        >>> Child(Path("s"), writable=False, timeout=3).command("oxigraph", 9)[:3]
+        >>> Child(Path("s"), writable=False).command("oxigraph", 9)[:3]
         ['oxigraph', 'serve-read-only', '--location']
         """
         mode = "serve" if self.writable or self.folder is None else "serve-read-only"
         line = [binary, mode]
         line += ["--location", str(self.folder)] if self.folder is not None else []
-        line += ["--bind", f"127.0.0.1:{port}", "--timeout-s", str(max(1, round(self.timeout)))]
+        line += ["--bind", f"127.0.0.1:{port}"]
         return line + (["--union-default-graph"] if self.union_default_graph else [])
 
 
@@ -78,7 +80,8 @@ def hold_lock(folder: Path) -> int:
     except OSError as err:
         os.close(descriptor)
         raise StoreError(
-            f"{folder}: the store is in use by another process; stop it or serve a copy"
+            f"{folder}: another process is writing the store; let it finish, or serve with "
+            "--allow-update and write through the server"
         ) from err
     return descriptor
 
