@@ -715,3 +715,127 @@ def test_serve_read_only_keeps_writers_out(tmp_path: Path) -> None:
                                 capture_output=True, text=True, timeout=60)  # fmt: skip
     assert result.returncode == 2
     assert "cannot open the store for writing" in result.stderr
+
+
+# --- the query UI, in a real browser ------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+BROWSER_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--window-size=1400,900",
+    # Any request that would leave 127.0.0.1 goes to a dead proxy (loopback bypasses it).
+    "--proxy-server=http://127.0.0.1:9",
+)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.skip(
+            "Debian's chromium is not installed: apt-get install -y chromium chromium-driver"
+        )
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in BROWSER_FLAGS:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    yield driver
+    driver.quit()
+
+
+def requested(driver: object) -> set[str]:
+    """Every URL the page asked for since the last call."""
+    urls = set()
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.add(message["params"]["request"]["url"])
+    return urls
+
+
+@pytest.mark.browser
+def test_serve_ui_type_run_read_the_table_click_an_entity(url: str, browser: object) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 30)
+    requested(browser)
+    browser.get(url + "/")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasqe .CodeMirror textarea"))
+    examples = [o.text for o in browser.find_elements(By.CSS_SELECTOR, "#kg-examples option")]
+    assert examples[0] == "Products and their optics"
+    browser.find_element(By.CSS_SELECTOR, ".yasqe .CodeMirror").click()
+    editor = browser.find_element(By.CSS_SELECTOR, ".yasqe .CodeMirror textarea")
+    editor.send_keys(Keys.CONTROL, "a")
+    editor.send_keys(Keys.DELETE)
+    editor.send_keys("SELECT DISTINCT ?e ?label WHERE { ?e rdfs:label ?label } ORDER BY ?label")
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr")) == 4)
+    rows = [
+        [cell.text for cell in row.find_elements(By.CSS_SELECTOR, "td")]
+        for row in browser.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr")
+    ]
+    assert [row[1:] for row in rows] == [
+        [f"<{ENTITY['Acme-Optics']}>", "Acme Optics"],
+        [f"<{ENTITY['Borealis-Phones']}>", "Borealis Phones"],
+        [f"<{ENTITY['Borealis-X1']}>", "Borealis X1"],
+        [f"<{ENTITY['Cobalt-Mobile']}>", "Cobalt Mobile"],
+    ]
+    chip = browser.find_element(By.CSS_SELECTOR, ".yasr_response_chip").text
+    assert re.fullmatch(r"4 results in [\d.]+ seconds", chip), chip
+    link = browser.find_element(
+        By.CSS_SELECTOR, f".yasr table tbody a[href='{ENTITY['Acme-Optics']}']"
+    )
+    link.click()
+    wait.until(lambda d: d.find_elements(By.ID, "entity-label"))
+    assert (
+        browser.current_url
+        == f"{url}/entity?iri={urllib.parse.quote(ENTITY['Acme-Optics'], safe='')}"
+    )
+    assert browser.find_element(By.ID, "entity-label").text == "Acme Optics"
+    facts = [
+        [cell.text for cell in row.find_elements(By.CSS_SELECTOR, "td")[:3]]
+        for row in browser.find_elements(By.CSS_SELECTOR, "#facts tbody tr")
+    ]
+    assert sorted(facts) == [
+        ["Acme Optics", "partnersWith", "Borealis Phones"],
+        ["Borealis X1", "hasOptics", "Acme Optics"],
+        ["Cobalt Mobile", "endedPartnershipWith", "Acme Optics"],
+    ]
+    frame = browser.find_element(By.CSS_SELECTOR, "iframe")
+    assert "Acme Optics" in frame.get_attribute("srcdoc")
+    assert {u for u in requested(browser) if not u.startswith((url, "data:"))} == set()
+
+
+@pytest.mark.browser
+def test_serve_ui_draws_a_construct_result(url: str, browser: object) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 30)
+    requested(browser)
+    browser.get(url + "/")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#kg-examples option"))
+    browser.execute_script(
+        "const s = document.getElementById('kg-examples');"
+        "s.value = s.options.length - 1; s.dispatchEvent(new Event('change'));"
+    )
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    wait.until(lambda d: d.find_element(By.ID, "kg-graph").is_displayed())
+    frame = browser.find_element(By.ID, "kg-graph-frame")
+    assert frame.get_attribute("src").startswith(f"{url}/graph?query=")
+    browser.switch_to.frame(frame)
+    wait.until(lambda d: d.find_elements(By.ID, "kg-summary"))
+    assert browser.find_element(By.ID, "kg-summary").text.startswith("2 entities")
+    browser.switch_to.default_content()
+    assert {u for u in requested(browser) if not u.startswith((url, "data:"))} == set()

@@ -138,29 +138,26 @@ def entity_page(store: object, iri: str) -> str:
     label = graph.nodes[iri].get("label", iri)
     evidence = evidence_index(store)
     rows = []
-    for (subject, predicate, obj), found in sorted(evidence.items()):
-        if iri not in (subject, obj):
-            continue
-        names = [graph.nodes[n].get("label", n) if n in graph else n for n in (subject, obj)]
+    edges = {(u, d["predicate"], v) for u, v, d in graph.edges(data=True) if iri in (u, v)}
+    for subject, predicate, obj in sorted(edges):
         links = [
-            f'<a href="/entity?iri={html.escape(n, quote=True)}">{html.escape(name)}</a>'
-            if n in graph else html.escape(name)
-            for n, name in zip((subject, obj), names, strict=True)
-        ]  # fmt: skip
+            f'<a href="/entity?iri={html.escape(n, quote=True)}">'
+            f"{html.escape(graph.nodes[n].get('label', n))}</a>"
+            for n in (subject, obj)
+        ]
         quotes = "".join(
             f"<blockquote>{html.escape(e.sentence)}</blockquote>"
             f'<p class="meta">{html.escape(e.modality)} · {html.escape(e.title or e.article)}'
             f"{' · ' + html.escape(e.date) if e.date else ''}</p>"
-            for e in found
+            for e in evidence.get((subject, predicate, obj), ())
         )
-        relation = html.escape(predicate.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
-        rows.append(f"<tr><td>{links[0]}</td><td>{relation}</td><td>{links[1]}</td>"
-                    f"<td>{quotes}</td></tr>")  # fmt: skip
+        rows.append(f"<tr><td>{links[0]}</td><td>{html.escape(predicate)}</td>"
+                    f"<td>{links[1]}</td><td>{quotes}</td></tr>")  # fmt: skip
     drawing = viz_html(store, VizOptions(focus=iri, depth=1, title=f"kg: {label}"))
     table = "".join(rows) or '<tr><td colspan="4">no stated facts</td></tr>'
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>kg: {html.escape(label)}</title>
-<link rel="stylesheet" href="/ui/kg-ui.css"></head>
+<link rel="icon" href="data:,"><link rel="stylesheet" href="/ui/kg-ui.css"></head>
 <body class="entity"><header><a href="/">&larr; query</a>
 <h1 id="entity-label">{html.escape(label)}</h1><code>{html.escape(iri)}</code></header>
 <h2>Facts ({len(rows)})</h2>

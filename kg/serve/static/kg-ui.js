@@ -8,13 +8,15 @@
   document.getElementById("kg-mode").textContent = `${settings.endpoint} (${settings.mode})`;
 
   Yasgui.Yasr.defaults.prefixes = settings.prefixes;
+  // No completer that asks another host (prefix.cc, LOV): the page works offline.
+  Yasgui.Yasqe.defaults.autocompleters = ["variables"];
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: settings.endpoint, method: "POST" },
     copyEndpointOnNewTab: true,
     endpointCatalogueOptions: { getData: () => [] },
     persistenceId: null,
-    yasqe: { value: withHeader(settings.examples[0].query), autocompleters: ["variables"],
-             resizeable: true, editorHeight: "260px" },
+    yasqe: { value: withHeader(settings.examples[0].query), resizeable: true,
+             editorHeight: "260px" },
     yasr: { prefixes: settings.prefixes, pluginOrder: ["table", "response"], defaultPlugin: "table" },
   });
 
