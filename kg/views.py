@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import pyoxigraph as ox
 
+from kg.errors import QueryError
 from kg.ontology import CLASSES, LITERAL_RELATIONS, PREFIXES, RELATIONS
-from kg.store import RESULT_FORMATS, Store
+from kg.store import RESULT_FORMATS, QueryResult, Store
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 PREFIX_HEADER = """PREFIX kg: <https://w3id.org/kg-news/ontology#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -33,6 +38,27 @@ def with_prefixes(sparql: str) -> str:
         if line.split()[1].rstrip(":").lower() not in declared
     ]  # fmt: skip
     return "\n".join(header) + "\n" + sparql
+
+
+POSITION = re.compile(r"\bat (\d+):(\d+)")
+
+
+def prefixed_query(store: Store, sparql: str) -> QueryResult:
+    """``store.query`` with kg's prefixes declared; an error's line:column points into ``sparql``.
+
+    >>> from kg.store import open_store
+    >>> prefixed_query(open_store("memory:"), "SELECT ?x WHERE {\\n  ?x kg:p ?y . FILTER(?x = ) }")
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    kg.errors.QueryError: malformed SPARQL query: error at 2:31: ...
+    """
+    full = with_prefixes(sparql)
+    added = full.count("\n") - sparql.count("\n")
+    try:
+        return store.query(full)
+    except QueryError as err:
+        message = POSITION.sub(lambda m: f"at {int(m[1]) - added}:{m[2]}", str(err), count=1)
+        raise QueryError(message) from err
 
 
 def term_text(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
@@ -129,6 +155,8 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
     negated ones never make an edge) and ``hedged`` (no sentence asserts it
     outright, at least one hedges it).
     """
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     for row in relation_rows(store):
         count = int(row["a"] or 0) + int(row["h"] or 0)
