@@ -13,8 +13,13 @@ import click
 
 from kg.cli.group import cli, examples, exit_with
 from kg.cli.inputs import Reading, input_options, inputs_argument
-from kg.cli.options import model_option, reading_store, store_option, writing_store
-from kg.errors import InputError
+from kg.cli.options import (
+    min_confidence_option,
+    model_option,
+    reading_store,
+    store_option,
+    writing_store,
+)
 
 ENGINE_NAMES = ("dask", "local")
 """``kg.parallel.ENGINES``' names, here so that ``--help`` need not import the pipeline."""
@@ -35,6 +40,7 @@ EXPORT_FORMATS = ("nquads", "trig", "turtle", "json-ld", "nt", "graphml")
     help="Output file (.nq, .trig, .ttl, .jsonld).",
 )
 @model_option
+@min_confidence_option
 @input_options
 def extract(
     inputs: tuple[str, ...], output: Path | None, model: str | None, reading: Reading
@@ -64,7 +70,9 @@ def extract(
     if output is None:
         sys.stdout.buffer.write(data)
     else:
-        output.write_bytes(data)
+        from kg.files import write_atomically
+
+        write_atomically(output, data)
         click.echo(f"wrote {intake.read} article(s) to {output}", err=True)
     exit_with(intake.exit_code)
 
@@ -79,6 +87,7 @@ def extract(
 )
 @store_option
 @model_option
+@min_confidence_option
 @click.option(
     "--progress/--no-progress", default=None, help="Progress bar (default: on a terminal)."
 )
@@ -212,10 +221,9 @@ def read_query(text: str) -> str:
     """The query itself, or the contents of the file after '@'."""
     if not text.startswith("@"):
         return text
-    path = Path(text[1:])
-    if not path.is_file():
-        raise InputError(f"{path}: no such query file; check the path after @")
-    return path.read_text(encoding="utf-8")
+    from kg.files import read_text_file
+
+    return read_text_file(text[1:])
 
 
 def terminal_width() -> int | None:
@@ -313,7 +321,9 @@ def export(store_location: str, output: Path, fmt: str | None) -> None:
     fmt = fmt or format_for(output)
     with reading_store(store_location) as store:
         done = exported(store, fmt)
-    output.write_bytes(done.data)
+    from kg.files import write_atomically
+
+    write_atomically(output, done.data)
     click.echo(f"wrote {done.summary} to {output}", err=True)
 
 

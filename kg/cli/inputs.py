@@ -59,7 +59,9 @@ def report_line(line: str) -> None:
     """One problem, one line on stderr (above a progress bar, if there is one)."""
     from tqdm import tqdm
 
-    tqdm.write(f"kg: {line}", file=sys.stderr)
+    from kg.terminal import printable
+
+    tqdm.write(printable(f"kg: {line}"), file=sys.stderr)
 
 
 ONE_PER_FILE = ("text", "html")
@@ -138,7 +140,7 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
             default=20.0,
             show_default=True,
             metavar="SECONDS",
-            help="Give up on a URL after this long.",
+            help="Give up on a URL or pipe after this long.",
         ),
         click.option(
             "--max-chars",
