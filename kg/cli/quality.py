@@ -52,7 +52,12 @@ def evaluate(gold: Path, articles: Path | None, show: bool, curve: bool, model: 
         click.echo(curve_table(pairs))
 
 
-@cli.command()
+@cli.command(
+    epilog=examples(
+        "kg train corpus/train/gold.jsonl corpus/dev/gold.jsonl",
+        "kg train my-gold.jsonl -o my-model.json",
+    )
+)
 @click.argument(
     "gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
