@@ -1,4 +1,4 @@
-"""The graph store: a merged dataset with one named graph per article.
+"""The graph store: one named graph per article, and the merged layer above them.
 
 ``open_store`` picks the backend from a location: a directory (embedded
 Oxigraph on disk, the default), ``memory:`` (in memory), or an ``http(s)://``
@@ -14,11 +14,10 @@ API only use that protocol.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset
 
 from kg.ontology import BASE
 from kg.store.base import (
@@ -48,7 +47,6 @@ __all__ = [
     "Retry",
     "SparqlStore",
     "Store",
-    "add_graphs",
     "first_line",
     "import_graph_iri",
     "open_store",
@@ -67,7 +65,8 @@ def open_store(location: str | Path | None, retry: Retry | None = None) -> Store
 
 
 def to_rdflib(store: Store) -> Dataset:
-    """The whole store as an rdflib Dataset (named graph per article)."""
+    """The whole store as an rdflib Dataset: a named graph per article, the merged layer
+    as its default graph."""
     dataset = Dataset()
     dataset.parse(io.BytesIO(store.dump("nquads")), format="nquads")
     return dataset
@@ -111,10 +110,3 @@ def remove_article(store: Store, graph: str) -> Removal | None:
         return None
     return Removal(graph, entities)
 
-
-def add_graphs(store: Store, graphs: Iterable[Graph]) -> int:
-    count = 0
-    for graph in graphs:
-        store.replace_graph(graph)
-        count += 1
-    return count

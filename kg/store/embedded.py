@@ -12,62 +12,61 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
 
-from kg.errors import QueryError, StoreError
+from kg.errors import StoreError
 from kg.ontology import KG
 from kg.store.base import (
     MEMORY,
     QUAD_FORMATS,
     QueryResult,
     RdfSource,
+    Store,
     check_syntax,
     first_line,
-    graph_quads,
-    ntriples,
     rdf_format,
     replace_update,
     serialize_quads,
     source_args,
+    sparql_errors,
 )
 
 
-class OxigraphStore:
-    """Embedded Oxigraph: on disk at ``path``, or in memory when ``path`` is None."""
+class OxigraphStore(Store):
+    """Embedded Oxigraph: on disk at ``path``, or in memory when ``path`` is None.
+
+    The merged layer is the store's own default graph.
+    """
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.location = str(path) if path is not None else MEMORY
         self._store = ox.Store() if path is None else open_disk(Path(path))
+        self.buffers_writes = path is not None  # RocksDB's memtables
 
-    def replace_graph(self, graph: Graph) -> None:
-        """Swap in an article's graph in one transaction (drop the old, insert the new)."""
-        self.replace_graphs([(str(graph.identifier), ntriples(graph_quads(graph)))])
+    def _write_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
+        """Swap in the graphs in one transaction (drop the old, insert the new)."""
+        self.update(replace_update(graphs))
 
-    def replace_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
-        if graphs:
-            self.update(replace_update(graphs))
-
-    def remove_graph(self, iri: str) -> bool:
+    def _drop_graph(self, iri: str) -> bool:
         if not self._store.contains_named_graph(ox.NamedNode(iri)):
             return False
         self._store.update(f"DROP GRAPH <{iri}>")
         return True
 
-    def query(self, sparql: str) -> QueryResult:
-        try:
-            return self._store.query(sparql, use_default_graph_as_union=True)
-        except SyntaxError as err:
-            raise QueryError(f"malformed SPARQL query: {first_line(err)}; fix the query") from err
-        except (OSError, ValueError, RuntimeError) as err:
-            raise QueryError(f"the query failed: {first_line(err)}") from err
+    def _query(
+        self, sparql: str, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None
+    ) -> QueryResult:
+        dataset: dict[str, object] = {}
+        if default_graph is not None:
+            dataset["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+        if named_graphs is not None:
+            dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        with sparql_errors("query"):
+            return self._store.query(sparql, **dataset)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def update(self, sparql: str) -> None:
-        try:
+        with sparql_errors("update"):
             self._store.update(sparql)
-        except SyntaxError as err:
-            raise QueryError(f"malformed SPARQL update: {first_line(err)}; fix the update") from err
-        except (OSError, ValueError, RuntimeError) as err:
-            raise QueryError(f"the update failed: {first_line(err)}") from err
 
     def quads(self) -> Iterator[ox.Quad]:
         return iter(self._store)
@@ -84,7 +83,7 @@ class OxigraphStore:
         malformed file adds nothing. The bulk loader is not one transaction: if
         the process dies mid-load, importing the same file again completes it.
         """
-        check_syntax(source, fmt)
+        loaded = check_syntax(source, fmt, graph)
         if hasattr(source, "seek"):
             source.seek(0)
         target = ox.NamedNode(graph)
@@ -92,7 +91,13 @@ class OxigraphStore:
             self._store.bulk_load(**source_args(source), format=rdf_format(fmt), to_graph=target)
         except (SyntaxError, OSError) as err:
             raise StoreError(f"cannot load the {fmt} data: {first_line(err)}") from err
+        self._merge_loaded(loaded)
         return len(self._store)
+
+    def _merge_loaded(self, graphs: set[str]) -> None:
+        from kg.store import merged
+
+        merged.refresh(self, merged.touched_in_store(self, sorted(graphs)))
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -109,7 +114,7 @@ class OxigraphStore:
 
     def flush(self) -> None:
         """Write RocksDB's in-memory buffers to disk, so a long build's memory stays flat."""
-        if self.location != MEMORY:
+        if self.buffers_writes:
             self._store.flush()
 
     def close(self) -> None:
