@@ -127,8 +127,11 @@ class Endpoint:
         self.pool = ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="sparql")
         self.write_lock = threading.Lock()
 
-    def query(self, sparql: str, accept: str) -> Answer:
-        future = self.pool.submit(self._run_query, sparql, accept)
+    def query(self, sparql: str, accept: str, params: dict[str, list[str]] | None = None) -> Answer:
+        dataset = {  # the protocol's default-graph-uri / named-graph-uri, when given
+            arg: (params or {}).get(name) for arg, name in DATASET_PARAMS.items()
+        }
+        future = self.pool.submit(self._run_query, sparql, accept, dataset)
         try:
             return future.result(timeout=self.config.timeout)
         except FutureTimeout:
@@ -179,9 +182,11 @@ class Endpoint:
             self.update(" ;\n".join(steps)) if steps else Answer(HTTPStatus.NO_CONTENT, b"", TEXT)
         )
 
-    def _run_query(self, sparql: str, accept: str) -> Answer:
+    def _run_query(
+        self, sparql: str, accept: str, dataset: dict[str, list[str] | None] | None = None
+    ) -> Answer:
         try:
-            return render(self.store.query(with_prefixes(sparql)), accept)
+            return render(self.store.query(with_prefixes(sparql), **(dataset or {})), accept)
         except KGError as err:
             return Answer(HTTPStatus.BAD_REQUEST, f"{err}\n".encode(), TEXT)
 
@@ -217,6 +222,7 @@ articles.</p>
 
 
 SPARQL_PATHS = frozenset({"/sparql", "/query", "/update"})
+DATASET_PARAMS = {"default_graph": "default-graph-uri", "named_graphs": "named-graph-uri"}
 GRAPH_STORE = "/store"  # Graph Store Protocol, indirect identification (?graph=IRI)
 
 
@@ -232,7 +238,7 @@ def handler_for(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
             elif path == "/" and "query" not in params:
                 self._send(page(self._url("/sparql"), endpoint.config.allow_update))
             elif path in SPARQL_PATHS | {"/"} and "query" in params:
-                self._send(endpoint.query(params["query"][0], self._accept(params)))
+                self._send(endpoint.query(params["query"][0], self._accept(params), params))
             elif path in SPARQL_PATHS | {"/"}:
                 self._send(bad("give a SPARQL query in the 'query' parameter"))
             else:
@@ -287,7 +293,7 @@ def handler_for(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
                 if "update" in form:
                     self._send(endpoint.update(form["update"][0]))
                 elif "query" in form:
-                    self._send(endpoint.query(form["query"][0], self._accept(form)))
+                    self._send(endpoint.query(form["query"][0], self._accept(form), form))
                 else:
                     self._send(bad("give a 'query' or an 'update' field"))
             else:

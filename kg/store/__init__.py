@@ -31,6 +31,7 @@ from kg.store.base import (
 )
 from kg.store.embedded import OxigraphStore
 from kg.store.http import Retry
+from kg.store.merged import MERGED
 from kg.store.remote import Endpoints, SparqlStore
 
 REMOTE_SCHEMES = ("http://", "https://")
@@ -93,7 +94,8 @@ LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 # Entities the article names (it carries their labels) that no other graph names.
 ONLY_HERE = """SELECT DISTINCT ?e WHERE {{
   GRAPH <{graph}> {{ ?e {label} ?l }}
-  FILTER NOT EXISTS {{ GRAPH ?other {{ ?e {label} ?m }} FILTER(?other != <{graph}>) }}
+  FILTER NOT EXISTS {{ GRAPH ?other {{ ?e {label} ?m }}
+                       FILTER(?other != <{graph}> && ?other != <{merged}>) }}
 }}"""
 
 
@@ -104,7 +106,7 @@ def remove_article(store: Store, graph: str) -> Removal | None:
     mentions them, so the entities only this article named go with its graph,
     and those other articles name stay, each with its own statements.
     """
-    gone = store.query(ONLY_HERE.format(graph=graph, label=LABEL))
+    gone = store.query(ONLY_HERE.format(graph=graph, label=LABEL, merged=MERGED))
     entities = tuple(sorted(row["e"].value for row in gone))
     if not store.remove_graph(graph):
         return None

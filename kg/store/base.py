@@ -108,6 +108,12 @@ class Store:
         the protocol's ``default_graph`` / ``named_graphs`` (graph IRIs) are given."""
         return self._query(sparql, default_graph, named_graphs)
 
+    def query_merged(self, sparql: str) -> QueryResult:
+        """A query over the merged layer alone, whatever the server makes its default graph."""
+        if self.merged_graph is None:
+            return self.query(sparql)
+        return self.query(sparql, default_graph=[self.merged_graph], named_graphs=[])
+
     # -- what each backend provides --
 
     def _write_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
@@ -226,21 +232,27 @@ def check_syntax(source: RdfSource, fmt: str, graph: str) -> set[str]:
     """Parse the whole source, keeping only the graphs it fills (``graph`` for triples
     outside any); a StoreError names the first bad spot."""
     graphs: set[str] = set()
+    keep_default = fmt in QUAD_FORMATS
     try:
         for quad in ox.parse(**source_args(source), format=rdf_format(fmt)):
             name = quad.graph_name
-            graphs.add(name.value if isinstance(name, ox.NamedNode) else graph)
+            if isinstance(name, ox.NamedNode):
+                graphs.add(name.value)
+            elif not keep_default:
+                graphs.add(graph)
     except SyntaxError as err:
         raise StoreError(f"cannot parse the {fmt} data: {first_line(err)}; fix the file") from err
     return graphs
 
 
 def parse_quads(source: RdfSource, fmt: str, graph: str) -> Iterator[ox.Quad]:
-    """Parse RDF; triples outside any named graph land in ``graph``."""
+    """Parse RDF; a triple format's triples land in ``graph`` (a quad format's default
+    graph stays the default graph: in a kg export, the merged layer)."""
     name = ox.NamedNode(graph)
+    keep_default = fmt in QUAD_FORMATS
     try:
         for quad in ox.parse(**source_args(source), format=rdf_format(fmt)):
-            if isinstance(quad.graph_name, ox.DefaultGraph):
+            if isinstance(quad.graph_name, ox.DefaultGraph) and not keep_default:
                 quad = ox.Quad(quad.subject, quad.predicate, quad.object, name)
             yield quad
     except SyntaxError as err:

@@ -86,9 +86,10 @@ class OxigraphStore(Store):
         loaded = check_syntax(source, fmt, graph)
         if hasattr(source, "seek"):
             source.seek(0)
-        target = ox.NamedNode(graph)
+        # a quad format's default graph is a default graph (a kg export's merged layer)
+        target = {} if fmt in QUAD_FORMATS else {"to_graph": ox.NamedNode(graph)}
         try:
-            self._store.bulk_load(**source_args(source), format=rdf_format(fmt), to_graph=target)
+            self._store.bulk_load(**source_args(source), format=rdf_format(fmt), **target)
         except (SyntaxError, OSError) as err:
             raise StoreError(f"cannot load the {fmt} data: {first_line(err)}") from err
         self._merge_loaded(loaded)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.ontology import BASE, KG
+from kg.ontology import BASE, KG, RELATIONS
 from kg.spans import Key, MergedFact, Report, TimeRules, canonical_key, merge, time_rules
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def fact_iri(key: Key) -> str:
     """One IRI per merged fact, minted from (subject, relation, object).
 
     >>> fact_iri(("https://w3id.org/kg-news/id/organization/a", "partnersWith", "x"))
-    'https://w3id.org/kg-news/fact/dd4f2c2dcd9e5cd4'
+    'https://w3id.org/kg-news/fact/5612fd430631063b'
     """
     return FACT + hashlib.sha1("|".join(key).encode("utf-8")).hexdigest()[:16]
 
@@ -88,6 +88,8 @@ def touched_in_ntriples(texts: Iterable[str], rules: TimeRules | None = None) ->
                 found.entities.add(t.subject)
             elif p in (RDF + "subject", RDF + "predicate", RDF + "object"):
                 parts.setdefault(t.subject, {})[p] = t.object
+            elif p in RELATION_IRIS:
+                found.add_fact(t.subject, local(p), t.object, rules)
     for statement in parts.values():
         if len(statement) == 3:
             s, p, o = statement[RDF + "subject"], statement[RDF + "predicate"], statement[RDF + "object"]
@@ -95,10 +97,14 @@ def touched_in_ntriples(texts: Iterable[str], rules: TimeRules | None = None) ->
     return found
 
 
+RELATION_IRIS = frozenset(str(KG[r]) for r in RELATIONS)
+RELATION_VALUES = " ".join(f"<{r}>" for r in sorted(RELATION_IRIS))
 TOUCHED_QUERY = """SELECT ?s ?p ?o ?e WHERE {{
   VALUES ?g {{ {graphs} }}
   {{ GRAPH ?g {{ ?ev <{rdf}subject> ?s ; <{rdf}predicate> ?p ; <{rdf}object> ?o }} }}
+  UNION {{ VALUES ?p {{ {relations} }} GRAPH ?g {{ ?s ?p ?o }} }}
   UNION {{ GRAPH ?g {{ ?e <{label}> ?l }} }}
+  FILTER(?g != <{merged}>)
 }}"""
 
 
@@ -109,7 +115,8 @@ def touched_in_store(store: Store, graphs: Sequence[str], rules: TimeRules | Non
     if not graphs:
         return found
     sparql = TOUCHED_QUERY.format(
-        graphs=" ".join(f"<{g}>" for g in graphs), rdf=RDF, label=RDFS_LABEL
+        graphs=" ".join(f"<{g}>" for g in graphs), rdf=RDF, label=RDFS_LABEL,
+        relations=RELATION_VALUES, merged=MERGED,
     )
     for row in store.query(sparql):
         if row["e"] is not None and isinstance(row["e"], ox.NamedNode):
@@ -119,10 +126,16 @@ def touched_in_store(store: Store, graphs: Sequence[str], rules: TimeRules | Non
     return found
 
 
-EVIDENCE_BODY = f"""GRAPH ?g {{ ?ev <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ;
+# A fact as each graph states it: its evidence statements; or, in a graph that holds
+# the plain triple with no statement behind it (an import), the triple, as asserted.
+EVIDENCE_BODY = f"""GRAPH ?g {{ {{ ?ev <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ;
       <{KG.modality}> ?m ; <{KG.fromArticle}> ?a .
-    OPTIONAL {{ ?ev <{KG.validFrom}> ?from }} OPTIONAL {{ ?ev <{KG.validUntil}> ?until }}
-    OPTIONAL {{ ?a <{DCTERMS_DATE}> ?day }} OPTIONAL {{ ?a <{KG.readOn}> ?read }} }}"""
+    OPTIONAL {{ ?ev <{KG.validFrom}> ?from }} OPTIONAL {{ ?ev <{KG.validUntil}> ?until }} }}
+  UNION {{ VALUES ?p {{ {RELATION_VALUES} }} ?s ?p ?o .
+    FILTER NOT EXISTS {{ ?ev <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o }}
+    BIND(<{KG.Asserted}> AS ?m) BIND(?g AS ?a) }}
+  OPTIONAL {{ ?a <{DCTERMS_DATE}> ?day }} OPTIONAL {{ ?a <{KG.readOn}> ?read }} }}
+  FILTER(?g != <{MERGED}>)"""
 REPORT_VARIABLES = "?s ?p ?o ?m ?a ?day ?read ?from ?until"
 
 
@@ -219,6 +232,7 @@ OLD_ENTITIES = """SELECT ?f ?fp ?fv WHERE {{
 }}"""
 NEW_ENTITIES = """SELECT ?e ?p ?v WHERE {{
   VALUES ?e {{ {entities} }} VALUES ?p {{ {predicates} }} GRAPH ?g {{ ?e ?p ?v }}
+  FILTER(?g != <{merged}>)
 }}"""
 
 
@@ -232,7 +246,7 @@ def old_triples(store: Store, touched: Touched, rules: TimeRules) -> list[str]:
                                   groups=groups or "(<urn:x:none> <urn:x:none>)",
                                   rdf=RDF, fact=KG.Fact)  # fmt: skip
         nodes: dict[ox.Term, dict[str, ox.Term]] = {}
-        for row in store.query(sparql):
+        for row in store.query_merged(sparql):
             lines.append(f"{row['f']} {row['fp']} {row['fv']} .")
             nodes.setdefault(row["f"], {})[row["fp"].value] = row["fv"]
         for parts in nodes.values():
@@ -246,7 +260,7 @@ def old_triples(store: Store, touched: Touched, rules: TimeRules) -> list[str]:
             entities=" ".join(sorted(str(e) for e in touched.entities)),
             predicates=" ".join(f"<{p}>" for p in ENTITY_PREDICATES),
         )
-        lines += [f"{row['f']} {row['fp']} {row['fv']} ." for row in store.query(sparql)]
+        lines += [f"{row['f']} {row['fp']} {row['fv']} ." for row in store.query_merged(sparql)]
     return lines
 
 
@@ -256,6 +270,7 @@ def entity_triples(store: Store, entities: set[ox.NamedNode]) -> list[str]:
     if not entities:
         return []
     sparql = NEW_ENTITIES.format(
+        merged=MERGED,
         entities=" ".join(sorted(str(e) for e in entities)),
         predicates=" ".join(f"<{p}>" for p in ENTITY_PREDICATES),
     )

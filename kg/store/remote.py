@@ -91,7 +91,7 @@ class Endpoints:
 
 
 # A query that names its own dataset: the server then reads it, not kg's default.
-OWN_DATASET_INLINE = re.compile(r"\bFROM\s+(NAMED\s+)?(<|\w*:)", re.IGNORECASE)
+OWN_DATASET = re.compile(r"\bFROM\s+(NAMED\s+)?<([^>\s]*)>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -158,15 +158,25 @@ class SparqlStore(Store):
     ) -> list[tuple[str, str]]:
         """The protocol's dataset parameters: those given; none when the query names its
         own (FROM, FROM NAMED); else the merged layer as default graph and the store's
-        graphs as named graphs (in ``server`` mode, the server's named graphs)."""
-        if default_graph is None and named_graphs is None and names_dataset(sparql):
-            return []
+        graphs as named graphs. In ``server`` mode, the server's named graphs answer
+        ``GRAPH``: a query without it names only the merged layer; one with it goes
+        bare, and its default graph is the server's (usually the union of all graphs)."""
+        if default_graph is None and named_graphs is None:
+            own = query_dataset(sparql)
+            if own is not None:  # sent as protocol parameters too: some servers ignore FROM
+                default_graph, named_graphs = own
+                return [("default-graph-uri", g) for g in default_graph] + [
+                    ("named-graph-uri", g) for g in named_graphs
+                ]
+            if self.dataset == "server":
+                uses_graph = re.search(r"\bGRAPH\b", sparql, re.IGNORECASE)
+                return [] if uses_graph else [("default-graph-uri", MERGED)]
         if default_graph is None:
             default_graph = [MERGED]
-        if named_graphs is None and self.dataset == "named":
+        if named_graphs is None:
             named_graphs = self.graphs() or [NO_GRAPH]
         params = [("default-graph-uri", g) for g in default_graph]
-        return params + [("named-graph-uri", g) for g in named_graphs or ()]
+        return params + [("named-graph-uri", g) for g in named_graphs]
 
     def update(self, sparql: str) -> None:
         check_update(sparql)
@@ -184,6 +194,8 @@ class SparqlStore(Store):
         """Add RDF one graph at a time (GSP POST, or INSERT DATA without a graph store)."""
         by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
         for quad in parse_quads(source, fmt, graph):
+            if isinstance(quad.graph_name, ox.DefaultGraph):
+                quad = ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode(MERGED))
             if not isinstance(quad.graph_name, ox.NamedNode):
                 raise StoreError(f"cannot load the {fmt} data: a blank-node graph name; name it")
             by_graph[quad.graph_name.value].append(quad)
@@ -195,7 +207,7 @@ class SparqlStore(Store):
                 self.update(f"INSERT DATA {{ GRAPH <{iri}> {{\n{body}}} }}")
         from kg.store import merged
 
-        merged.refresh(self, merged.touched_in_store(self, sorted(by_graph)))
+        merged.refresh(self, merged.touched_in_store(self, sorted(set(by_graph) - {MERGED})))
         return len(self)
 
     def graphs(self) -> list[str]:
@@ -260,16 +272,19 @@ def literal(text: str) -> str:
     return str(ox.Literal(text))
 
 
-def names_dataset(sparql: str) -> bool:
-    """Whether the query has its own FROM or FROM NAMED clause.
+def query_dataset(sparql: str) -> tuple[list[str], list[str]] | None:
+    """The query's own FROM and FROM NAMED graphs (IRIs written in full), or None.
 
-    >>> names_dataset("SELECT * FROM <http://g> WHERE { ?s ?p ?o }")
+    >>> query_dataset("SELECT * FROM <http://g> FROM NAMED <http://h> WHERE { ?s ?p ?o }")
+    (['http://g'], ['http://h'])
+    >>> query_dataset('SELECT * WHERE { ?s ?p "from <x>" }') is None
     True
-    >>> names_dataset('SELECT * WHERE { ?s ?p "from <x>" }')
-    False
     """
     head = sparql.split("{", 1)[0]
-    return bool(OWN_DATASET_INLINE.search(head))
+    found = OWN_DATASET.findall(head)
+    if not found:
+        return None
+    return [i for named, i in found if not named], [i for named, i in found if named]
 
 
 def query_form(sparql: str) -> type:
