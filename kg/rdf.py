@@ -148,7 +148,7 @@ def fact_triples(article: Article, fact: ResolvedFact) -> Iterator[Triple]:
 def time_triples(node: URIRef, article: Article, fact: ResolvedFact) -> Iterator[Triple]:
     """The time the sentence gives for the fact (``kg.temporal``), with its words."""
     time = fact_time(
-        fact.sentence, fact.predicate, fact.modality, article.published, time_rules().closing
+        fact.sentence, fact.predicate, fact.modality, article.published, time_rules().ending
     )
     if time.start is not None:
         yield node, KG.validFrom, when_literal(time.start)

@@ -41,8 +41,9 @@ class TimeRules:
     one_holder: frozenset[str]
 
     @property
-    def closing(self) -> frozenset[str]:
-        return frozenset(self.closes)
+    def ending(self) -> frozenset[str]:
+        """Relations that state another's end (``kg:endOf``): their time is that end."""
+        return frozenset(self.end_of)
 
 
 def local(iri: object) -> str:
@@ -180,9 +181,9 @@ def opened(key: Key, group: list[Report], rules: TimeRules) -> MergedFact:
 
 
 def start_of(predicate: str, stating: list[Report], rules: TimeRules) -> tuple[str | None, str | None]:
-    """A relation that ends another starts when the end came; any other at its stated start,
-    else when it was first reported."""
-    if predicate in rules.closing:
+    """A relation that states another's end starts when the end came; any other at its
+    stated start, else when it was first reported."""
+    if predicate in rules.ending:
         ends = [end_day(r.end) if len(r.end) == 4 else r.end for r in stating if r.end]
         if ends:
             return min(ends), "stated"
@@ -202,7 +203,7 @@ def closed(
 ) -> MergedFact:
     """The fact with its end: stated in its own evidence, or implied by a later fact."""
     s, p, o = fact.key
-    if p in rules.closing:
+    if p in rules.ending:
         return fact
     since = fact.since or ""
     candidates = [(end_day(r.end), "stated", None) for r in group if r.end and end_day(r.end) >= since]

@@ -83,6 +83,7 @@ class TimeCues:
     founding_relations: frozenset[str]
     ends_on_the_day: tuple[str, ...]
     departure_relations: frozenset[str]
+    states: frozenset[str]
     future: tuple[str, ...]
 
 
@@ -98,7 +99,7 @@ def load_time_cues(directory: Path | None = None) -> TimeCues:
             f"{path}: keys must be {sorted(fields)}; unknown {sorted(got - fields)}, "
             f"missing {sorted(fields - got)}"
         )
-    words = {k: tuple(str(w).lower() for w in v) for k, v in raw.items() if k != "window"}
+    words = {k: tuple(str(w).lower() for w in v) for k, v in raw.items() if isinstance(v, list)}
     return TimeCues(
         window=int(raw["window"]),
         start=words["start"],
@@ -107,6 +108,7 @@ def load_time_cues(directory: Path | None = None) -> TimeCues:
         founding_relations=frozenset(raw["founding_relations"]),
         ends_on_the_day=words["ends_on_the_day"],
         departure_relations=frozenset(raw["departure_relations"]),
+        states=frozenset(raw["states"]),
         future=words["future"],
     )
 
@@ -121,12 +123,12 @@ def fact_time(
 ) -> FactTime:
     """The start and end the sentence gives for a fact of ``predicate``.
 
-    ``closing`` are the relations that end another (``kg:closes``): for them a
+    ``closing`` are the relations that state another's end (``kg:endOf``): for them a
     time with no cue is the end, and an end word ("has ended") with no time
     ends them on the article's date. Relative times need the article's date.
     """
     cues = cues or load_time_cues()
-    closing = time_rules().closing if closing is None else closing
+    closing = time_rules().ending if closing is None else closing
     anchor = article_day(published)
     lowered = sentence.lower()
     future = any(has_words(lowered, w) for w in cues.future)
@@ -138,6 +140,8 @@ def fact_time(
             continue
         kind, cue_at = cue_before(lowered, match.start(), cues)
         if kind == "founding" and predicate not in cues.founding_relations:
+            continue
+        if kind is None and predicate in cues.states:
             continue
         if kind is None:
             kind = "end" if predicate in closing else "start"

@@ -204,14 +204,16 @@ class Moment:
 
     fact: FactRow
     evidence: tuple[Said, ...]
+    implied_by: Key | None = None
+    """When no sentence states the fact: the fact it is read from (its sentences are shown)."""
 
     def render(self) -> str:
         f = self.fact
         span = f"{f.since or '?'}{'*' if f.since_basis == 'read' else ''} .. {f.until or 'now'}"
         lines = [f"{span}  {f.subject} {f.relation} {f.object}  ({f.modality}, "
                  f"{f.sources} source{'s' if f.sources != 1 else ''})"]  # fmt: skip
-        if not self.evidence:
-            lines.append("    (implied by a later fact)")
+        if self.implied_by:
+            lines.append(f"    implied by: {self.implied_by[1]}, stated in")
         for said in self.evidence:
             when = said.date + (" (read)" if said.read else "")
             extra = f" [{said.times}]" if said.times else ""
@@ -264,7 +266,8 @@ def timeline(store: Store, name: str, known_by: str | None = None) -> list[Momen
                       fact.since or "", fact.until or "", fact.sources, fact.modality,
                       fact.since_basis or "", fact.until_basis or "")  # fmt: skip
         evidence = tuple(sorted(said.get(fact.key, ()), key=lambda s: (s.date, s.title, s.sentence)))
-        moments.append(Moment(row, evidence))
+        implied = tuple(said.get(fact.implied_by, ())) if fact.implied_by else ()
+        moments.append(Moment(row, evidence or implied, implied_by=fact.implied_by if not evidence else None))
     return sorted(moments, key=lambda m: (m.fact.since or "9999", m.fact.until or "9999",
                                           m.fact.relation, m.fact.subject, m.fact.object))  # fmt: skip
 

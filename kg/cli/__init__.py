@@ -21,7 +21,7 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from kg.cli import core, explore, quality, storecmds  # noqa: F401  (registers the commands)
+    from kg.cli import core, explore, quality, storecmds, timecmds  # noqa: F401  (registers)
 
     try:
         code = cli.main(args=argv, prog_name="kg", standalone_mode=False)

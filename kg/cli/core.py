@@ -156,11 +156,10 @@ def demo(store_location: str, model: str | None) -> None:
 
 
 DEMO_QUERY = """
-SELECT DISTINCT ?subject ?relation ?object WHERE {
-  ?s ?p ?o . ?s rdfs:label ?subject .
-  FILTER(STRSTARTS(STR(?p), STR(kg:)))
+SELECT ?subject ?relation ?object ?since ?until WHERE {
+  ?f a kg:Fact ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . ?s rdfs:label ?subject .
   OPTIONAL { ?o rdfs:label ?label }
-  FILTER(BOUND(?label) || isLiteral(?o))
+  OPTIONAL { ?f kg:validFrom ?since } OPTIONAL { ?f kg:validUntil ?until }
   BIND(COALESCE(?label, STR(?o)) AS ?object)
   BIND(STRAFTER(STR(?p), "#") AS ?relation)
 } ORDER BY ?relation ?subject ?object
