@@ -116,7 +116,9 @@ class MergedFact:
 
     def holds_on(self, day: str) -> bool:
         """Whether the fact held on ``day`` (``until`` is the first day it no longer did)."""
-        return (self.since is None or self.since <= day) and (self.until is None or day < self.until)
+        return (self.since is None or self.since <= day) and (
+            self.until is None or day < self.until
+        )
 
 
 def canonical_key(report: Report, rules: TimeRules) -> Key:
@@ -174,13 +176,20 @@ def opened(key: Key, group: list[Report], rules: TimeRules) -> MergedFact:
     modality = max((r.modality for r in stating), key=STRENGTH.__getitem__)
     since, basis = start_of(key[1], stating, rules)
     implied = sorted(r.implied_by for r in stating if r.implied_by is not None)
-    return MergedFact(*key, object_is_iri=stating[0].object_is_iri,
-                      sources=len({r.article for r in stating}), modality=modality,
-                      since=since, since_basis=basis,
-                      implied_by=implied[0] if implied and all(r.implied_by for r in stating) else None)  # fmt: skip
+    return MergedFact(
+        *key,
+        object_is_iri=stating[0].object_is_iri,
+        sources=len({r.article for r in stating}),
+        modality=modality,
+        since=since,
+        since_basis=basis,
+        implied_by=implied[0] if implied and all(r.implied_by for r in stating) else None,
+    )
 
 
-def start_of(predicate: str, stating: list[Report], rules: TimeRules) -> tuple[str | None, str | None]:
+def start_of(
+    predicate: str, stating: list[Report], rules: TimeRules
+) -> tuple[str | None, str | None]:
     """A relation that states another's end starts when the end came; any other at its
     stated start, else when it was first reported."""
     if predicate in rules.ending:
@@ -198,17 +207,21 @@ def start_of(predicate: str, stating: list[Report], rules: TimeRules) -> tuple[s
     return (min(read), "read") if read else (None, None)
 
 
-def closed(
-    fact: MergedFact, group: list[Report], near: Neighbours, rules: TimeRules
-) -> MergedFact:
+def closed(fact: MergedFact, group: list[Report], near: Neighbours, rules: TimeRules) -> MergedFact:
     """The fact with its end: stated in its own evidence, or implied by a later fact."""
     s, p, o = fact.key
     if p in rules.ending:
         return fact
     since = fact.since or ""
-    candidates = [(end_day(r.end), "stated", None) for r in group if r.end and end_day(r.end) >= since]
+    candidates = [
+        (end_day(r.end), "stated", None) for r in group if r.end and end_day(r.end) >= since
+    ]
     for other in near.pair.get(frozenset((s, o)), ()):
-        if other.since is not None and p in rules.closes.get(other.predicate, ()) and other.since >= since:
+        if (
+            other.since is not None
+            and p in rules.closes.get(other.predicate, ())
+            and other.since >= since
+        ):
             candidates.append((other.since, "later", other.key))
     if p in rules.one_holder:
         for other in near.holders.get((p, o), ()):

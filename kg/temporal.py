@@ -35,8 +35,20 @@ MONTH = (
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-           "seven": 7, "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
+NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
 UNITS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
 
 # Longest forms first: a month-day with its year is one expression, not a date and a year.
@@ -145,12 +157,18 @@ def fact_time(
             continue
         if kind is None:
             kind = "end" if predicate in closing else "start"
-        words = " ".join(sentence[cue_at if cue_at is not None else match.start() : match.end()].split())
+        words = " ".join(
+            sentence[cue_at if cue_at is not None else match.start() : match.end()].split()
+        )
         if kind == "end":
             end = end or When(value, words)
         else:
             start = start or When(value, words)
-    if end is None and anchor is not None and ends_today(lowered, predicate, modality, closing, cues):
+    if (
+        end is None
+        and anchor is not None
+        and ends_today(lowered, predicate, modality, closing, cues)
+    ):
         cue = next(w for w in cues.ends_on_the_day if has_words(lowered, w))
         end = When(anchor.isoformat(), cue)
     return FactTime(start, end)
@@ -172,7 +190,7 @@ def has_words(lowered: str, phrase: str) -> bool:
 
 
 def cue_before(lowered: str, at: int, cues: TimeCues) -> tuple[str | None, int | None]:
-    """The kind of the nearest cue within ``cues.window`` words before ``at``, and where it starts."""
+    """The kind of the nearest cue in the ``cues.window`` words before ``at``, and its start."""
     words = list(re.finditer(r"[\w'-]+", lowered[:at]))[-cues.window :]
     if not words:
         return None, None
@@ -180,7 +198,9 @@ def cue_before(lowered: str, at: int, cues: TimeCues) -> tuple[str | None, int |
     best: tuple[int, str] | None = None
     for kind in ("start", "end", "founding"):
         for phrase in getattr(cues, kind):
-            for found in re.finditer(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", lowered[window_start:at]):
+            for found in re.finditer(
+                rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", lowered[window_start:at]
+            ):
                 place = window_start + found.start()
                 if best is None or place > best[0]:
                     best = (place, kind)
@@ -203,14 +223,20 @@ def normalise(match: re.Match[str], anchor: date | None, future: bool) -> str | 
     kind = match.lastgroup
     if kind == "year":
         return text
-    if anchor is None and not (kind in ("monthday", "daymonth", "month") and re.search(r"\d{4}", text)):
+    if anchor is None and not (
+        kind in ("monthday", "daymonth", "month") and re.search(r"\d{4}", text)
+    ):
         return None
     base = anchor or date(2000, 1, 1)
     if kind in ("monthday", "daymonth", "month"):
         return calendar_date(text, base, future, has_year=re.search(r"\d{4}", text) is not None)
     if kind == "weekday":
         day: weekday = WEEKDAYS[DAY_NAMES.index(text.lower())]
-        step = relativedelta(days=+1, weekday=day(+1)) if future else relativedelta(days=-1, weekday=day(-1))
+        step = (
+            relativedelta(days=+1, weekday=day(+1))
+            if future
+            else relativedelta(days=-1, weekday=day(-1))
+        )
         return (base + step).isoformat()
     if kind == "ago":
         count, unit = text.lower().split()[:2]
@@ -237,7 +263,7 @@ def calendar_date(text: str, base: date, future: bool, has_year: bool) -> str:
     return parsed.isoformat()
 
 
-def default_datetime(day: date):  # noqa: ANN201 - dateutil wants a datetime
+def default_datetime(day: date):
     from datetime import datetime
 
     return datetime(day.year, day.month, day.day)

@@ -26,7 +26,8 @@ from kg.views import Table, render_table
 FACT_NODES = """PREFIX kg: <https://w3id.org/kg-news/ontology#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 SELECT ?s ?p ?o ?n ?m ?from ?fb ?until ?ub ?closer ?cs ?cp ?co ?imp ?is ?ip ?io WHERE {
-  ?f a kg:Fact ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:sources ?n ; kg:modality ?m .
+  ?f a kg:Fact ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+     kg:sources ?n ; kg:modality ?m .
   OPTIONAL { ?f kg:validFrom ?from ; kg:validFromBasis ?fb }
   OPTIONAL { ?f kg:validUntil ?until ; kg:validUntilBasis ?ub }
   OPTIONAL { ?f kg:closedBy ?closer . ?closer rdf:subject ?cs ; rdf:predicate ?cp ; rdf:object ?co }
@@ -37,8 +38,12 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?e ?l ?c WHERE {
   ?e rdfs:label ?l OPTIONAL { ?e a ?c FILTER(STRSTARTS(STR(?c), STR(kg:))) }
 }"""
-BASIS = {"StatedInText": "stated", "ArticleDate": "article", "ReadDate": "read",
-         "LaterFact": "later"}  # fmt: skip
+BASIS = {
+    "StatedInText": "stated",
+    "ArticleDate": "article",
+    "ReadDate": "read",
+    "LaterFact": "later",
+}
 CSV_COLUMNS = ("subject", "relation", "object", "since", "until", "sources")
 
 
@@ -64,15 +69,25 @@ def stored_facts(store: Store) -> list[MergedFact]:
     """The merged layer's facts as stored (spans from every article)."""
     found = []
     for row in store.query_merged(FACT_NODES):
-        value = {k: row[k].value if row[k] is not None else None for k in ("from", "until", "fb", "ub")}
-        found.append(MergedFact(
-            subject=row["s"].value, predicate=local(row["p"].value), object=row["o"].value,
-            object_is_iri=isinstance(row["o"], ox.NamedNode), sources=int(row["n"].value),
-            modality=local(row["m"].value).lower(), since=value["from"],
-            since_basis=BASIS.get(local(value["fb"] or "")), until=value["until"],
-            until_basis=BASIS.get(local(value["ub"] or "")),
-            closed_by=key_of(row, "cs", "cp", "co"), implied_by=key_of(row, "is", "ip", "io"),
-        ))  # fmt: skip
+        value = {
+            k: row[k].value if row[k] is not None else None for k in ("from", "until", "fb", "ub")
+        }
+        found.append(
+            MergedFact(
+                subject=row["s"].value,
+                predicate=local(row["p"].value),
+                object=row["o"].value,
+                object_is_iri=isinstance(row["o"], ox.NamedNode),
+                sources=int(row["n"].value),
+                modality=local(row["m"].value).lower(),
+                since=value["from"],
+                since_basis=BASIS.get(local(value["fb"] or "")),
+                until=value["until"],
+                until_basis=BASIS.get(local(value["ub"] or "")),
+                closed_by=key_of(row, "cs", "cp", "co"),
+                implied_by=key_of(row, "is", "ip", "io"),
+            )
+        )
     return sorted(found, key=lambda f: f.key)
 
 
@@ -139,12 +154,26 @@ def fact_rows(
         obj = names[fact.object].label if fact.object in names else fact.object
         if relation is not None and fact.predicate.casefold() != relation.casefold():
             continue
-        if entity is not None and entity.casefold() not in (subject.casefold(), obj.casefold(),
-                                                            fact.subject, fact.object):  # fmt: skip
+        if entity is not None and entity.casefold() not in (
+            subject.casefold(),
+            obj.casefold(),
+            fact.subject,
+            fact.object,
+        ):
             continue
-        rows.append(FactRow(subject, fact.predicate, obj, fact.since or "", fact.until or "",
-                            fact.sources, fact.modality, fact.since_basis or "",
-                            fact.until_basis or ""))  # fmt: skip
+        rows.append(
+            FactRow(
+                subject,
+                fact.predicate,
+                obj,
+                fact.since or "",
+                fact.until or "",
+                fact.sources,
+                fact.modality,
+                fact.since_basis or "",
+                fact.until_basis or "",
+            )
+        )
     return sorted(rows, key=lambda r: (r.subject.casefold(), r.relation, r.object.casefold()))
 
 
@@ -156,13 +185,25 @@ def render_facts(rows: list[FactRow], fmt: str) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
-        writer.writerows([r.subject, r.relation, r.object, r.since, r.until, r.sources] for r in rows)
+        writer.writerows(
+            [r.subject, r.relation, r.object, r.since, r.until, r.sources] for r in rows
+        )
         return out.getvalue().rstrip("\n")
     marked = any(r.since_basis == "read" for r in rows)
-    table = Table(list(CSV_COLUMNS), [
-        [r.subject, r.relation, r.object, r.since + ("*" if r.since_basis == "read" else ""),
-         r.until, str(r.sources)] for r in rows
-    ])  # fmt: skip
+    table = Table(
+        list(CSV_COLUMNS),
+        [
+            [
+                r.subject,
+                r.relation,
+                r.object,
+                r.since + ("*" if r.since_basis == "read" else ""),
+                r.until,
+                str(r.sources),
+            ]
+            for r in rows
+        ],
+    )
     text = render_table(table)
     if marked:
         text += "\n* from an undated article: counted from the day it was read into the store"
@@ -210,10 +251,12 @@ class Moment:
     def render(self) -> str:
         f = self.fact
         span = f"{f.since or '?'}{'*' if f.since_basis == 'read' else ''} .. {f.until or 'now'}"
-        lines = [f"{span}  {f.subject} {f.relation} {f.object}  ({f.modality}, "
-                 f"{f.sources} source{'s' if f.sources != 1 else ''})"]  # fmt: skip
+        lines = [
+            f"{span}  {f.subject} {f.relation} {f.object}  ({f.modality}, "
+            f"{f.sources} source{'s' if f.sources != 1 else ''})"
+        ]
         if self.implied_by:
-            lines.append(f"    implied by: {self.implied_by[1]}, stated in")
+            lines.append(f"    (implied by {self.implied_by[1]}, which says when it began)")
         for said in self.evidence:
             when = said.date + (" (read)" if said.read else "")
             extra = f" [{said.times}]" if said.times else ""
@@ -228,13 +271,17 @@ def find_entity(store: Store, name: str) -> Entity:
     known = entities(store)
     if name in known:
         return known[name]
-    hits = sorted((e for e in known.values() if e.label.casefold() == name.casefold().strip()),
-                  key=lambda e: e.iri)  # fmt: skip
+    hits = sorted(
+        (e for e in known.values() if e.label.casefold() == name.casefold().strip()),
+        key=lambda e: e.iri,
+    )
     if len(hits) == 1:
         return hits[0]
     if hits:
-        raise EntityError(f"'{name}' names {len(hits)} entities; pass one of their IRIs: "
-                          + ", ".join(e.iri for e in hits))  # fmt: skip
+        raise EntityError(
+            f"'{name}' names {len(hits)} entities; pass one of their IRIs: "
+            + ", ".join(e.iri for e in hits)
+        )
     raise EntityError(f"no entity named '{name}' in the store; `kg facts --all` lists them")
 
 
@@ -244,32 +291,71 @@ def timeline(store: Store, name: str, known_by: str | None = None) -> list[Momen
     rules = time_rules()
     said: dict[Key, list[Said]] = {}
     for row in store.query(EVIDENCE.replace("ENTITY", entity.iri)):
-        v = {k: row[k].value if row[k] is not None else "" for k in (
-            "s", "p", "o", "sentence", "m", "title", "date", "read", "fromText", "untilText")}  # fmt: skip
+        v = {
+            k: row[k].value if row[k] is not None else ""
+            for k in (
+                "s",
+                "p",
+                "o",
+                "sentence",
+                "m",
+                "title",
+                "date",
+                "read",
+                "fromText",
+                "untilText",
+            )
+        }
         day = v["date"][:10] or v["read"]
         if known_by and day and day > known_by:
             continue
         key = canonical_key_of(v["s"], local(v["p"]), v["o"], rules)
-        times = "; ".join(t for t in (
-            f"from {row['from'].value} ({v['fromText']})" if row["from"] is not None else "",
-            f"until {row['until'].value} ({v['untilText']})" if row["until"] is not None else "",
-        ) if t)  # fmt: skip
-        said.setdefault(key, []).append(Said(v["sentence"], local(v["m"]).lower(), v["title"],
-                                             day, not v["date"], times))  # fmt: skip
+        times = "; ".join(
+            t
+            for t in (
+                f"from {row['from'].value} ({v['fromText']})" if row["from"] is not None else "",
+                f"until {row['until'].value} ({v['untilText']})"
+                if row["until"] is not None
+                else "",
+            )
+            if t
+        )
+        said.setdefault(key, []).append(
+            Said(v["sentence"], local(v["m"]).lower(), v["title"], day, not v["date"], times)
+        )
     names = entities(store)
     moments = []
     for fact in merged_facts(store, None, known_by):
         if entity.iri not in (fact.subject, fact.object):
             continue
-        row = FactRow(names[fact.subject].label if fact.subject in names else fact.subject,
-                      fact.predicate, names[fact.object].label if fact.object in names else fact.object,
-                      fact.since or "", fact.until or "", fact.sources, fact.modality,
-                      fact.since_basis or "", fact.until_basis or "")  # fmt: skip
-        evidence = tuple(sorted(said.get(fact.key, ()), key=lambda s: (s.date, s.title, s.sentence)))
+        row = FactRow(
+            names[fact.subject].label if fact.subject in names else fact.subject,
+            fact.predicate,
+            names[fact.object].label if fact.object in names else fact.object,
+            fact.since or "",
+            fact.until or "",
+            fact.sources,
+            fact.modality,
+            fact.since_basis or "",
+            fact.until_basis or "",
+        )
+        evidence = tuple(
+            sorted(said.get(fact.key, ()), key=lambda s: (s.date, s.title, s.sentence))
+        )
         implied = tuple(said.get(fact.implied_by, ())) if fact.implied_by else ()
-        moments.append(Moment(row, evidence or implied, implied_by=fact.implied_by if not evidence else None))
-    return sorted(moments, key=lambda m: (m.fact.since or "9999", m.fact.until or "9999",
-                                          m.fact.relation, m.fact.subject, m.fact.object))  # fmt: skip
+        moments.append(
+            Moment(row, evidence or implied, implied_by=fact.implied_by if not evidence else None)
+        )
+    return sorted(
+        moments,
+        key=lambda m: (
+            m.fact.since or "9999",
+            m.fact.until or "9999",
+            m.fact.relation,
+            m.fact.subject,
+            m.fact.object,
+        ),
+    )
 
 
 def canonical_key_of(s: str, p: str, o: str, rules: object) -> Key:

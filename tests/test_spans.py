@@ -8,7 +8,7 @@ import pytest
 
 from kg.spans import MergedFact, Report, merge, time_rules
 
-A, B, C, O = "x:acme", "x:borealis", "x:cobalt", "x:org"
+A, B, C, ORG = "x:acme", "x:borealis", "x:cobalt", "x:org"
 
 
 def spans(reports: list[Report], known_by: str | None = None) -> dict[tuple, tuple]:
@@ -32,11 +32,11 @@ CASES = {
          (A, "endedPartnershipWith", B): ("2022-05-25", "stated", None, None, 1, "asserted")},
     ),
     "a new CEO closes the old one's term": (
-        [Report(A, "ceoOf", O, "asserted", "x:1", "2017-01-10"),
-         Report(C, "ceoOf", O, "asserted", "x:2", "2020-06-03"),
-         Report(A, "ceoOf", O, "hedged", "x:3", "2018-01-01")],
-        {(A, "ceoOf", O): ("2017-01-10", "article", "2020-06-03", "later", 2, "asserted"),
-         (C, "ceoOf", O): ("2020-06-03", "article", None, None, 1, "asserted")},
+        [Report(A, "ceoOf", ORG, "asserted", "x:1", "2017-01-10"),
+         Report(C, "ceoOf", ORG, "asserted", "x:2", "2020-06-03"),
+         Report(A, "ceoOf", ORG, "hedged", "x:3", "2018-01-01")],
+        {(A, "ceoOf", ORG): ("2017-01-10", "article", "2020-06-03", "later", 2, "asserted"),
+         (C, "ceoOf", ORG): ("2020-06-03", "article", None, None, 1, "asserted")},
     ),
     "an acquisition closes the investment": (
         [Report(A, "investedIn", B, "asserted", "x:1", "2019-02-01", start="2015"),
@@ -80,7 +80,7 @@ def test_spans_any_order_gives_the_same_spans(reports: list[Report], expected: d
 def test_spans_known_by_keeps_what_was_reported_by_then() -> None:
     reports = CASES["a new CEO closes the old one's term"][0]
     assert spans(reports, known_by="2019-12-31") == {
-        (A, "ceoOf", O): ("2017-01-10", "article", None, None, 2, "asserted"),
+        (A, "ceoOf", ORG): ("2017-01-10", "article", None, None, 2, "asserted"),
     }
 
 

@@ -17,8 +17,8 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.compare import isomorphic
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from sparql_servers import Server, oxigraph_server, virtuoso_available, virtuoso_server
 
@@ -239,15 +239,19 @@ def test_store_query_default_graph_is_the_merged_layer(store: Store) -> None:
         'SELECT ?n WHERE { ?x kg:endedPartnershipWith|kg:partnersWith ?y . '
         '?y rdfs:label "Acme Optics" . ?x rdfs:label ?n } ORDER BY ?n'))  # fmt: skip
     assert [r["n"].value for r in rows] == ["Borealis Phones", "Cobalt Mobile"]
-    labels = store.query(with_prefixes('SELECT ?l WHERE { ?e rdfs:label ?l ; a kg:Organization }'))
-    assert sorted(r["l"].value for r in labels) == ["Acme Optics", "Borealis Phones", "Cobalt Mobile"]
+    labels = store.query(with_prefixes("SELECT ?l WHERE { ?e rdfs:label ?l ; a kg:Organization }"))
+    assert sorted(r["l"].value for r in labels) == [
+        "Acme Optics",
+        "Borealis Phones",
+        "Cobalt Mobile",
+    ]
 
 
 @pytest.mark.parametrize(
     ("dataset", "expected"),
     [
         ("FROM <https://w3id.org/kg-news/article/split>", 9),
-        ("FROM <https://w3id.org/kg-news/article/split> FROM <https://w3id.org/kg-news/article/lens-deal>", 22),
+        (f"FROM <{ARTICLE['split']}> FROM <{ARTICLE['lens-deal']}>", 22),
         ("FROM <http://nope/>", 0),
         ("", 35),
     ],

@@ -3,7 +3,6 @@ example, and the dev corpus. Spans, both clocks, and the merged layer's upkeep."
 
 from __future__ import annotations
 
-import itertools
 from datetime import date
 
 import pytest
@@ -26,7 +25,7 @@ def story(id: str, day: str | None, title: str | None, body: str) -> Article:
 
 ARTICLES = [
     story("deal", "2018-03-02", "Acme and Borealis team up",
-          "Acme Corp has signed a partnership with Borealis Inc, the two companies said on Monday."),
+          "Acme Corp has signed a partnership with Borealis Inc, the companies said on Monday."),
     story("split", "2021-09-14", "Acme ends Borealis deal",
           "Acme Corp has ended its partnership with Borealis Inc."),
     story("ceo-1", "2017-01-10", "Zephyr's chief opens a plant",
@@ -111,13 +110,17 @@ def test_timeline_remove_and_rebuild_equals_a_clean_build(story_graph: Knowledge
     graph = built(ARTICLES)
     for gone in ("split", "ceo-1", "buy"):
         assert graph.remove(gone)
-    assert dump(graph) == dump(built([a for a in ARTICLES if a.id not in ("split", "ceo-1", "buy")]))
+    assert dump(graph) == dump(
+        built([a for a in ARTICLES if a.id not in ("split", "ceo-1", "buy")])
+    )
     build(graph.store, [a for a in ARTICLES if a.id in ("buy", "split", "ceo-1")])
     assert dump(graph) == dump(story_graph)
 
 
 def test_timeline_undated_article_counts_from_the_day_it_was_read() -> None:
-    graph = built([story("wire", None, "A wire", "Acme Corp has ended its partnership with Borealis Inc.")])
+    graph = built(
+        [story("wire", None, "A wire", "Acme Corp has ended its partnership with Borealis Inc.")]
+    )
     today = date.today().isoformat()
     facts = graph.facts()
     assert [(f.relation, f.since, f.since_basis) for f in facts] == [

@@ -111,4 +111,3 @@ def remove_article(store: Store, graph: str) -> Removal | None:
     if not store.remove_graph(graph):
         return None
     return Removal(graph, entities)
-

@@ -3,7 +3,8 @@
 A store is a set of named graphs, one per article (plus any graphs imported
 whole), and a merged layer above them (``kg.store.merged``): each entity
 once, each fact once with its sources, modality and span. Queries read the
-merged layer as their default graph, and ``GRAPH ?g { }`` reaches one article. Results come back as pyoxigraph
+merged layer as their default graph, and ``GRAPH ?g { }`` reaches one article.
+Results come back as pyoxigraph
 objects (``QuerySolutions``, ``QueryBoolean``, ``QueryTriples``) whatever the
 backend, so the views and the CLI never ask which one they talk to.
 """

@@ -34,7 +34,12 @@ SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DCTERMS_DATE = "http://purl.org/dc/terms/date"
 ENTITY_PREDICATES = (RDF + "type", RDFS_LABEL, SKOS_ALT)
-BASIS = {"stated": "StatedInText", "article": "ArticleDate", "read": "ReadDate", "later": "LaterFact"}
+BASIS = {
+    "stated": "StatedInText",
+    "article": "ArticleDate",
+    "read": "ReadDate",
+    "later": "LaterFact",
+}
 MODALITY = {"asserted": "Asserted", "hedged": "Hedged", "negated": "Negated"}
 CHUNK = 20_000
 """Triples per update when a store limits update size (``Store.update_chunk``)."""
@@ -58,8 +63,9 @@ class Touched:
     entities: set[ox.NamedNode] = field(default_factory=set)
 
     def __or__(self, other: Touched) -> Touched:
-        return Touched(self.pairs | other.pairs, self.holders | other.holders,
-                       self.entities | other.entities)  # fmt: skip
+        return Touched(
+            self.pairs | other.pairs, self.holders | other.holders, self.entities | other.entities
+        )
 
     def __bool__(self) -> bool:
         return bool(self.pairs or self.entities)
@@ -92,7 +98,11 @@ def touched_in_ntriples(texts: Iterable[str], rules: TimeRules | None = None) ->
                 found.add_fact(t.subject, local(p), t.object, rules)
     for statement in parts.values():
         if len(statement) == 3:
-            s, p, o = statement[RDF + "subject"], statement[RDF + "predicate"], statement[RDF + "object"]
+            s, p, o = (
+                statement[RDF + "subject"],
+                statement[RDF + "predicate"],
+                statement[RDF + "object"],
+            )
             found.add_fact(s, local(p.value), o, rules)
     return found
 
@@ -108,15 +118,20 @@ TOUCHED_QUERY = """SELECT ?s ?p ?o ?e WHERE {{
 }}"""
 
 
-def touched_in_store(store: Store, graphs: Sequence[str], rules: TimeRules | None = None) -> Touched:
+def touched_in_store(
+    store: Store, graphs: Sequence[str], rules: TimeRules | None = None
+) -> Touched:
     """What the given graphs, as the store holds them now, name."""
     rules = rules or time_rules()
     found = Touched()
     if not graphs:
         return found
     sparql = TOUCHED_QUERY.format(
-        graphs=" ".join(f"<{g}>" for g in graphs), rdf=RDF, label=RDFS_LABEL,
-        relations=RELATION_VALUES, merged=MERGED,
+        graphs=" ".join(f"<{g}>" for g in graphs),
+        rdf=RDF,
+        label=RDFS_LABEL,
+        relations=RELATION_VALUES,
+        merged=MERGED,
     )
     for row in store.query(sparql):
         if row["e"] is not None and isinstance(row["e"], ox.NamedNode):
@@ -139,8 +154,11 @@ EVIDENCE_BODY = f"""GRAPH ?g {{ {{ ?ev <{RDF}subject> ?s ; <{RDF}predicate> ?p ;
 REPORT_VARIABLES = "?s ?p ?o ?m ?a ?day ?read ?from ?until"
 
 
-def evidence_query(pairs: Iterable[tuple[ox.Term, ox.Term]] = (),
-                   holders: Iterable[tuple[str, ox.Term]] = (), everything: bool = False) -> str:  # fmt: skip
+def evidence_query(
+    pairs: Iterable[tuple[ox.Term, ox.Term]] = (),
+    holders: Iterable[tuple[str, ox.Term]] = (),
+    everything: bool = False,
+) -> str:
     """The evidence on these entity pairs (either way round) and these (relation, object)
     groups; or all evidence in the store."""
     if everything:
@@ -176,12 +194,20 @@ def reports_from(result: Iterable[ox.QuerySolution], terms: dict[str, ox.Term]) 
             continue
         terms[o.value] = o
         terms[s.value] = s
-        found.append(Report(
-            subject=s.value, predicate=local(row["p"].value), object=o.value,
-            modality=local(row["m"].value).lower(), article=row["a"].value,
-            day=day_of(row["day"]), start=value(row["from"]), end=value(row["until"]),
-            read_on=day_of(row["read"]), object_is_iri=isinstance(o, ox.NamedNode),
-        ))  # fmt: skip
+        found.append(
+            Report(
+                subject=s.value,
+                predicate=local(row["p"].value),
+                object=o.value,
+                modality=local(row["m"].value).lower(),
+                article=row["a"].value,
+                day=day_of(row["day"]),
+                start=value(row["from"]),
+                end=value(row["until"]),
+                read_on=day_of(row["read"]),
+                object_is_iri=isinstance(o, ox.NamedNode),
+            )
+        )
     return found
 
 
@@ -209,8 +235,11 @@ def store_reports(
     if more:
         reports += reports_from(store.query(evidence_query((), more)), terms)
     known_pairs = {frozenset((a.value, b.value)) for a, b in touched.pairs}
-    far = {(terms[r.subject], terms[r.object]) for r in reports
-           if frozenset((r.subject, r.object)) not in known_pairs}  # fmt: skip
+    far = {
+        (terms[r.subject], terms[r.object])
+        for r in reports
+        if frozenset((r.subject, r.object)) not in known_pairs
+    }
     if far:
         reports += reports_from(store.query(evidence_query(far)), terms)
     reports = list(dict.fromkeys(reports))
@@ -242,9 +271,12 @@ def old_triples(store: Store, touched: Touched, rules: TimeRules) -> list[str]:
     pairs = " ".join(pair_rows(touched.pairs))
     groups = " ".join(sorted({f"(<{KG[p]}> {o})" for p, o in touched.holders}))
     if pairs or groups:
-        sparql = OLD_FACTS.format(pairs=pairs or "(<urn:x:none> <urn:x:none>)",
-                                  groups=groups or "(<urn:x:none> <urn:x:none>)",
-                                  rdf=RDF, fact=KG.Fact)  # fmt: skip
+        sparql = OLD_FACTS.format(
+            pairs=pairs or "(<urn:x:none> <urn:x:none>)",
+            groups=groups or "(<urn:x:none> <urn:x:none>)",
+            rdf=RDF,
+            fact=KG.Fact,
+        )
         nodes: dict[ox.Term, dict[str, ox.Term]] = {}
         for row in store.query_merged(sparql):
             lines.append(f"{row['f']} {row['fp']} {row['fv']} .")
@@ -307,8 +339,12 @@ def fact_triples(fact: MergedFact, terms: dict[str, ox.Term], rules: TimeRules) 
     def kg(name: str, term: ox.Term) -> None:
         lines.append(f"{node} <{KG[name]}> {term} .")
 
-    lines += [f"{node} <{RDF}type> <{KG.Fact}> .", f"{node} <{RDF}subject> {s} .",
-              f"{node} <{RDF}predicate> {p} .", f"{node} <{RDF}object> {o} ."]  # fmt: skip
+    lines += [
+        f"{node} <{RDF}type> <{KG.Fact}> .",
+        f"{node} <{RDF}subject> {s} .",
+        f"{node} <{RDF}predicate> {p} .",
+        f"{node} <{RDF}object> {o} .",
+    ]
     kg("sources", ox.Literal(str(fact.sources), datatype=ox.NamedNode(XSD + "integer")))
     kg("modality", ox.NamedNode(str(KG[MODALITY[fact.modality]])))
     if fact.since:
@@ -349,7 +385,11 @@ def write(store: Store, delete: list[str], insert: list[str]) -> None:
 
     def block(verb: str, lines: list[str]) -> str:
         body = "\n".join(lines)
-        return f"{verb} DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}" if graph else f"{verb} DATA {{\n{body}\n}}"
+        return (
+            f"{verb} DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+            if graph
+            else f"{verb} DATA {{\n{body}\n}}"
+        )
 
     steps = [block("DELETE", delete[i : i + chunk]) for i in range(0, len(delete), chunk)]
     steps += [block("INSERT", insert[i : i + chunk]) for i in range(0, len(insert), chunk)]
@@ -363,6 +403,31 @@ def write(store: Store, delete: list[str], insert: list[str]) -> None:
 def rebuild(store: Store, rules: TimeRules | None = None) -> None:
     """The merged layer from scratch: everything every article graph names."""
     rules = rules or time_rules()
-    store.update(f"CLEAR SILENT GRAPH <{store.merged_graph}>" if store.merged_graph else "CLEAR SILENT DEFAULT")
+    store.update(
+        f"CLEAR SILENT GRAPH <{store.merged_graph}>"
+        if store.merged_graph
+        else "CLEAR SILENT DEFAULT"
+    )
     touched = touched_in_store(store, store.graphs(), rules)
     refresh(store, touched, rules)
+
+
+def unify_labels_update(graph_iris: Iterable[str]) -> str:
+    """A SPARQL 1.1 update giving every entity of these graphs one rdfs:label store-wide.
+
+    Articles may name one entity differently ("OnePlus 9 series", "OnePlus 9
+    Series"); the IRI is the same. The smallest label wins everywhere (whatever
+    the order articles arrive in) and the others become skos:altLabel.
+    """
+    values = " ".join(f"<{iri}>" for iri in graph_iris)
+    return f"""DELETE {{ GRAPH ?g {{ ?e <{RDFS_LABEL}> ?l }} }}
+INSERT {{ GRAPH ?g {{ ?e <{RDFS_LABEL}> ?keep . ?e <{SKOS_ALT}> ?l }} }}
+WHERE {{
+  {{ SELECT ?e (MIN(STR(?x)) AS ?keep) WHERE {{
+      VALUES ?new {{ {values} }}
+      GRAPH ?new {{ ?e <{RDFS_LABEL}> ?any }}
+      GRAPH ?h {{ ?e <{RDFS_LABEL}> ?x }}
+    }} GROUP BY ?e HAVING (COUNT(DISTINCT ?x) > 1) }}
+  GRAPH ?g {{ ?e <{RDFS_LABEL}> ?l }}
+  FILTER(STR(?l) != ?keep)
+}}"""
