@@ -51,12 +51,17 @@ class Store:
     keeps the merged layer (``kg.store.merged``) in step with every write, so
     no backend can forget it. Capability flags say what a backend can do:
     ``buffers_writes`` (``flush()`` writes buffered writes out) and
-    ``update_chunk`` (the most triples one update should carry; None: no limit).
+    ``update_chunk`` (the most triples one update should carry; None: no limit) and
+    ``atomic_updates`` (one update is one transaction, so graphs and the merged layer
+    change together: a crash between them cannot leave the merged layer behind).
     """
 
     location: str
     buffers_writes: ClassVar[bool] = False
     update_chunk: ClassVar[int | None] = None
+    atomic_updates: ClassVar[bool] = False
+    """One SPARQL update is one transaction, whatever its size: an article's graph and
+    its part of the merged layer are written together."""
     merged_graph: ClassVar[str | None] = None
     """Where the merged layer lives: None for the store's own default graph."""
 
@@ -78,13 +83,26 @@ class Store:
         from kg.store import merged
 
         before = merged.touched_in_store(self, [iri for iri, _ in graphs])
+        touched = before | merged.touched_in_ntriples(text for _, text in graphs)
+        if self.atomic_updates:  # graphs and merged layer in one transaction
+            pending = merged.Pending.of(graphs)
+            steps = merged.refresh_steps(self, touched, pending=pending)
+            self.update(" ;\n".join([replace_update(graphs), *steps]))
+            return
         self._write_graphs(graphs)
-        merged.refresh(self, before | merged.touched_in_ntriples(text for _, text in graphs))
+        merged.refresh(self, touched)
 
     def remove_graph(self, iri: str) -> bool:
         """Drop a named graph, and its part of the merged layer; False when there was none."""
         from kg.store import merged
 
+        if self.atomic_updates:
+            if not self.has_graph(iri):
+                return False
+            before = merged.touched_in_store(self, [iri])
+            steps = merged.refresh_steps(self, before, pending=merged.Pending.of([(iri, "")]))
+            self.update(" ;\n".join([f"DROP SILENT GRAPH <{iri}>", *steps]))
+            return True
         before = merged.touched_in_store(self, [iri])
         if not self._drop_graph(iri):
             return False
@@ -147,6 +165,9 @@ class Store:
     def graphs(self) -> list[str]:
         """The named graphs' IRIs (articles and imports), sorted."""
         raise NotImplementedError
+
+    def has_graph(self, iri: str) -> bool:
+        return iri in self.graphs()
 
     def content_hash(self, iri: str) -> str | None:
         """The content hash recorded in an article's graph, or None when it is absent."""

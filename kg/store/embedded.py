@@ -34,8 +34,11 @@ from kg.store.base import (
 class OxigraphStore(Store):
     """Embedded Oxigraph: on disk at ``path``, or in memory when ``path`` is None.
 
-    The merged layer is the store's own default graph.
+    The merged layer is the store's own default graph, written in the same update
+    (one transaction) as the graphs it follows.
     """
+
+    atomic_updates = True
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.location = str(path) if path is not None else MEMORY
@@ -46,8 +49,11 @@ class OxigraphStore(Store):
         """Swap in the graphs in one transaction (drop the old, insert the new)."""
         self.update(replace_update(graphs))
 
+    def has_graph(self, iri: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(iri))
+
     def _drop_graph(self, iri: str) -> bool:
-        if not self._store.contains_named_graph(ox.NamedNode(iri)):
+        if not self.has_graph(iri):
             return False
         self._store.update(f"DROP GRAPH <{iri}>")
         return True

@@ -150,26 +150,33 @@ EVIDENCE_BODY = f"""GRAPH ?g {{ {{ ?ev <{RDF}subject> ?s ; <{RDF}predicate> ?p ;
     FILTER NOT EXISTS {{ ?ev <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o }}
     BIND(<{KG.Asserted}> AS ?m) BIND(?g AS ?a) }}
   OPTIONAL {{ ?a <{DCTERMS_DATE}> ?day }} OPTIONAL {{ ?a <{KG.readOn}> ?read }} }}
-  FILTER(?g != <{MERGED}>)"""
+  FILTER(?g NOT IN (EXCLUDED))"""
 REPORT_VARIABLES = "?s ?p ?o ?m ?a ?day ?read ?from ?until"
+
+
+def excluded(graphs: Iterable[str] = ()) -> str:
+    """The graphs whose evidence does not count: the merged one, and those being replaced."""
+    return ", ".join(f"<{g}>" for g in (MERGED, *sorted(graphs)))
 
 
 def evidence_query(
     pairs: Iterable[tuple[ox.Term, ox.Term]] = (),
     holders: Iterable[tuple[str, ox.Term]] = (),
     everything: bool = False,
+    skip: Iterable[str] = (),
 ) -> str:
     """The evidence on these entity pairs (either way round) and these (relation, object)
-    groups; or all evidence in the store."""
+    groups; or all evidence in the store; the graphs in ``skip`` left out."""
+    body = EVIDENCE_BODY.replace("EXCLUDED", excluded(skip))
     if everything:
-        return f"SELECT {REPORT_VARIABLES} WHERE {{ {EVIDENCE_BODY} }}"
+        return f"SELECT {REPORT_VARIABLES} WHERE {{ {body} }}"
     rows = pair_rows(pairs)
     blocks = []
     if rows:
-        blocks.append(f"{{ VALUES (?s ?o) {{ {' '.join(rows)} }} {EVIDENCE_BODY} }}")
+        blocks.append(f"{{ VALUES (?s ?o) {{ {' '.join(rows)} }} {body} }}")
     groups = sorted({f"(<{KG[p]}> {o})" for p, o in holders})
     if groups:
-        blocks.append(f"{{ VALUES (?p ?o) {{ {' '.join(groups)} }} {EVIDENCE_BODY} }}")
+        blocks.append(f"{{ VALUES (?p ?o) {{ {' '.join(groups)} }} {body} }}")
     if not blocks:
         return ""
     return f"SELECT {REPORT_VARIABLES} WHERE {{ {' UNION '.join(blocks)} }}"
@@ -220,20 +227,24 @@ def day_of(term: ox.Term | None) -> str | None:
 
 
 def store_reports(
-    store: Store, touched: Touched, rules: TimeRules
+    store: Store, touched: Touched, rules: TimeRules, pending: Pending | None = None
 ) -> tuple[list[Report], Callable[[Key], bool], dict[str, ox.Term]]:
     """The evidence ``refresh`` needs, and which facts' keys it may rewrite: those on the
-    touched pairs and in the one-holder groups, whose every closer it has read."""
-    terms: dict[str, ox.Term] = {}
-    first = evidence_query(touched.pairs, touched.holders)
+    touched pairs and in the one-holder groups, whose every closer it has read.
+    With ``pending``, its graphs are read from its texts instead of the store."""
+    pending = pending or Pending()
+    terms: dict[str, ox.Term] = dict(pending.terms)
+    skip = pending.graphs
+    first = evidence_query(touched.pairs, touched.holders, skip=skip)
     reports = reports_from(store.query(first), terms) if first else []
+    reports += pending.reports
     holders = set(touched.holders)
     for r in reports:
         if r.predicate in rules.one_holder:
             holders.add((r.predicate, terms[r.object]))
     more = set(holders) - touched.holders
     if more:
-        reports += reports_from(store.query(evidence_query((), more)), terms)
+        reports += reports_from(store.query(evidence_query((), more, skip=skip)), terms)
     known_pairs = {frozenset((a.value, b.value)) for a, b in touched.pairs}
     far = {
         (terms[r.subject], terms[r.object])
@@ -241,7 +252,7 @@ def store_reports(
         if frozenset((r.subject, r.object)) not in known_pairs
     }
     if far:
-        reports += reports_from(store.query(evidence_query(far)), terms)
+        reports += reports_from(store.query(evidence_query(far, skip=skip)), terms)
     reports = list(dict.fromkeys(reports))
     group_keys = {(p, o.value) for p, o in holders}
 
@@ -261,7 +272,7 @@ OLD_ENTITIES = """SELECT ?f ?fp ?fv WHERE {{
 }}"""
 NEW_ENTITIES = """SELECT ?e ?p ?v WHERE {{
   VALUES ?e {{ {entities} }} VALUES ?p {{ {predicates} }} GRAPH ?g {{ ?e ?p ?v }}
-  FILTER(?g != <{merged}>)
+  FILTER(?g NOT IN ({excluded}))
 }}"""
 
 
@@ -296,19 +307,25 @@ def old_triples(store: Store, touched: Touched, rules: TimeRules) -> list[str]:
     return lines
 
 
-def entity_triples(store: Store, entities: set[ox.NamedNode]) -> list[str]:
+def entity_triples(
+    store: Store, entities: set[ox.NamedNode], pending: Pending | None = None
+) -> list[str]:
     """Each entity once, from every graph that names it: its classes, the smallest of its
     labels (the same whatever the order articles came in) and the others as altLabels."""
     if not entities:
         return []
+    pending = pending or Pending()
     sparql = NEW_ENTITIES.format(
-        merged=MERGED,
+        excluded=excluded(pending.graphs),
         entities=" ".join(sorted(str(e) for e in entities)),
         predicates=" ".join(f"<{p}>" for p in ENTITY_PREDICATES),
     )
     found: dict[ox.Term, dict[str, set[ox.Term]]] = {}
     for row in store.query(sparql):
         found.setdefault(row["e"], {}).setdefault(row["p"].value, set()).add(row["v"])
+    for e, p, v in pending.entity_parts:
+        if e in entities:
+            found.setdefault(e, {}).setdefault(p, set()).add(v)
     lines = []
     for entity, parts in sorted(found.items(), key=lambda kv: kv[0].value):
         labels = parts.get(RDFS_LABEL, set())
@@ -360,26 +377,92 @@ def fact_triples(fact: MergedFact, terms: dict[str, ox.Term], rules: TimeRules) 
     return lines
 
 
-def refresh(store: Store, touched: Touched, rules: TimeRules | None = None) -> None:
-    """Rewrite the merged entries of what ``touched`` names, from every article graph."""
+@dataclass
+class Pending:
+    """Graphs about to be written (or dropped), read from their N-Triples texts, so the
+    merged layer's change can go out in the same update as the graphs themselves."""
+
+    graphs: tuple[str, ...] = ()
+    reports: list[Report] = field(default_factory=list)
+    entity_parts: list[tuple[ox.Term, str, ox.Term]] = field(default_factory=list)
+    terms: dict[str, ox.Term] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, graphs: Sequence[tuple[str, str]]) -> Pending:
+        pending = cls(tuple(iri for iri, _ in graphs))
+        for iri, text in graphs:
+            if text.strip():
+                pending.read(iri, text)
+        return pending
+
+    def read(self, graph: str, text: str) -> None:
+        nodes: dict[ox.Term, dict[str, ox.Term]] = {}
+        plain: list[ox.Triple] = []
+        for t in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
+            p = t.predicate.value
+            if p in ENTITY_PREDICATES and isinstance(t.subject, ox.NamedNode):
+                self.entity_parts.append((t.subject, p, t.object))
+            if p in RELATION_IRIS:
+                plain.append(t)
+            nodes.setdefault(t.subject, {})[p] = t.object
+        stated = set()
+        for parts in nodes.values():
+            if RDF + "subject" in parts and RDF + "predicate" in parts and RDF + "object" in parts:
+                s, p, o = parts[RDF + "subject"], parts[RDF + "predicate"], parts[RDF + "object"]
+                stated.add((s, p, o))
+                article = parts.get(str(KG.fromArticle), ox.NamedNode(graph))
+                modality = parts.get(str(KG.modality), ox.NamedNode(str(KG.Asserted)))
+                self.add(s, p, o, modality, article, nodes, parts)
+        for t in plain:
+            if (t.subject, t.predicate, t.object) not in stated:
+                self.add(t.subject, t.predicate, t.object, ox.NamedNode(str(KG.Asserted)),
+                         ox.NamedNode(graph), nodes, {})  # fmt: skip
+
+    def add(self, s: ox.Term, p: ox.Term, o: ox.Term, modality: ox.Term, article: ox.Term,
+            nodes: dict[ox.Term, dict[str, ox.Term]], parts: dict[str, ox.Term]) -> None:  # fmt: skip
+        if not isinstance(s, ox.NamedNode) or isinstance(o, ox.BlankNode):
+            return
+        meta = nodes.get(article, {})
+        self.terms[s.value], self.terms[o.value] = s, o
+        self.reports.append(Report(
+            subject=s.value, predicate=local(p.value), object=o.value,
+            modality=local(modality.value).lower(), article=article.value,
+            day=day_of(meta.get(DCTERMS_DATE)), start=value(parts.get(str(KG.validFrom))),
+            end=value(parts.get(str(KG.validUntil))), read_on=day_of(meta.get(str(KG.readOn))),
+            object_is_iri=isinstance(o, ox.NamedNode),
+        ))  # fmt: skip
+
+
+def refresh_steps(
+    store: Store, touched: Touched, rules: TimeRules | None = None, pending: Pending | None = None
+) -> list[str]:
+    """The updates that rewrite the merged entries of what ``touched`` names, from every
+    article graph (those in ``pending`` as they are about to be)."""
     if not touched:
-        return
+        return []
     rules = rules or time_rules()
-    reports, in_scope, terms = store_reports(store, touched, rules)
+    reports, in_scope, terms = store_reports(store, touched, rules, pending)
     for r in reports:  # the scope's own one-holder groups, so their old entries go too
         if in_scope(canonical_key(r, rules)) and r.predicate in rules.one_holder:
             touched.holders.add((r.predicate, terms[r.object]))
     old = old_triples(store, touched, rules)
     merged = merge(reports, rules)
-    new = entity_triples(store, touched.entities)
+    new = entity_triples(store, touched.entities, pending)
     for key, fact in merged.items():
         if in_scope(key):
             new += fact_triples(fact, terms, rules)
-    write(store, sorted(set(old) - set(new)), sorted(set(new) - set(old)))
+    return data_steps(store, sorted(set(old) - set(new)), sorted(set(new) - set(old)))
 
 
-def write(store: Store, delete: list[str], insert: list[str]) -> None:
-    """DELETE DATA then INSERT DATA into the merged layer, in one update or in chunks."""
+def refresh(store: Store, touched: Touched, rules: TimeRules | None = None) -> None:
+    """Rewrite the merged entries of what ``touched`` names, from every article graph."""
+    for step in refresh_steps(store, touched, rules):
+        store.update(step)
+
+
+def data_steps(store: Store, delete: list[str], insert: list[str]) -> list[str]:
+    """DELETE DATA then INSERT DATA into the merged layer: one update, or chunks when the
+    store limits update size."""
     graph = store.merged_graph
     chunk = store.update_chunk or max(len(delete) + len(insert), 1)
 
@@ -393,11 +476,9 @@ def write(store: Store, delete: list[str], insert: list[str]) -> None:
 
     steps = [block("DELETE", delete[i : i + chunk]) for i in range(0, len(delete), chunk)]
     steps += [block("INSERT", insert[i : i + chunk]) for i in range(0, len(insert), chunk)]
-    if store.update_chunk:
-        for step in steps:
-            store.update(step)
-    elif steps:
-        store.update(" ;\n".join(steps))
+    if store.update_chunk or not steps:
+        return steps
+    return [" ;\n".join(steps)]
 
 
 def rebuild(store: Store, rules: TimeRules | None = None) -> None:
