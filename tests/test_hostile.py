@@ -460,7 +460,7 @@ def test_hostile_cli_build_strict_or_not(
     result = run_kg("build", str(mixed), "--store", str(store), "--no-progress", *flag)
     assert result.returncode == code
     assert result.stderr.splitlines()[: len(lines)] == [line.format(f=mixed) for line in lines]
-    listed = run_kg("query", "SELECT ?id WHERE { GRAPH ?g { ?a dcterms:identifier ?id } } ORDER BY ?id",
+    listed = run_kg("query", "SELECT ?id { GRAPH ?g { ?a dcterms:identifier ?id } } ORDER BY ?id",
                     "--store", str(store), "--format", "csv")  # fmt: skip
     expected = ["id", "a-good", "https://example.org/b"] if not flag else ["id", "a-good"]
     assert listed.stdout.split() == expected

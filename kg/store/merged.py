@@ -415,22 +415,44 @@ class Pending:
                 self.add(s, p, o, modality, article, nodes, parts)
         for t in plain:
             if (t.subject, t.predicate, t.object) not in stated:
-                self.add(t.subject, t.predicate, t.object, ox.NamedNode(str(KG.Asserted)),
-                         ox.NamedNode(graph), nodes, {})  # fmt: skip
+                self.add(
+                    t.subject,
+                    t.predicate,
+                    t.object,
+                    ox.NamedNode(str(KG.Asserted)),
+                    ox.NamedNode(graph),
+                    nodes,
+                    {},
+                )
 
-    def add(self, s: ox.Term, p: ox.Term, o: ox.Term, modality: ox.Term, article: ox.Term,
-            nodes: dict[ox.Term, dict[str, ox.Term]], parts: dict[str, ox.Term]) -> None:  # fmt: skip
+    def add(
+        self,
+        s: ox.Term,
+        p: ox.Term,
+        o: ox.Term,
+        modality: ox.Term,
+        article: ox.Term,
+        nodes: dict[ox.Term, dict[str, ox.Term]],
+        parts: dict[str, ox.Term],
+    ) -> None:
         if not isinstance(s, ox.NamedNode) or isinstance(o, ox.BlankNode):
             return
         meta = nodes.get(article, {})
         self.terms[s.value], self.terms[o.value] = s, o
-        self.reports.append(Report(
-            subject=s.value, predicate=local(p.value), object=o.value,
-            modality=local(modality.value).lower(), article=article.value,
-            day=day_of(meta.get(DCTERMS_DATE)), start=value(parts.get(str(KG.validFrom))),
-            end=value(parts.get(str(KG.validUntil))), read_on=day_of(meta.get(str(KG.readOn))),
-            object_is_iri=isinstance(o, ox.NamedNode),
-        ))  # fmt: skip
+        self.reports.append(
+            Report(
+                subject=s.value,
+                predicate=local(p.value),
+                object=o.value,
+                modality=local(modality.value).lower(),
+                article=article.value,
+                day=day_of(meta.get(DCTERMS_DATE)),
+                start=value(parts.get(str(KG.validFrom))),
+                end=value(parts.get(str(KG.validUntil))),
+                read_on=day_of(meta.get(str(KG.readOn))),
+                object_is_iri=isinstance(o, ox.NamedNode),
+            )
+        )
 
 
 def refresh_steps(
