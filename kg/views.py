@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import pyoxigraph as ox
 
+from kg.errors import QueryError
 from kg.ontology import CLASSES, PREFIXES
-from kg.store import RESULT_FORMATS, Store
+from kg.store import RESULT_FORMATS, QueryResult, Store
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 PREFIX_HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 """kg's usual prefixes (``kg.ontology.PREFIXES``) as SPARQL declarations."""
@@ -27,6 +32,27 @@ def with_prefixes(sparql: str) -> str:
         if line.split()[1].rstrip(":").lower() not in declared
     ]  # fmt: skip
     return "\n".join(header) + "\n" + sparql
+
+
+POSITION = re.compile(r"\bat (\d+):(\d+)")
+
+
+def prefixed_query(store: Store, sparql: str) -> QueryResult:
+    """``store.query`` with kg's prefixes declared; an error's line:column points into ``sparql``.
+
+    >>> from kg.store import open_store
+    >>> prefixed_query(open_store("memory:"), "SELECT ?x WHERE {\\n  ?x kg:p ?y . FILTER(?x = ) }")
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    kg.errors.QueryError: malformed SPARQL query: error at 2:31: ...
+    """
+    full = with_prefixes(sparql)
+    added = full.count("\n") - sparql.count("\n")
+    try:
+        return store.query(full)
+    except QueryError as err:
+        message = POSITION.sub(lambda m: f"at {int(m[1]) - added}:{m[2]}", str(err), count=1)
+        raise QueryError(message) from err
 
 
 def term_text(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
@@ -129,6 +155,8 @@ def to_networkx(
     smaller IRI. ``as_of`` keeps the facts that held that day; ``known_by``
     tells the spans as the articles dated on or before that day do.
     """
+    import networkx as nx
+
     from kg.timeline import entities, merged_facts
 
     names = entities(store)

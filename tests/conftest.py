@@ -42,11 +42,13 @@ def dev_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def example_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store built once from the bundled example with ``kg build --example``; read only."""
+    """A store built once from the bundled Leica–Xiaomi article with ``kg build``; read only."""
     from cli_helpers import run_kg
 
+    from kg.examples import example_path
+
     store = tmp_path_factory.mktemp("example") / "kg-store"
-    result = run_kg("build", "--example", "--store", str(store))
+    result = run_kg("build", str(example_path()), "--store", str(store))
     assert result.returncode == 0, result.stderr
     return store
 

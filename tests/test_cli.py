@@ -1,13 +1,17 @@
-"""The CLI through its installed entry point: seed gold, exit codes, idempotent builds."""
+"""The main commands end to end (in process): seed gold, formats, idempotent builds, progress.
+
+The few tests about real processes (exit codes, no traceback) run the installed
+entry point; tests/test_cli_app.py holds the ones that need no model.
+"""
 
 from __future__ import annotations
 
 import json
-import subprocess
+import re
 from pathlib import Path
 
 import pytest
-from cli_helpers import run_kg
+from cli_helpers import run_kg, run_kg_process
 from rdflib import Dataset
 
 from kg.evaluate import GoldArticle, predicted, score_article
@@ -17,7 +21,7 @@ pytestmark = pytest.mark.model
 
 
 def test_cli_extract_seed_matches_gold_exactly(seed_path: Path, seed_gold: dict) -> None:
-    result = subprocess.run(["kg", "extract", str(seed_path)], capture_output=True, timeout=600)
+    result = run_kg("extract", str(seed_path))
     assert result.returncode == 0, result.stderr
     dataset = Dataset()
     dataset.parse(data=result.stdout, format="nquads")
@@ -149,7 +153,7 @@ def _bad_inputs(tmp: Path) -> dict[str, list[str]]:
      "unknown-output-format"],
 )  # fmt: skip
 def test_cli_bad_input_gets_one_line_and_exit_2(tmp_path: Path, case: str) -> None:
-    result = run_kg(*_bad_inputs(tmp_path)[case])
+    result = run_kg_process(*_bad_inputs(tmp_path)[case])
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -167,13 +171,61 @@ def test_cli_bad_input_keeps_store(tmp_path: Path, seed_path: Path) -> None:
     assert run_kg("stats", "--store", str(store)).stdout == before
 
 
-def test_cli_every_command_has_help_and_readme_mention() -> None:
-    from kg.cli import cli, main
+def write_notes(folder: Path, count: int) -> Path:
+    folder.mkdir()
+    for n in range(count):
+        (folder / f"note-{n}.txt").write_text(
+            f"Note {n}\n\nAcme Optics has partnered with Borealis Phones on lens {n}.\n",
+            encoding="utf-8",
+        )
+    return folder
 
-    main(["--help"])
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    for name in sorted(cli.commands):
-        result = run_kg(name, "--help")
-        assert result.returncode == 0, name
-        assert "Usage: kg " + name in result.stdout
-        assert f"kg {name}" in readme, f"README does not mention kg {name}"
+
+@pytest.mark.parametrize(
+    ("inputs", "total"),
+    [(["notes"], "/3"), (["notes", "extra.jsonl"], "/5"), (["notes", "-"], None)],
+    ids=["folder", "folder-and-jsonl", "stdin-uncounted"],
+)
+def test_cli_build_progress_moves_per_article_with_total(
+    tmp_path: Path, inputs: list[str], total: str | None
+) -> None:
+    write_notes(tmp_path / "notes", 3)
+    (tmp_path / "extra.jsonl").write_text(
+        '{"id": "x1", "text": "Cobalt Mobile acquired Dynamo Lenses."}\n\n'
+        '{"id": "x2", "text": "Ember Devices invested in Cobalt Mobile."}\n',
+        encoding="utf-8",
+    )
+    args = [str(tmp_path / i) if i != "-" else i for i in inputs]
+    result = run_kg("build", *args, "--store", str(tmp_path / "store"), "--progress",
+                    input="Acme Optics has partnered with Ember Devices.\n")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    done = [int(n) for n in re.findall(r"(\d+)(?:/\d+)? articles \[", result.stderr)]
+    articles = 3 + (2 if "extra.jsonl" in inputs else 0) + (1 if "-" in inputs else 0)
+    assert done == sorted(done) and done[0] == 0 and done[-1] == articles
+    assert f"stored {articles}" in result.stderr
+    if total is None:
+        assert not re.search(r"\d+/\d+ articles", result.stderr)
+    else:
+        assert f"{articles}{total} articles" in result.stderr
+        assert "<" in result.stderr  # the ETA: [elapsed<remaining, rate]
+
+
+def test_cli_build_progress_hears_each_article_before_its_batch_is_stored(tmp_path: Path) -> None:
+    from kg.api import build
+    from kg.ingest import read_articles
+    from kg.pipeline import WriteBatch
+    from kg.store import open_store
+
+    events: list[str] = []
+    build(open_store("memory:"), read_articles([write_notes(tmp_path / "notes", 3)]),
+          progress=lambda: events.append("article"), stored=lambda n: events.append(f"stored {n}"),
+          limits=WriteBatch(articles=2))  # fmt: skip
+    assert events == ["article", "article", "stored 2", "article", "stored 1"]
+
+
+def test_cli_build_without_progress_prints_only_the_report(tmp_path: Path) -> None:
+    notes = write_notes(tmp_path / "notes", 2)
+    result = run_kg("build", str(notes), "--store", str(tmp_path / "store"), "--no-progress")
+    assert result.returncode == 0
+    assert result.stderr.startswith("2 article(s) added, 0 unchanged; store ")
+    assert result.stderr.count("\n") == 1

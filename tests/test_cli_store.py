@@ -12,6 +12,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from cli_helpers import run_kg
 from sparql_servers import Server, oxigraph_server, virtuoso_available, virtuoso_server
 
 from kg.ontology import article_iri
@@ -24,8 +25,8 @@ COMPANIES = ["Acme Optics", "Borealis Phones", "Cobalt Mobile", "Dynamo Lenses",
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(["kg", *args], capture_output=True, text=True, timeout=900, env=full_env)
+    """``kg ARGS`` in this process (the tests about killed processes use Popen)."""
+    return run_kg(*args, env=env)
 
 
 def write_articles(folder: Path, count: int) -> Path:
@@ -121,11 +122,11 @@ def test_cli_store_rebuild_skips_unchanged_and_replaces_changed(
 
 
 def progress_reached(process: subprocess.Popen, count: int) -> None:
-    """Read the progress bar on stderr until it shows ``count`` articles done."""
+    """Read the progress bar on stderr until it shows ``count`` articles stored."""
     seen = ""
     while process.poll() is None:
         seen += process.stderr.read(1)
-        done = [int(n) for n in re.findall(r"(\d+)article", seen.replace(" ", ""))]
+        done = [int(n) for n in re.findall(r"stored (\d+)", seen)]
         if done and max(done) >= count:
             return
     raise AssertionError(f"the build ended before {count} articles: {seen[-300:]}")

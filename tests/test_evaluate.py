@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_kg
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
@@ -93,10 +93,7 @@ def test_evaluate_dev_corpus_meets_targets(dev_dir: Path) -> None:
 
 @pytest.mark.model
 def test_evaluate_cli_prints_scores_and_errors(seed_path: Path) -> None:
-    result = subprocess.run(
-        ["kg", "evaluate", str(seed_path.parent / "gold.jsonl"), "--show"],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    result = run_kg("evaluate", str(seed_path.parent / "gold.jsonl"), "--show")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[-9:] == [

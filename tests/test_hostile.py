@@ -559,7 +559,7 @@ def test_hostile_ctrl_c_stops_after_the_article_in_hand(tmp_path: Path) -> None:
     )  # fmt: skip
     assert process.stderr is not None
     seen = b""
-    while not re.search(rb"[1-9][0-9]*article \[", seen):  # the first batch is stored
+    while not re.search(rb"stored [1-9]", seen):  # the first batch is stored
         chunk = process.stderr.read1(4096)
         assert chunk, seen
         seen += chunk
@@ -602,3 +602,183 @@ def test_hostile_cli_urls_report_and_go_on(server: str) -> None:
         f"https://w3id.org/kg-news/article/{slug}-page"
     ]
     assert f"<{server}/page>" in result.stdout  # dcterms:source
+
+
+# The store: read commands need one and open it read-only -----------------------------
+
+NO_STORE = (
+    "kg: error: {store}: {what}; check --store (or KG_STORE), or create it with "
+    "`kg build INPUT... --store {store}` or `kg import`"
+)
+READ_COMMANDS = {
+    "query": ("query", "ASK {}"),
+    "stats": ("stats",),
+    "export": ("export", "-o", "out.nq"),
+    "viz": ("viz", "-o", "out.html"),
+    "rank": ("rank",),
+    "communities": ("communities",),
+    "path": ("path", "Acme", "Widget"),
+    "validate": ("validate",),
+    "serve": ("serve", "--port", "0"),
+    "remove": ("remove", "acme"),
+}
+
+
+@pytest.mark.parametrize("command", sorted(READ_COMMANDS))
+@pytest.mark.parametrize("there", ["missing", "empty-folder"])
+def test_hostile_store_read_commands_need_a_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    command: str, there: str,
+) -> None:  # fmt: skip
+    from kg.cli import main
+
+    store = tmp_path / "stor"  # a mistyped --store
+    if there == "empty-folder":
+        store.mkdir()
+    monkeypatch.chdir(tmp_path)
+    code = main([*READ_COMMANDS[command], "--store", str(store)])
+    what = "no such store" if there == "missing" else "is a folder but holds no kg store"
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [NO_STORE.format(store=store, what=what)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ([] if there == "missing" else ["stor"])
+    assert not store.exists() or not any(store.iterdir())
+
+
+@pytest.fixture()
+def store_copy(example_store: Path, tmp_path: Path) -> Path:
+    """A copy of the example store that a test may lock, protect or fill."""
+    return Path(shutil.copytree(example_store, tmp_path / "store"))
+
+
+EXAMPLE_STATS_HEAD = ["articles   1", "quads      157"]
+BUILD_HERE = "kg: error: {store}: cannot open the store for writing: {why}"
+READ_ONLY_FS = (
+    "the folder is on a read-only file system; read commands (query, stats, export...) work "
+    "there; build into a copy on a writable disk"
+)
+NO_SPACE = "no space left on the device; free some space, then run it again"
+DENIED = "permission denied; check the folder's owner and permissions"
+WRITER = (
+    "another kg process is writing it (build, import, remove or serve --allow-update); "
+    "wait for it to finish (read commands work beside it)"
+)
+HOLD = "import sys; from kg.store import open_store; s = open_store(sys.argv[1]); print('held', flush=True); sys.stdin.read(); s.close()"  # noqa: E501
+
+
+def test_hostile_store_read_commands_work_beside_a_writer(store_copy: Path) -> None:
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(store_copy)], text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        stats = run_kg("stats", "--store", str(store_copy))
+        assert (stats.returncode, stats.stdout.splitlines()[:2]) == (0, EXAMPLE_STATS_HEAD)
+        asked = run_kg("query", "SELECT ?l WHERE { ?x a kg:Organization ; rdfs:label ?l } "
+                       "ORDER BY ?l", "--store", str(store_copy), "--format", "csv")  # fmt: skip
+        assert (asked.returncode, asked.stdout.split()) == (0, ["l", "Huawei", "Leica", "Xiaomi"])
+        second = run_kg("import", str(store_copy / "nothing.nq"), "--store", str(store_copy))
+        assert second.returncode == 2
+        assert second.stderr.splitlines() == [BUILD_HERE.format(store=store_copy, why=WRITER)]
+    finally:
+        holder.communicate("", timeout=60)
+    assert holder.returncode == 0
+
+
+def test_hostile_store_permissions_named(store_copy: Path) -> None:
+    prefix = without_read_permission()
+    store_copy.chmod(0o555)  # readable, not writable
+    try:
+        stats = run_kg("stats", "--store", str(store_copy), prefix=prefix)
+        assert (stats.returncode, stats.stdout.splitlines()[:2]) == (0, EXAMPLE_STATS_HEAD)
+        built = run_kg("import", str(store_copy / "x.nq"), "--store", str(store_copy),
+                       prefix=prefix)  # fmt: skip
+        assert built.stderr.splitlines() == [BUILD_HERE.format(store=store_copy, why=DENIED)]
+        store_copy.chmod(0)
+        stats = run_kg("stats", "--store", str(store_copy), prefix=prefix)
+        assert (stats.returncode, stats.stderr.splitlines()) == (
+            2, [f"kg: error: {store_copy}: cannot read the store: {DENIED}"]
+        )  # fmt: skip
+    finally:
+        store_copy.chmod(0o755)
+
+
+def private_mounts() -> None:
+    """Skip unless this process may mount a tmpfs in a mount namespace of its own."""
+    if shutil.which("unshare") is None:
+        pytest.skip("no unshare(1): cannot make a read-only or small file system")
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=64k t /mnt"],
+                           capture_output=True, timeout=30)  # fmt: skip
+    if probe.returncode != 0:
+        pytest.skip(f"cannot mount in a private namespace here: {probe.stderr.decode().strip()}")
+
+
+def in_namespace(script: str) -> subprocess.CompletedProcess[str]:
+    """``script`` run by sh in a mount namespace of its own (its mounts vanish with it)."""
+    return subprocess.run(["unshare", "-m", "sh", "-ec", script], capture_output=True, text=True,
+                          timeout=600)  # fmt: skip
+
+
+def test_hostile_store_on_a_read_only_file_system(store_copy: Path, tmp_path: Path) -> None:
+    private_mounts()
+    view = tmp_path / "ro"
+    view.mkdir()
+    result = in_namespace(
+        f"mount --bind {store_copy} {view}; mount -o remount,bind,ro {view}\n"
+        f"kg stats --store {view}; kg query 'ASK {{ ?s ?p ?o }}' --store {view}\n"
+        f"kg import {view}/x.nq --store {view} || echo exit $?"
+    )
+    assert result.stdout.splitlines()[:2] == EXAMPLE_STATS_HEAD
+    assert result.stdout.splitlines()[-2:] == ["true", "exit 2"]
+    assert result.stderr.splitlines() == [BUILD_HERE.format(store=view, why=READ_ONLY_FS)]
+
+
+def test_hostile_store_on_a_full_disk(store_copy: Path, tmp_path: Path) -> None:
+    private_mounts()
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    result = in_namespace(
+        f"mount -t tmpfs -o size=4m kg-full {disk}; cp -r {store_copy} {disk}/store\n"
+        f"dd if=/dev/zero of={disk}/filler bs=64k 2>/dev/null || true\n"
+        f"kg stats --store {disk}/store; kg import {disk}/x.nq --store {disk}/store || echo exit $?"
+    )
+    assert result.stdout.splitlines()[:2] == EXAMPLE_STATS_HEAD
+    assert result.stdout.splitlines()[-1] == "exit 2"
+    assert result.stderr.splitlines() == [BUILD_HERE.format(store=f"{disk}/store", why=NO_SPACE)]
+
+
+WRITE_FOR = """
+import sys, time
+from kg.store import open_store
+store, until = open_store(sys.argv[1]), time.monotonic() + float(sys.argv[2])
+print("writing", flush=True)
+n = 0
+while time.monotonic() < until:
+    text = "".join(f'<http://e/{j}> <http://p> "{n}-{j} {"x" * 200}" .\\n' for j in range(50))
+    store.replace_graphs([(f"http://g/{n % 200}", text)])
+    n += 1
+    if n % 50 == 0:
+        store.flush()  # new table files, and compactions that delete old ones
+store.close()
+print(n)
+"""
+
+
+def test_hostile_store_reader_beside_a_compacting_writer(tmp_path: Path) -> None:
+    """A read-only reader sees whole graphs only, and new ones, while a writer compacts."""
+    from kg.store import open_store
+
+    path = tmp_path / "store"
+    open_store(path).close()
+    writer = subprocess.Popen([sys.executable, "-c", WRITE_FOR, str(path), "8"], text=True,
+                              stdout=subprocess.PIPE)  # fmt: skip
+    assert writer.stdout is not None and writer.stdout.readline() == "writing\n"
+    reader = open_store(path, read_only=True)
+    sizes, reads = set(), 0
+    while writer.poll() is None and reads < 2000:
+        rows = reader.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        sizes |= {int(row["n"].value) for row in rows}
+        reads += 1
+    written = int(writer.communicate(timeout=60)[0])
+    assert sizes == {50} and reads > 10
+    assert written > 200
+    assert len(reader.graphs()) == 200  # it followed the writer to the end

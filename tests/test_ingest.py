@@ -354,12 +354,10 @@ NOTES = '{"story": "Sony invested in Zeiss.", "key": "n1"}\n'
 def test_ingest_cli_stdin_and_field_options(
     args: tuple[str, ...], stdin: str, code: int, graphs: list[str]
 ) -> None:
-    import subprocess
-
+    from cli_helpers import run_kg
     from rdflib import Dataset
 
-    result = subprocess.run(["kg", "extract", *args], input=stdin, capture_output=True,
-                            text=True, timeout=600)  # fmt: skip
+    result = run_kg("extract", *args, input=stdin)
     assert result.returncode == code, result.stderr
     dataset = Dataset()
     dataset.parse(data=result.stdout, format="nquads")

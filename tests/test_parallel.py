@@ -206,8 +206,8 @@ def test_parallel_dask_unreachable_scheduler_is_one_line(capsys, article_dir: Pa
     ("flags", "message"),
     [
         (["--scheduler", "tcp://10.0.0.5:8786"], "kg: error: --scheduler needs --engine dask\n"),
-        (["--workers", "0"], "Invalid value for '--workers'"),
-        (["--engine", "spark"], "Invalid value for '--engine'"),
+        (["--workers", "0"], "kg: error: invalid value for '--workers'"),
+        (["--engine", "spark"], "kg: error: invalid value for '--engine'"),
     ],
 )
 def test_parallel_cli_rejects_bad_engine_flags(capsys, flags, message, article_dir, tmp_path):

@@ -243,6 +243,9 @@ def test_viz_cli_bad_input_is_one_line_exit_2(
 
 
 def test_viz_cli_empty_store_is_an_error(tmp_path: Path) -> None:
+    from kg.store import open_store
+
+    open_store(tmp_path / "empty").close()  # a store with nothing in it
     result = run_kg("viz", "--store", str(tmp_path / "empty"), "-o", str(tmp_path / "g.html"))
     assert (result.returncode, result.stderr) == (
         2,

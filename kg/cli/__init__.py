@@ -1,46 +1,37 @@
 """The ``kg`` command line: a thin layer over the library.
 
-Each command group lives in its own module and registers itself on ``cli``.
-Domain errors (KGError) become one line on stderr and exit code 2 here, at
-the boundary, and nowhere else.
+``cli`` (in ``kg.cli.group``) is the click group; each module imported below
+defines its commands on it with ``@cli.command()``, so the whole CLI exists
+once ``kg.cli`` is imported (tests use ``click.testing.CliRunner`` on it).
+
+To add commands: write ``kg/cli/NAME.py`` with ``from kg.cli.group import cli``
+and ``@cli.command(epilog=examples("kg NAME ...", "kg NAME ..."))`` functions
+(``examples`` from ``kg.cli.group``: one or two lines, shown at the end of
+--help, parsed by a test), import anything heavy inside the functions (``kg
+--help`` imports every command module; ``tests/test_cli_app.py`` fails when
+spaCy, rdflib or networkx load with it), open stores with
+``kg.cli.options.reading_store``/``writing_store``, add the module to the
+import line below, and give each command a row in a README command table that
+names every option (a test checks it).
 """
 
 from __future__ import annotations
 
 import sys
 
-import click
+from kg.cli.group import cli
 
-from kg.errors import KGError
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="kg")
-def cli() -> None:
-    """kg: build a knowledge graph from news articles and query it with SPARQL."""
+# Each module defines its commands on `cli` when imported.
+from kg.cli import core, explore, quality, storecmds, timecmds  # noqa: F401  isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:
-    from kg.cli import core, explore, quality, storecmds, timecmds  # noqa: F401  (registers)
-
-    try:
-        code = cli.main(args=argv, prog_name="kg", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("kg: interrupted; the store holds every article finished so far", err=True)
-        return 130
-    except click.ClickException as err:
-        err.show()
-        return 2
-    except KGError as err:
-        click.echo(f"kg: error: {err}", err=True)
-        return 2
-    except KeyboardInterrupt:
-        click.echo("kg: interrupted; the store holds every article finished so far", err=True)
-        return 130
-    except BrokenPipeError:
-        return 0
-    return code if isinstance(code, int) else 0  # ctx.exit(N) from a command
+    """Run ``kg`` with ``argv`` (default: the process's arguments); returns the exit code."""
+    return cli.main(args=argv, prog_name="kg", standalone_mode=False)
 
 
 def run() -> None:
     sys.exit(main())
+
+
+__all__ = ["cli", "main", "run"]

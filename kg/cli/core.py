@@ -1,34 +1,34 @@
-"""The main job: extract, build, query, export, stats, demo."""
+"""The main job: extract, build, demo, query, export, stats.
+
+Only click and kg's light modules load with this module; each command imports
+the stages it runs (spaCy, rdflib, networkx) when it runs.
+"""
 
 from __future__ import annotations
 
+import shutil
 import sys
-from contextlib import suppress
-from importlib import resources
 from pathlib import Path
 
 import click
-from tqdm import tqdm
 
-from kg.api import build
-from kg.cli import cli
-from kg.cli.inputs import Interrupted, Reading, StopOnInterrupt, input_options, inputs_argument
-from kg.cli.options import model_option, store_option
-from kg.errors import InputError, KGError
-from kg.ingest import read_article, read_inputs
-from kg.parallel import ENGINES, engine_for
-from kg.pipeline import article_graphs
-from kg.rdf import dataset_of, serialized
-from kg.store import open_store
-from kg.store.interop import RDF_FORMATS, format_for
-from kg.views import render_result, stats, with_prefixes
+from kg.cli.group import cli, examples, exit_with
+from kg.cli.inputs import Reading, input_options, inputs_argument
+from kg.cli.options import model_option, reading_store, store_option, writing_store
+from kg.errors import InputError
+from kg.examples import articles, corpus_path, example_path  # noqa: F401  (re-exported)
+
+ENGINE_NAMES = ("dask", "local")
+"""``kg.parallel.ENGINES``' names, here so that ``--help`` need not import the pipeline."""
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml")
+EXPORT_FORMATS = ("nquads", "trig", "turtle", "json-ld", "nt", "graphml")
 
 
-def example_path() -> Path:
-    return Path(str(resources.files("kg.examples") / "leica-xiaomi-retold.md"))
-
-
-@cli.command()
+@cli.command(
+    epilog=examples(
+        "kg extract news/acme.txt -o acme.ttl", 'echo "Sony invested in Zeiss." | kg extract -'
+    )
+)
 @inputs_argument
 @click.option(
     "-o",
@@ -38,11 +38,8 @@ def example_path() -> Path:
 )
 @model_option
 @input_options
-@click.pass_context
-def extract(
-    ctx: click.Context, inputs: tuple[str, ...], output: Path | None, model: str | None,
-    reading: Reading,
-) -> None:  # fmt: skip
+def extract(inputs: tuple[str, ...], output: Path | None, model: str | None,
+            reading: Reading) -> None:  # fmt: skip
     """Extract articles and write their RDF; no store is touched.
 
     INPUT: files, folders (searched recursively), http(s) URLs, or - for stdin;
@@ -50,6 +47,11 @@ def extract(
     without -o; with -o the format follows the extension. Exit status: 0 all
     read, 1 some input failed (one line each on stderr), 2 nothing readable.
     """
+    from kg.ingest import read_inputs
+    from kg.pipeline import article_graphs
+    from kg.rdf import dataset_of, serialized
+    from kg.store.interop import RDF_FORMATS, format_for
+
     if not inputs:
         raise click.UsageError("give article files, folders, URLs or - for stdin")
     fmt = format_for(output, RDF_FORMATS) if output else "nquads"
@@ -58,19 +60,24 @@ def extract(
     if not intake.read:
         if not intake.failed:
             click.echo("kg: error: no article in the inputs; nothing written", err=True)
-        ctx.exit(2)
+        exit_with(2)
     data = serialized(dataset, fmt)
     if output is None:
         sys.stdout.buffer.write(data)
     else:
         output.write_bytes(data)
         click.echo(f"wrote {intake.read} article(s) to {output}", err=True)
-    ctx.exit(intake.exit_code)
+    exit_with(intake.exit_code)
 
 
-@cli.command(name="build")
+@cli.command(
+    name="build",
+    epilog=examples("kg build news/ --store news-store", "kg build --example --store demo-store"),
+)
 @inputs_argument
-@click.option("--example", is_flag=True, help="Build the bundled example article.")
+@click.option(
+    "--example", is_flag=True, help="Build the bundled example corpus (29 news articles)."
+)
 @store_option
 @model_option
 @click.option(
@@ -85,7 +92,7 @@ def extract(
 )
 @click.option(
     "--engine",
-    type=click.Choice(sorted(ENGINES)),
+    type=click.Choice(ENGINE_NAMES),
     default="local",
     show_default=True,
     help="Where extraction runs: this machine, or a Dask cluster.",
@@ -97,11 +104,9 @@ def extract(
     help="Dask scheduler (tcp://HOST:8786) for --engine dask; default: a LocalCluster.",
 )
 @input_options
-@click.pass_context
 def build_command(
-    ctx: click.Context, inputs: tuple[str, ...], example: bool, store_location: str,
-    model: str | None, progress: bool | None, workers: int, engine: str, scheduler: str | None,
-    reading: Reading,
+    inputs: tuple[str, ...], example: bool, store_location: str, model: str | None,
+    progress: bool | None, workers: int, engine: str, scheduler: str | None, reading: Reading,
 ) -> None:  # fmt: skip
     """Extract articles and merge them into the store.
 
@@ -110,33 +115,24 @@ def build_command(
     Ctrl-C stops after the article in hand, keeping every finished one. Exit
     status: 0 all read, 1 some input failed (one line each), 2 nothing readable.
     """
+    from kg.cli.build import run_build
+
     if example:
-        inputs = (*inputs, str(example_path()))
+        inputs = (*inputs, str(corpus_path()))
     if not inputs:
         raise click.UsageError("give article files, folders, URLs or - for stdin, or --example")
-    store = open_store(store_location)
     show = sys.stderr.isatty() if progress is None else progress
-    intake, stop = reading.intake(), StopOnInterrupt()
-    articles = stop.articles(intake(read_inputs(inputs, reading.options)))
-    report = None
-    with tqdm(unit="article", disable=not show, file=sys.stderr) as bar, stop.installed():
-
-        def step() -> None:
-            bar.update()
-            stop.check()
-
-        with suppress(Interrupted):
-            report = build(store, articles, model, progress=step,
-                           engine=engine_for(engine, workers, scheduler, model))  # fmt: skip
-    if report is not None:
-        click.echo(f"{report}; store {store.location} holds {len(store)} quads", err=True)
-    store.close()
-    if stop.requested:
+    with writing_store(store_location) as store:
+        code, summary, interrupted = run_build(
+            store, inputs, reading, model, show, (engine, workers, scheduler)
+        )
+    click.echo(summary, err=True)  # the store is closed, so what it says is on disk
+    if interrupted:
         raise KeyboardInterrupt
-    ctx.exit(intake.exit_code)
+    exit_with(code)
 
 
-@cli.command()
+@cli.command(epilog=examples("kg demo", "kg demo --store demo-store"))
 @click.option(
     "--store",
     "store_location",
@@ -145,54 +141,141 @@ def build_command(
     envvar="KG_STORE",
     help="Store folder to create (or 'memory:').",
 )
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="kg-demo.html",
+    show_default=True,
+    help="Where to write the HTML view of the graph.",
+)
 @model_option
-def demo(store_location: str, model: str | None) -> None:
-    """Build the bundled example into the store and show what was found."""
-    store = open_store(store_location)
-    report = build(store, [read_article(example_path())], model)
-    click.echo(f"{report}; store {store.location} holds {len(store)} quads\n")
-    click.echo(render_result(store.query(with_prefixes(DEMO_QUERY)), "table"))
-    store.close()
+def demo(store_location: str, html_path: Path, model: str | None) -> None:
+    """Build the bundled example corpus and show what was found.
+
+    29 short news articles written for kg (partnerships begun and ended, new
+    chief executives, acquisitions, funding, denials, rumours): prints a
+    summary, every fact with how it was stated and by how many articles, what
+    the articles denied, and writes the HTML view.
+    """
+    from kg.api import build
+    from kg.ingest import read_article
+    from kg.views import prefixed_query, render_result, stats
+    from kg.viz import write_html
+
+    with writing_store(store_location) as store:
+        report = build(store, [read_article(path) for path in articles()], model)
+        click.echo(f"{report}; store {store.location} holds {len(store)} quads\n")
+        click.echo(stats(store).render() + "\n")
+        click.echo("Facts (stated: asserted, or only hedged; articles: how many state it)")
+        click.echo(render_result(prefixed_query(store, DEMO_FACTS), "table") + "\n")
+        click.echo("Denied (kept as evidence only, never asserted)")
+        click.echo(render_result(prefixed_query(store, DEMO_DENIED), "table") + "\n")
+        write_html(store, html_path)
+    click.echo(f"HTML view: {html_path} (open it in a browser; click an edge for its evidence)")
+    click.echo(f"Next: kg query 'SELECT ...' --store {store_location}, kg rank, kg path A B, "
+               "kg viz --focus NAME (kg --help)")  # fmt: skip
 
 
-DEMO_QUERY = """
-SELECT ?subject ?relation ?object ?since ?until WHERE {
-  ?f a kg:Fact ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . ?s rdfs:label ?subject .
+DEMO_FACTS = """
+SELECT ?subject ?relation ?object ?stated ?articles ?since ?until WHERE {
+  ?f a kg:Fact ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+     kg:modality ?m ; kg:sources ?articles .
+  ?s rdfs:label ?subject .
   OPTIONAL { ?o rdfs:label ?label }
   OPTIONAL { ?f kg:validFrom ?since } OPTIONAL { ?f kg:validUntil ?until }
+  BIND(COALESCE(?label, STR(?o)) AS ?object)
+  BIND(STRAFTER(STR(?p), "#") AS ?relation)
+  BIND(IF(?m = kg:Hedged, "hedged", "asserted") AS ?stated)
+} ORDER BY ?relation ?subject ?object
+"""
+DEMO_DENIED = """
+SELECT DISTINCT ?subject ?relation ?object WHERE {
+  GRAPH ?article { ?e a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+                      kg:modality kg:Negated }
+  ?s rdfs:label ?subject .
+  OPTIONAL { ?o rdfs:label ?label }
   BIND(COALESCE(?label, STR(?o)) AS ?object)
   BIND(STRAFTER(STR(?p), "#") AS ?relation)
 } ORDER BY ?relation ?subject ?object
 """
 
 
-@cli.command()
+def read_query(text: str) -> str:
+    """The query itself, or the contents of the file after '@'."""
+    if not text.startswith("@"):
+        return text
+    path = Path(text[1:])
+    if not path.is_file():
+        raise InputError(f"{path}: no such query file; check the path after @")
+    return path.read_text(encoding="utf-8")
+
+
+def terminal_width() -> int | None:
+    """The terminal's width when stdout is one; None (no wrapping) for a pipe or a file."""
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
+@cli.command(
+    epilog=examples(
+        "kg query 'SELECT ?name WHERE { ?e a kg:Organization ; rdfs:label ?name }'",
+        "kg query @makers.rq --format csv --limit 10",
+    )
+)
 @click.argument("sparql")
 @store_option
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json", "xml"]),
+    type=click.Choice(QUERY_FORMATS),
     default="table",
     show_default=True,
     help="Result format for SELECT/ASK.",
 )
-def query(sparql: str, store_location: str, fmt: str) -> None:
+@click.option(
+    "--limit", type=click.IntRange(min=0), metavar="N", help="Show at most N rows of a SELECT."
+)
+@click.option(
+    "--max-width",
+    type=click.IntRange(min=0),
+    metavar="COLUMNS",
+    help="Wrap table cells to fit this width (default: the terminal's; 0: never wrap).",
+)
+def query(sparql: str, store_location: str, fmt: str, limit: int | None,
+          max_width: int | None) -> None:  # fmt: skip
     """Run a SPARQL 1.1 query (text, or @file.rq) against the store.
 
     The default graph is the union of all articles; GRAPH ?g { } reaches one article.
-    Prefixes kg:, rdf:, rdfs:, skos:, xsd: and dcterms: are predeclared.
+    Prefixes kg:, rdf:, rdfs:, skos:, xsd: and dcterms: are predeclared. Columns
+    come in the order of the SELECT (for SELECT *, as the variables first appear).
     """
-    if sparql.startswith("@"):
-        path = Path(sparql[1:])
-        if not path.is_file():
-            raise InputError(f"{path}: no such query file; check the path after @")
-        sparql = path.read_text(encoding="utf-8")
-    store = open_store(store_location)
-    click.echo(render_result(store.query(with_prefixes(sparql)), fmt).rstrip("\n"))
+    import pyoxigraph as ox
+
+    from kg.cli.results import column_order, reshaped, table_text
+    from kg.views import Table, prefixed_query, render_result, solutions_table
+
+    sparql = read_query(sparql)
+    with reading_store(store_location) as store:
+        result = prefixed_query(store, sparql)
+        if not isinstance(result, ox.QuerySolutions):
+            click.echo(render_result(result, fmt).rstrip("\n"))
+            return
+        variables = [v.value for v in result.variables]
+        columns = column_order(sparql, variables)
+        if fmt == "table":
+            table = solutions_table(result, short=True)
+            picks = [table.columns.index(c) for c in columns]
+            rows = [[row[i] for i in picks] for row in table.rows[:limit]]
+            width = terminal_width() if max_width is None else max_width
+            click.echo(table_text(Table(columns, rows), width, total=len(table.rows)))
+            return
+        text = render_result(result, fmt)
+    if columns != variables or limit is not None:
+        text = reshaped(text, fmt, columns, limit)
+    click.echo(text.rstrip("\n"))
 
 
-@cli.command()
+@cli.command(epilog=examples("kg export -o all.trig", "kg export -o entities.graphml"))
 @store_option
 @click.option(
     "-o",
@@ -205,34 +288,30 @@ def query(sparql: str, store_location: str, fmt: str) -> None:
     "--format",
     "fmt",
     default=None,
-    type=click.Choice(["nquads", "trig", "turtle", "json-ld", "nt", "graphml"]),
+    type=click.Choice(EXPORT_FORMATS),
     help="Output format (default: from the extension); graphml is the entity graph.",
 )
 def export(store_location: str, output: Path, fmt: str | None) -> None:
     """Export the whole store (N-Quads, TriG, Turtle, JSON-LD, by extension) or GraphML.
 
-    GraphML holds the entity graph (entities and relations) for Gephi or Cytoscape.
+    Turtle and N-Triples hold the union of the article graphs (each triple
+    once); TriG and Turtle use kg's prefixes. GraphML holds the entity graph
+    (entities and relations) for Gephi or Cytoscape.
     """
-    from kg.store.interop import export_bytes, format_for
+    from kg.store.interop import exported, format_for
 
     fmt = fmt or format_for(output)
-    store = open_store(store_location)
-    if fmt == "json-ld":
-        from kg.store import to_rdflib
-
-        data = to_rdflib(store).serialize(format="json-ld", encoding="utf-8")
-    else:
-        data = export_bytes(store, fmt)
-    output.write_bytes(data)
-    click.echo(f"wrote {len(store)} quads to {output}" if fmt != "graphml" else
-               f"wrote the entity graph to {output}", err=True)  # fmt: skip
+    with reading_store(store_location) as store:
+        done = exported(store, fmt)
+    output.write_bytes(done.data)
+    click.echo(f"wrote {done.summary} to {output}", err=True)
 
 
-@cli.command(name="stats")
+@cli.command(name="stats", epilog=examples("kg stats", "kg stats --store http://127.0.0.1:7878"))
 @store_option
 def stats_command(store_location: str) -> None:
     """Articles, entities by class and relations by predicate."""
-    click.echo(stats(open_store(store_location)).render())
+    from kg.views import stats
 
-
-__all__ = ["KGError"]
+    with reading_store(store_location) as store:
+        click.echo(stats(store).render())

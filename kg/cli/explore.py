@@ -6,38 +6,18 @@ from pathlib import Path
 
 import click
 
-from kg.analytics import (
-    MEASURES,
-    communities,
-    evidence_index,
-    rank,
-    render_communities,
-    render_path,
-    render_ranking,
-    shortest_path,
+from kg.cli.core import read_query
+from kg.cli.group import Failed, cli, examples
+from kg.cli.options import reading_store, store_option
+
+MEASURES = ("pagerank", "degree", "betweenness")
+"""``kg.analytics.MEASURES``, here so that ``--help`` need not import networkx (tested)."""
+measure_choice = click.Choice(MEASURES)
+
+
+@cli.command(
+    epilog=examples("kg viz -o graph.html", "kg viz -o leica.html --focus Leica --depth 2")
 )
-from kg.cli import cli
-from kg.cli.options import store_option
-from kg.errors import InputError
-from kg.store import open_store
-from kg.views import to_networkx
-from kg.viz import VizOptions, write_html
-
-
-def read_query(text: str) -> str:
-    """The query itself, or the contents of the file after '@'."""
-    if not text.startswith("@"):
-        return text
-    path = Path(text[1:])
-    if not path.is_file():
-        raise InputError(f"{path}: no such query file; check the path after @")
-    return path.read_text(encoding="utf-8")
-
-
-measure_choice = click.Choice(list(MEASURES))
-
-
-@cli.command()
 @store_option
 @click.option(
     "-o",
@@ -85,6 +65,8 @@ def viz(
     Nodes are coloured by class and sized by centrality; edges are labelled
     with the relation, dashed when hedged; click an edge for its evidence.
     """
+    from kg.viz import VizOptions, write_html
+
     options = VizOptions(
         focus=focus,
         depth=depth,
@@ -93,12 +75,12 @@ def viz(
         size_by=size_by,
         title=title,
     )
-    store = open_store(store_location)
-    write_html(store, output, options)
+    with reading_store(store_location) as store:
+        write_html(store, output, options)
     click.echo(f"wrote {output}", err=True)
 
 
-@cli.command(name="rank")
+@cli.command(name="rank", epilog=examples("kg rank --top 10", "kg rank --by betweenness"))
 @store_option
 @click.option(
     "--by", type=measure_choice, default="pagerank", show_default=True, help="Centrality measure."
@@ -106,19 +88,29 @@ def viz(
 @click.option("--top", type=click.IntRange(min=1), help="Show only the first N entities.")
 def rank_command(store_location: str, by: str, top: int | None) -> None:
     """Rank entities by centrality (the graph read as undirected)."""
-    graph = to_networkx(open_store(store_location))
+    from kg.analytics import rank, render_ranking
+    from kg.views import to_networkx
+
+    with reading_store(store_location) as store:
+        graph = to_networkx(store)
     click.echo(render_ranking(rank(graph, by=by, top=top), by))
 
 
-@cli.command(name="communities")
+@cli.command(
+    name="communities", epilog=examples("kg communities", "kg communities --store news-store")
+)
 @store_option
 def communities_command(store_location: str) -> None:
     """Group entities into communities (greedy modularity), largest first."""
-    graph = to_networkx(open_store(store_location))
+    from kg.analytics import communities, render_communities
+    from kg.views import to_networkx
+
+    with reading_store(store_location) as store:
+        graph = to_networkx(store)
     click.echo(render_communities(graph, communities(graph)))
 
 
-@cli.command()
+@cli.command(epilog=examples("kg path Huawei Xiaomi", 'kg path "Lei Jun" Leica --store demo-store'))
 @click.argument("start")
 @click.argument("end")
 @store_option
@@ -126,8 +118,15 @@ def path(start: str, end: str, store_location: str) -> None:
     """The shortest chain of relations from START to END, with the evidence for each hop.
 
     START and END are entity labels (any case) or IRIs; relations may be
-    walked either way, and each hop shows which way it reads.
+    walked either way, and each hop shows which way it reads. Exit status 1
+    when no chain joins them, 2 when a name matches no entity.
     """
-    store = open_store(store_location)
-    hops = shortest_path(to_networkx(store), start, end, evidence_index(store))
+    from kg.analytics import NoPathError, evidence_index, render_path, shortest_path
+    from kg.views import to_networkx
+
+    try:
+        with reading_store(store_location) as store:
+            hops = shortest_path(to_networkx(store), start, end, evidence_index(store))
+    except NoPathError as err:
+        raise Failed(str(err), exit_code=1) from err
     click.echo(render_path(hops))

@@ -18,16 +18,19 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
-from tqdm import tqdm
 
-from kg.ingest import MAX_ARTICLE_CHARS, Fields, Intake, Options
-from kg.model import Article
+if TYPE_CHECKING:
+    from kg.ingest import Intake, Options
+    from kg.model import Article
 
 SPACY_MAX_LENGTH = 1_000_000
 """spaCy's default ``nlp.max_length``: it refuses longer texts (error E088)."""
+MAX_ARTICLE_CHARS = 100_000
+"""``kg.ingest.MAX_ARTICLE_CHARS``, here so that ``--help`` need not import ingest (tested)."""
 FIELD_HELP = {
     "text": "article text",
     "title": "title",
@@ -47,12 +50,54 @@ class Reading:
     strict: bool
 
     def intake(self) -> Intake:
+        from kg.ingest import Intake
+
         return Intake(report_line, self.strict)
 
 
 def report_line(line: str) -> None:
     """One problem, one line on stderr (above a progress bar, if there is one)."""
+    from tqdm import tqdm
+
     tqdm.write(f"kg: {line}", file=sys.stderr)
+
+
+ONE_PER_FILE = ("text", "html")
+PER_LINE = ("jsonl",)
+
+
+def countable_articles(inputs: Iterable[str]) -> int | None:
+    """How many articles ``inputs`` hold, when that is known without reading them; else None.
+
+    A text or HTML file holds one article and a JSON Lines file one per
+    non-blank line; URLs, stdin, JSON arrays and feeds are not counted ahead.
+    The count is what a progress bar aims at: a file that fails, or an
+    article read twice, leaves it short.
+    """
+    from kg.errors import InputError
+    from kg.ingest.inputs import STDIN, SUFFIXES, article_files, is_url
+
+    if any(text == STDIN or is_url(text) for text in inputs):
+        return None
+    try:
+        files = article_files(inputs)
+    except InputError:
+        return None
+    total = 0
+    for path in files:
+        kind = SUFFIXES.get(path.suffix.lower(), "text")
+        if kind in ONE_PER_FILE:
+            total += 1
+        elif kind in PER_LINE:
+            total += non_blank_lines(path)
+        else:
+            return None
+    return total
+
+
+def non_blank_lines(path: Path) -> int:
+    with path.open("rb") as lines:
+        return sum(1 for line in lines if line.strip())
 
 
 def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -60,6 +105,8 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from kg.ingest import Fields, Options
+
         chosen = {
             name: (kwargs.pop(f"{name}_field"),) for name in FIELD_HELP
             if kwargs.get(f"{name}_field")
@@ -95,10 +142,6 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
 inputs_argument = click.argument("inputs", nargs=-1, metavar="INPUT...")
 
 
-class Interrupted(Exception):
-    """Ctrl-C was pressed; raised after the article being written is stored."""
-
-
 class StopOnInterrupt:
     """The first Ctrl-C lets the article in hand finish; a second one stops at once."""
 
@@ -128,8 +171,3 @@ class StopOnInterrupt:
             if self.requested:
                 return
             yield article
-
-    def check(self) -> None:
-        """Called after each stored article: stop there when Ctrl-C was pressed."""
-        if self.requested:
-            raise Interrupted

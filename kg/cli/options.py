@@ -1,8 +1,20 @@
-"""Options shared by several commands."""
+"""Options shared by several commands, and the one place commands open their store.
+
+Commands open the store with ``reading_store`` or ``writing_store`` (context
+managers that close it: tests run many commands in one process, and an
+embedded store stays locked while it is open).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
 import click
+
+if TYPE_CHECKING:
+    from kg.store import Store
 
 store_option = click.option(
     "--store",
@@ -18,3 +30,32 @@ model_option = click.option(
     envvar="KG_MODEL",
     help="spaCy pipeline to use (default: the best installed English one).",
 )
+
+
+@contextmanager
+def reading_store(location: str) -> Iterator[Store]:
+    """The store a command only reads from, closed when the command is done.
+
+    It must exist (only build, demo and import create stores), and a folder opens
+    read-only: no lock, nothing written, so the command works beside a running
+    ``kg build`` or ``kg serve``, on a read-only file system and on a full disk.
+    """
+    from kg.store import open_store
+
+    store = open_store(location, read_only=True)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextmanager
+def writing_store(location: str, *, must_exist: bool = False) -> Iterator[Store]:
+    """The store a command writes to (created unless ``must_exist``), closed when done."""
+    from kg.store import open_store
+
+    store = open_store(location, must_exist=must_exist)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -6,23 +6,29 @@ from pathlib import Path
 
 import click
 
-from kg.cli import cli
-from kg.cli.options import model_option, store_option
-from kg.store import open_store, to_rdflib
-from kg.validate import validate_dataset
+from kg.cli.group import cli, examples, exit_with
+from kg.cli.options import model_option, reading_store, store_option
 
 
-@cli.command()
+@cli.command(epilog=examples("kg validate", "kg validate --store news-store"))
 @store_option
 def validate(store_location: str) -> None:
     """Check the store against the SHACL shapes; exit 1 when it does not conform."""
-    report = validate_dataset(to_rdflib(open_store(store_location)))
+    from kg.store import to_rdflib
+    from kg.validate import validate_dataset
+
+    with reading_store(store_location) as store:
+        report = validate_dataset(to_rdflib(store))
     click.echo(report.text.rstrip())
     if not report.conforms:
-        raise SystemExit(1)
+        exit_with(1)
 
 
-@cli.command()
+@cli.command(
+    epilog=examples(
+        "kg evaluate gold.jsonl --show", "kg evaluate corpus/dev/gold.jsonl --articles corpus/dev"
+    )
+)
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--articles",

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from kg.cli import cli
-from kg.cli.options import store_option
+from kg.cli.group import cli, examples
+from kg.cli.options import store_option, writing_store
 from kg.errors import InputError, StoreError
-from kg.store import Store, open_store, remove_article
+
+if TYPE_CHECKING:
+    from kg.store import Store
 
 
-@cli.command()
+@cli.command(epilog=examples("kg serve --port 8000", "kg serve --store news-store --allow-update"))
 @store_option
 @click.option(
     "--port",
@@ -48,8 +51,9 @@ def serve(store_location: str, port: int, host: str, allow_update: bool, timeout
     for CONSTRUCT) by the Accept header. Read-only unless --allow-update.
     """
     from kg.serve import ServeConfig, make_server
+    from kg.store import open_store
 
-    store = open_store(store_location)
+    store = open_store(store_location, read_only=not allow_update, must_exist=True)
     config = ServeConfig(host=host, port=port, allow_update=allow_update, timeout=timeout)
     try:
         server, endpoint = make_server(store, config)
@@ -113,7 +117,9 @@ def article_graphs_for(store: Store, given: str) -> list[str]:
     return iris
 
 
-@cli.command()
+@cli.command(
+    epilog=examples("kg remove leica-xiaomi-retold", "kg remove news/acme.txt --store news-store")
+)
 @click.argument("articles", nargs=-1, required=True)
 @store_option
 def remove(articles: tuple[str, ...], store_location: str) -> None:
@@ -123,8 +129,9 @@ def remove(articles: tuple[str, ...], store_location: str) -> None:
 
     Every article is checked first: if one is missing, nothing is removed.
     """
-    store = open_store(store_location)
-    try:
+    from kg.store import remove_article
+
+    with writing_store(store_location, must_exist=True) as store:
         graphs = [iri for given in articles for iri in article_graphs_for(store, given)]
         for graph in graphs:
             removal = remove_article(store, graph)
@@ -135,11 +142,14 @@ def remove(articles: tuple[str, ...], store_location: str) -> None:
                 f"removed {graph.rsplit('/', 1)[-1]}; entities gone with it: {names}", err=True
             )
         click.echo(f"store {store.location} holds {len(store)} quads", err=True)
-    finally:
-        store.close()
 
 
-@cli.command(name="import")
+@cli.command(
+    name="import",
+    epilog=examples(
+        "kg import dump.nq", "kg import people.ttl --graph https://example.org/graph/people"
+    ),
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @store_option
 @click.option(
@@ -154,11 +164,8 @@ def import_command(files: tuple[Path, ...], store_location: str, graph: str | No
     """
     from kg.store.interop import import_file
 
-    store = open_store(store_location)
-    try:
+    with writing_store(store_location) as store:
         for path in files:
             done = import_file(store, path, graph)
             click.echo(f"imported {path} ({done.fmt}): {done.quads} new quads", err=True)
         click.echo(f"store {store.location} holds {len(store)} quads", err=True)
-    finally:
-        store.close()

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
-from kg.cli import cli
-from kg.cli.options import store_option
-from kg.store import open_store
-from kg.timeline import fact_rows, parse_day, render_facts, render_timeline, timeline
+from kg.cli.group import cli, examples
+from kg.cli.options import reading_store, store_option
 
 
-def day_option(name: str, text: str) -> click.Option:
+def day_option(name: str, text: str):  # a click decorator
     return click.option(name, metavar="YYYY-MM-DD", default=None, help=text)
 
 
-@cli.command()
+@cli.command(
+    epilog=examples(
+        "kg facts --as-of 2019-06-01 --entity Leica",
+        "kg facts --all --relation partnersWith --format csv",
+    )
+)
 @store_option
 @day_option("--as-of", "The day the facts held (default: today; valid time).")
 @day_option("--known-by", "Only what articles dated on or before this day said (known time).")
@@ -46,27 +47,31 @@ def facts(
     article's date; a later fact ends an earlier one (an ended partnership, a new
     CEO). --known-by recomputes them from the articles dated by then.
     """
+    from datetime import date
+
+    from kg.timeline import fact_rows, parse_day, render_facts
+
     if every and as_of:
         raise click.UsageError("--all lists every fact whatever the day; drop --as-of or --all")
     day = None if every else parse_day(as_of, "--as-of") if as_of else date.today().isoformat()
     known = parse_day(known_by, "--known-by") if known_by else None
-    store = open_store(store_location)
-    try:
+    with reading_store(store_location) as store:
         rows = fact_rows(store, as_of=day, known_by=known, entity=entity, relation=relation)
-        click.echo(render_facts(rows, fmt))
-    finally:
-        store.close()
+    click.echo(render_facts(rows, fmt))
 
 
-@cli.command(name="timeline")
+@cli.command(
+    name="timeline",
+    epilog=examples("kg timeline Leica", "kg timeline Huawei --known-by 2020-01-01"),
+)
 @store_option
 @click.argument("entity")
 @day_option("--known-by", "Only what articles dated on or before this day said.")
 def timeline_command(store_location: str, entity: str, known_by: str | None) -> None:
     """An entity's facts in date order, each with its span, modality and evidence sentences."""
+    from kg.timeline import parse_day, render_timeline, timeline
+
     known = parse_day(known_by, "--known-by") if known_by else None
-    store = open_store(store_location)
-    try:
-        click.echo(render_timeline(entity, timeline(store, entity, known_by=known)))
-    finally:
-        store.close()
+    with reading_store(store_location) as store:
+        moments = timeline(store, entity, known_by=known)
+    click.echo(render_timeline(entity, moments))

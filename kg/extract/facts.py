@@ -38,6 +38,7 @@ from kg.extract.syntax import (
     trigger_stretch,
 )
 from kg.model import Article, Extraction, Fact, Mention, Modality
+from kg.nlp import entity_id, organization_label
 from kg.ontology import LITERAL_RELATIONS, SYMMETRIC, Ontology, load_ontology
 
 PASSIVE_ROLES = {"agent": "subj", "subj": "obj"}
@@ -309,7 +310,7 @@ class Extractor:
         if span is None:
             return None
         named = {e.id_ for e in span.sent.ents}
-        return maker if f"Organization|{maker}" in named else None
+        return maker if entity_id("Organization", maker) in named else None
 
     def bare_product_maker(
         self, doc: Doc, mention: Mention, makers_before: Counter[str]
@@ -319,10 +320,9 @@ class Extractor:
         sent = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
         if sent is not None:
             for ent in reversed(list(sent.sent.ents)):
-                if ent.end_char <= mention.start_char and ent.id_.startswith("Organization|"):
-                    name = ent.id_.split("|", 1)[1]
-                    if name in self.makers:
-                        return name
+                name = organization_label(ent.id_)
+                if ent.end_char <= mention.start_char and name in self.makers:
+                    return name
         counts = [n for n, _ in makers_before.most_common() if n in self.makers]
         return counts[0] if counts else None
 

@@ -19,7 +19,7 @@ from kg.extract.syntax import (
     syntactic_role,
 )
 from kg.model import Mention
-from kg.nlp import BARE_MODEL, LABEL_TO_CLASS
+from kg.nlp import BARE_MODEL, LABEL_TO_CLASS, organization_label, split_entity_id
 from kg.ontology import Ontology
 
 REFERENCE_DETERMINERS = frozenset({"the", "this", "that"})
@@ -279,9 +279,8 @@ class MentionReader:
         if cls is None:
             return None
         text = ent.text
-        if "|" in ent.id_:
-            cls, name = ent.id_.split("|", 1)
-            gazetteer = True
+        if (known := split_entity_id(ent.id_)) is not None:
+            (cls, name), gazetteer = known, True
         elif ent.id_ == BARE_MODEL:
             name, gazetteer = self.bare_product_name(doc, ent, seen_products), False
         elif ent.id_:
@@ -318,8 +317,8 @@ class MentionReader:
         if ent.start >= 2 and doc[ent.start - 1].lower_ in ("'s", "’s"):
             owner = doc[ent.start - 2]
             for e in doc.ents:
-                if e.end == owner.i + 1 and e.id_.startswith("Organization|"):
-                    return f"{e.id_.split('|', 1)[1]} {text}"
+                if e.end == owner.i + 1 and (label := organization_label(e.id_)):
+                    return f"{label} {text}"
         return text
 
     def appositive_antecedent(self, doc: Doc, span: Span, found: list[Mention]) -> Mention | None:

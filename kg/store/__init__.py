@@ -32,6 +32,7 @@ from kg.store.base import (
 from kg.store.embedded import OxigraphStore
 from kg.store.http import Retry
 from kg.store.merged import MERGED
+from kg.store.readonly import ReadOnlyStore
 from kg.store.remote import Endpoints, SparqlStore
 
 REMOTE_SCHEMES = ("http://", "https://")
@@ -44,6 +45,7 @@ __all__ = [
     "Endpoints",
     "OxigraphStore",
     "QueryResult",
+    "ReadOnlyStore",
     "Removal",
     "Retry",
     "SparqlStore",
@@ -56,13 +58,36 @@ __all__ = [
 ]
 
 
-def open_store(location: str | Path | None, retry: Retry | None = None) -> Store:
-    """The store at ``location``: a folder (created if needed), ``memory:`` or an endpoint URL."""
+def open_store(
+    location: str | Path | None,
+    *,
+    read_only: bool = False,
+    must_exist: bool = False,
+    retry: Retry | None = None,
+) -> Store:
+    """The store at ``location``: a folder, ``memory:`` or an endpoint URL.
+
+    A folder is created when it holds no store yet, unless ``must_exist`` (then a
+    StoreError says there is no store there: only building or importing creates
+    one). ``read_only`` opens a folder for reading only (implies ``must_exist``):
+    no lock is taken and nothing is written, so it works beside a process
+    writing the store, on a read-only file system and on a full disk. Memory and
+    remote stores ignore both.
+
+    >>> from kg.errors import StoreError
+    >>> try:
+    ...     open_store("no-such-store", read_only=True)
+    ... except StoreError as err:
+    ...     print(str(err).split(";")[0])
+    no-such-store: no such store
+    """
     if location is None or str(location) == MEMORY:
         return OxigraphStore(None)
     if str(location).startswith(REMOTE_SCHEMES):
         return SparqlStore(Endpoints.from_url(str(location)), retry=retry or Retry())
-    return OxigraphStore(location)
+    if read_only:
+        return ReadOnlyStore(location)
+    return OxigraphStore(location, must_exist=must_exist)
 
 
 def to_rdflib(store: Store) -> Dataset:

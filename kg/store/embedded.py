@@ -8,12 +8,14 @@ mid-build leaves the store with whole articles only.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import StoreError
+from kg.errors import QueryError, StoreError
 from kg.ontology import KG
 from kg.store.base import (
     MEMORY,
@@ -35,14 +37,14 @@ class OxigraphStore(Store):
     """Embedded Oxigraph: on disk at ``path``, or in memory when ``path`` is None.
 
     The merged layer is the store's own default graph, written in the same update
-    (one transaction) as the graphs it follows.
+    (one transaction) as the graphs it follows. ``must_exist`` refuses a folder
+    that holds no store yet (read commands, and ``kg remove``: only building or
+    importing creates a store).
     """
 
-    atomic_updates = True
-
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, must_exist: bool = False) -> None:
         self.location = str(path) if path is not None else MEMORY
-        self._store = ox.Store() if path is None else open_disk(Path(path))
+        self._store = ox.Store() if path is None else open_disk(Path(path), must_exist)
         self.buffers_writes = path is not None  # RocksDB's memtables
 
     def _write_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
@@ -71,8 +73,16 @@ class OxigraphStore(Store):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def update(self, sparql: str) -> None:
-        with sparql_errors("update"):
+        try:
             self._store.update(sparql)
+        except SyntaxError as err:
+            raise QueryError(f"malformed SPARQL update: {first_line(err)}; fix the update") from err
+        except OSError as err:
+            raise StoreError(
+                f"{self.location}: cannot write the store: {fault(err, True)}"
+            ) from None
+        except (ValueError, RuntimeError) as err:
+            raise QueryError(f"the update failed: {first_line(err)}") from err
 
     def quads(self) -> Iterator[ox.Quad]:
         return iter(self._store)
@@ -120,22 +130,101 @@ class OxigraphStore(Store):
         return len(self._store)
 
     def flush(self) -> None:
-        """Write RocksDB's in-memory buffers to disk, so a long build's memory stays flat."""
-        if self.buffers_writes:
+        """Write RocksDB's in-memory buffers to disk, so a long build's memory stays flat.
+
+        Once it returns, every write so far is in the store's table files (RocksDB
+        syncs them); a full disk or a failing device is a StoreError naming it.
+        """
+        if not self.buffers_writes:
+            return
+        try:
             self._store.flush()
+        except (OSError, RuntimeError) as err:
+            raise StoreError(
+                f"{self.location}: cannot write the store to disk: {fault(err, writing=True)}"
+            ) from err
 
     def close(self) -> None:
-        """Flush and release the folder (Oxigraph unlocks it when the handle is dropped)."""
-        self.flush()
-        del self._store
+        """Flush and release the folder (Oxigraph unlocks it when the handle is dropped).
+
+        The handle is released even when the flush fails, so the error reaches the
+        user as one line and the next command finds the real cause, not a lock.
+        """
+        try:
+            self.flush()
+        finally:
+            del self._store  # dropping the handle closes the database and unlocks the folder
 
 
-def open_disk(path: Path) -> ox.Store:
-    if path.exists() and not path.is_dir():
-        raise StoreError(f"{path}: is a file, not a store folder; pass a folder with --store")
+STORE_FILE = "CURRENT"
+"""A file every Oxigraph (RocksDB) store folder holds: its presence tells a store from a folder."""
+
+FAULTS = (
+    ("No space left on device", "no space left on the device; free some space, then run it again"),
+    ("Read-only file system", "the folder is on a read-only file system; read commands (query, "
+     "stats, export...) work there; build into a copy on a writable disk"),
+    ("Permission denied", "permission denied; check the folder's owner and permissions"),
+    ("Disk quota exceeded", "the disk quota is used up; free some space, then run it again"),
+    ("Input/output error", "the device reported an I/O error; check the disk"),
+)  # fmt: skip
+"""What an OS error in Oxigraph's message means for the user, by its strerror text."""
+
+
+def fault(err: BaseException, writing: bool) -> str:
+    """The real cause of a store failure, as the end of one line.
+
+    >>> fault(OSError("IO error: While open a file for appending: s/LOG: Read-only file system"),
+    ...       writing=True).split(";")[0]
+    'the folder is on a read-only file system'
+    >>> fault(OSError("IO error: While lock file: s/LOCK: Resource temporarily unavailable"),
+    ...       writing=True).split(";")[0]
+    'another kg process is writing it (build, import, remove or serve --allow-update)'
+    """
+    text = str(err)
+    for cause, hint in FAULTS:
+        if cause in text:
+            return hint
+    if writing and "LOCK" in text:
+        return (
+            "another kg process is writing it (build, import, remove or serve --allow-update); "
+            "wait for it to finish (read commands work beside it)"
+        )
+    return first_line(err)
+
+
+def open_disk(path: Path, must_exist: bool = False) -> ox.Store:
+    """The store in folder ``path`` opened for writing (created unless ``must_exist``)."""
+    check_folder(path, must_exist)
     try:
         return ox.Store(str(path))
     except OSError as err:
+        raise StoreError(f"{path}: cannot open the store for writing: {fault(err, True)}") from err
+
+
+def check_folder(path: Path, must_exist: bool) -> None:
+    """StoreError unless ``path`` is a store folder (or, without ``must_exist``, may become one)."""
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        found = None
+    except OSError as err:
+        raise StoreError(f"{path}: cannot reach the store: {fault(err, False)}") from err
+    if found is not None and not stat.S_ISDIR(found.st_mode):
+        raise StoreError(f"{path}: is a file, not a store folder; pass a folder with --store")
+    if must_exist and not holds_store(path):
+        what = "is a folder but holds no kg store" if found else "no such store"
         raise StoreError(
-            f"{path}: cannot open the store ({first_line(err)}); is another kg process using it?"
-        ) from err
+            f"{path}: {what}; check --store (or KG_STORE), or create it with "
+            f"`kg build INPUT... --store {path}` or `kg import`"
+        )
+
+
+def holds_store(path: Path) -> bool:
+    """Whether ``path`` holds an Oxigraph store (permission problems are left to the opening)."""
+    try:
+        os.stat(path / STORE_FILE)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    return True

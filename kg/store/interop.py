@@ -6,12 +6,13 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import networkx as nx
+import pyoxigraph as ox
 
 from kg.errors import InputError
+from kg.ontology import PREFIXES
 from kg.rdf import FORMATS as RDF_EXTENSIONS
 from kg.store import Store, import_graph_iri
-from kg.views import to_networkx
+from kg.store.base import QUAD_FORMATS, rdf_format
 
 # file extension -> kg format name (kg.rdf's RDF extensions, plus graphml)
 EXTENSIONS = {**RDF_EXTENSIONS, ".graphml": "graphml"}
@@ -52,13 +53,62 @@ def import_file(store: Store, path: Path, graph: str | None = None) -> Imported:
 
 def export_bytes(store: Store, fmt: str) -> bytes:
     """The store in ``fmt``: an RDF format, or GraphML of the entity graph."""
+    return exported(store, fmt).data
+
+
+@dataclass(frozen=True)
+class Exported:
+    data: bytes
+    summary: str
+    """What was written: ``N quads``, ``N triples`` or ``the entity graph``."""
+
+
+PREFIXED_FORMATS = ("turtle", "trig")
+
+
+def exported(store: Store, fmt: str) -> Exported:
+    """The store in ``fmt``: quad formats keep the article graphs; Turtle and N-Triples hold
+    their union, each triple once; Turtle and TriG declare kg's prefixes; GraphML is the
+    entity graph.
+
+    >>> from kg.store import open_store
+    >>> store = open_store("memory:")
+    >>> store.load(b"<https://w3id.org/kg-news/id/a> <http://www.w3.org/2000/01/rdf-schema#label> "
+    ...            b'"A" <https://w3id.org/kg-news/article/x> .', "nquads", "urn:x")
+    1
+    >>> done = exported(store, "turtle")
+    >>> done.summary, b'rdfs:label "A"' in done.data
+    ('1 triple', True)
+    """
     if fmt == "graphml":
-        return to_graphml(store)
-    return store.dump(fmt)
+        return Exported(to_graphml(store), "the entity graph")
+    if fmt not in PREFIXED_FORMATS:
+        data = store.dump(fmt)
+        if fmt in QUAD_FORMATS:
+            return Exported(data, counted(len(store), "quad"))
+        return Exported(data, counted(data.count(b"\n"), "triple"))
+    scratch = ox.Store()
+    scratch.bulk_extend(ox.parse(store.dump("nquads"), format=ox.RdfFormat.N_QUADS))
+    prefixes = {name: str(namespace) for name, namespace in PREFIXES.items()}
+    if fmt == "trig":
+        data = scratch.dump(format=rdf_format(fmt), prefixes=prefixes)
+        return Exported(data, counted(len(scratch), "quad"))
+    union = ox.Store()
+    union.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in scratch)
+    data = union.dump(format=rdf_format(fmt), from_graph=ox.DefaultGraph(), prefixes=prefixes)
+    return Exported(data, counted(len(union), "triple"))
+
+
+def counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def to_graphml(store: Store) -> bytes:
     """The entity graph (``to_networkx``) as GraphML for Gephi and Cytoscape."""
+    import networkx as nx
+
+    from kg.views import to_networkx
+
     out = io.BytesIO()
     nx.write_graphml(to_networkx(store), out, encoding="utf-8", named_key_ids=True)
     return out.getvalue()
