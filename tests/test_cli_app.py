@@ -36,7 +36,7 @@ def modules_loaded_by(code: str) -> set[str]:
 def test_cli_app_commands_exist_on_import() -> None:
     assert COMMANDS == [
         "build", "communities", "demo", "evaluate", "export", "extract", "import", "path",
-        "query", "rank", "remove", "serve", "stats", "validate", "viz",
+        "query", "rank", "remove", "serve", "stats", "train", "validate", "viz",
     ]  # fmt: skip
 
 
