@@ -36,7 +36,8 @@ def modules_loaded_by(code: str) -> set[str]:
 def test_cli_app_commands_exist_on_import() -> None:
     assert COMMANDS == [
         "build", "communities", "demo", "evaluate", "export", "extract", "facts", "import",
-        "path", "query", "rank", "remove", "serve", "stats", "timeline", "validate", "viz",
+        "path", "query", "rank", "remove", "serve", "stats", "timeline", "train", "validate",
+        "viz",
     ]  # fmt: skip
 
 
