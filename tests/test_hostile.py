@@ -1190,13 +1190,15 @@ def test_hostile_build_full_disk_at_close(tmp_path: Path) -> None:
     result = in_namespace(f"""
 mount -t tmpfs -o size=16m kg-full {disk}
 kg build {news} {tmp_path}/pipe.txt --store {store} --no-progress --timeout 600 2> {tmp_path}/err &
-n=0
-until [ -n "$(find {store} -name '*.log' -size +40k 2>/dev/null)" ] || [ $n -ge 1200 ]; do
+build=$! n=0
+# wait until the first batch is stored and the build reads the pipe (it holds it open)
+until ls -l /proc/$build/fd 2>/dev/null | grep -q pipe.txt || [ $n -ge 1200 ]; do
   sleep 0.5; n=$((n + 1))
 done
+df {disk} >&2; ls -l {store} >&2
 dd if=/dev/zero of={disk}/filler bs=64k 2>/dev/null || true
-cat {tmp_path}/copy.txt > {tmp_path}/pipe.txt
-wait $! || echo "build exit $?"
+timeout 60 sh -c 'cat {tmp_path}/copy.txt > {tmp_path}/pipe.txt' || echo "pipe not read"
+wait $build || echo "build exit $?"
 kg stats --store {store} | head -1
 kg build {news} --store {store} --no-progress 2>&1 || echo "again exit $?"
 rm {disk}/filler
