@@ -1217,3 +1217,19 @@ kg build {news} --store {store} --no-progress 2>&1
         f"kg: error: {store}: cannot write the store to disk: no space left on the device; "
         "free some space, then run it again",
     ]
+
+
+@pytest.mark.model
+def test_hostile_extract_output_onto_a_full_disk(tmp_path: Path) -> None:
+    private_mounts()
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    result = in_namespace(
+        f"mount -t tmpfs -o size=64k kg-full {disk}\n"
+        f"dd if=/dev/zero of={disk}/filler bs=4k 2>/dev/null || true\n"
+        f"kg extract {tmp_path}/good.txt -o {disk}/out.nq || echo exit $?\n"
+        f"ls -A {disk}"
+    )
+    assert result.stdout.splitlines() == ["exit 2", "filler"]
+    assert result.stderr.splitlines() == [f"kg: error: {disk}/out.nq: {NOT_WRITTEN}"]
