@@ -839,3 +839,26 @@ def test_serve_ui_draws_a_construct_result(url: str, browser: object) -> None:
     assert browser.find_element(By.ID, "kg-summary").text.startswith("2 entities")
     browser.switch_to.default_content()
     assert {u for u in requested(browser) if not u.startswith((url, "data:"))} == set()
+
+
+@pytest.mark.model
+def test_serve_entity_page_shows_facts_with_their_evidence(example_store: Path) -> None:
+    xiaomi_12 = "https://w3id.org/kg-news/id/product/xiaomi-12-ultra"
+    with serving(ServeConfig(example_store, port=0, prefixes=PREFIX_HEADER)) as base:
+        status, content_type, body = fetch(
+            f"{base}/entity?{urllib.parse.urlencode({'iri': xiaomi_12})}"
+        )
+        missing = fetch(f"{base}/entity?iri=https%3A%2F%2Fw3id.org%2Fkg-news%2Fid%2Fnone")
+        bad = fetch(f"{base}/entity?iri=%3Cscript%3E")
+    page = body.decode()
+    assert (status, content_type) == (200, "text/html; charset=utf-8")
+    assert '<h1 id="entity-label">Xiaomi 12 Ultra</h1>' in page
+    fact = (
+        r"<td>hasOptics</td><td><a href=\"/entity\?iri=[^\"]+leica\">Leica</a></td>"
+        r"<td><blockquote>[^<]*Leica[^<]*</blockquote><p class=\"meta\">hedged"
+    )
+    assert re.search(fact, page)
+    assert "<iframe srcdoc=" in page
+    assert missing[0] == 200
+    assert b"No entity" in missing[2]
+    assert bad[0] == 400
