@@ -217,9 +217,13 @@ class KnowledgeGraph:
         max_nodes: int | None = None,
         query: str | None = None,
         height: int = 600,
+        as_of: str | None = None,
+        show_negated: bool = False,
     ) -> Page:
         """The interactive HTML view; a notebook cell draws it inline (``<iframe srcdoc>``)."""
-        from kg.viz import Page, VizOptions, viz_html
+        from kg.viz import Page, VizOptions, iso_date, viz_html
 
-        options = VizOptions(focus=focus, depth=depth, max_nodes=max_nodes, query=query)
+        day = iso_date(as_of) if as_of else None
+        options = VizOptions(focus=focus, depth=depth, max_nodes=max_nodes, query=query,
+                             as_of=day, show_negated=show_negated)  # fmt: skip
         return Page(viz_html(self.store, options), height)

@@ -51,10 +51,13 @@ class Decoded:
     encoding: str
     bad_bytes: int = 0
     first_bad: int | None = None
+    note: str | None = None
 
     @property
     def problem(self) -> str | None:
         """What could not be decoded, for a Note; None when every byte was."""
+        if self.note:
+            return self.note
         if not self.bad_bytes:
             return None
         return (
@@ -86,6 +89,10 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
             return Decoded(data.decode(declared), codecs.lookup(declared).name)
         except UnicodeDecodeError:
             pass
+        if codecs.lookup(declared).name == "utf-8":
+            redetected = utf8_and_cp1252(data, declared)
+            if redetected is not None:
+                return redetected
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as err:
@@ -105,6 +112,43 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
             f"{', nor ' + detected if detected else ''}); re-save it as UTF-8"
         )
     return replaced
+
+
+CP1252_FALLBACK = "kg-cp1252-fallback"
+
+
+def cp1252_bytes(err: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: bytes that are not UTF-8 read as Windows-1252 (or a failure)."""
+    assert isinstance(err, UnicodeDecodeError)
+    return err.object[err.start : err.end].decode("cp1252"), err.end
+
+
+def utf8_and_cp1252(data: bytes, declared: str) -> Decoded | None:
+    """A page that declares UTF-8 but holds Windows-1252 bytes (a wrong declaration, or
+    Windows text pasted into a UTF-8 template): the UTF-8 kept, the rest read as
+    Windows-1252, with a note. None when some byte is not Windows-1252 either.
+
+    >>> found = utf8_and_cp1252("Zürich ✓ ".encode() + "Acme’s café".encode("cp1252"), "utf-8")
+    >>> found.text
+    'Zürich ✓ Acme’s café'
+    >>> print(found.problem)
+    declares utf-8, but 2 byte(s) are not UTF-8 (first at byte 16); read them as Windows-1252
+    """
+    try:
+        codecs.lookup_error(CP1252_FALLBACK)
+    except LookupError:
+        codecs.register_error(CP1252_FALLBACK, cp1252_bytes)
+    try:
+        text = data.decode("utf-8", errors=CP1252_FALLBACK)
+    except UnicodeDecodeError:
+        return None
+    strict = strict_or_replaced(data, "utf-8")
+    return Decoded(
+        text,
+        "utf-8",
+        note=f"declares {declared}, but {strict.bad_bytes} byte(s) are not UTF-8 (first at "
+        f"byte {strict.first_bad}); read them as Windows-1252",
+    )
 
 
 def mostly_utf8(data: bytes, replaced: Decoded) -> bool:

@@ -411,9 +411,7 @@ async def serve(
     """
     from kg.serve.pages import add_pages
 
-    supervisor = Supervisor(
-        Child(config.folder, config.allow_update, config.union_default_graph)
-    )
+    supervisor = Supervisor(Child(config.folder, config.allow_update, config.union_default_graph))
     front = Front(config, supervisor)
     listening = None
     try:
