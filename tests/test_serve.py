@@ -862,3 +862,27 @@ def test_serve_entity_page_shows_facts_with_their_evidence(example_store: Path) 
     assert missing[0] == 200
     assert b"No entity" in missing[2]
     assert bad[0] == 400
+
+
+def test_serve_oversized_headers_get_400(hostile) -> None:
+    base, _ = hostile
+    host = base.removeprefix("http://")
+    head = f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {host}\r\nX-Big: {'a' * 100_000}\r\n\r\n"
+    assert re.match(rb"HTTP/1\.[01] 4\d\d ", raw(base, head.encode()))
+    many = "".join(f"X-{n}: {n}\r\n" for n in range(500))
+    head = f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {host}\r\n{many}\r\n"
+    assert re.match(rb"HTTP/1\.[01] 4\d\d ", raw(base, head.encode()))
+    assert get(base, "ASK {}")[0] == 200
+
+
+def test_serve_a_dead_oxigraph_is_started_again(hostile) -> None:
+    base, process = hostile
+    child = psutil.Process(process.pid).children()[0]
+    child.kill()
+    child.wait(10)
+    deadline = time.monotonic() + 10
+    status = 0
+    while status != 200 and time.monotonic() < deadline:
+        status = get(base, "ASK {}")[0]
+    assert status == 200
+    assert psutil.Process(process.pid).children()[0].pid != child.pid
