@@ -564,6 +564,21 @@ def test_serve_row_cross_origin_writes_are_refused(
     assert held(folder) is (status == 204)
 
 
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}, 200),  # a link
+        ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}, 403),  # <img src>
+        ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"}, 403),  # fetch()
+        ({"Origin": "http://evil.example", "Sec-Fetch-Mode": "cors"}, 403),
+    ],
+)
+def test_serve_cross_site_reads_only_by_following_a_link(
+    url: str, headers: dict[str, str], status: int
+) -> None:
+    assert fetch(f"{url}/sparql?query=ASK%7B%7D", headers=headers)[0] == status
+
+
 def test_serve_same_origin_page_may_post(url: str) -> None:
     host = url.removeprefix("http://")
     status, _, body = form(url, headers={"Origin": url, "Host": host, "Accept": "text/csv"},

@@ -88,7 +88,14 @@ def loopback_or_literal(host: str) -> bool:
 
 
 def cross_origin(request: web.BaseRequest) -> str | None:
-    """The other site a browser says this request comes from, or None."""
+    """The other site a browser says this request comes from, or None.
+
+    Following a link to the UI from another site is allowed (a GET that the
+    browser shows, never hands to the other site's script); any other request
+    a browser makes on another site's behalf is not.
+    """
+    if request.method in ("GET", "HEAD") and request.headers.get("Sec-Fetch-Mode") == "navigate":
+        return None
     origin = request.headers.get("Origin")
     if origin and origin != "null":
         parts = urllib.parse.urlsplit(origin)
