@@ -190,21 +190,25 @@ def find_entity(graph: nx.MultiDiGraph, name: str) -> str:
 EvidenceIndex = Mapping[tuple[str, str, str], tuple[Evidence, ...]]
 
 EVIDENCE_QUERY = """
-SELECT ?s ?p ?o ?sentence ?m ?c ?a ?title ?publisher ?date ?url WHERE {
+SELECT ?s ?p ?o ?sentence ?m ?c ?a ?title ?publisher ?date ?url WHERE { GRAPH ?g {
   ?ev a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
       kg:sentence ?sentence ; kg:modality ?m ; kg:confidence ?c ; kg:fromArticle ?a .
   FILTER(?m != kg:Negated && isIRI(?o))
   OPTIONAL { ?a dcterms:title ?title } OPTIONAL { ?a kg:publisher ?publisher }
   OPTIONAL { ?a dcterms:date ?date } OPTIONAL { ?a dcterms:source ?url }
-}
+} }
 """
 
 
 def evidence_index(store: Store) -> dict[tuple[str, str, str], tuple[Evidence, ...]]:
     """(subject IRI, relation name, object IRI) -> its evidence, most confident first.
 
-    Negated evidence is left out: it backs no edge.
+    Keys follow the merged layer (a symmetric relation from the smaller IRI), as
+    ``to_networkx``'s edges do. Negated evidence is left out: it backs no edge.
     """
+    from kg.spans import Report, canonical_key, time_rules
+
+    rules = time_rules()
     found: dict[tuple[str, str, str], set[Evidence]] = {}
     for row in store.query(with_prefixes(EVIDENCE_QUERY)):
         value = {k: term_text(row[k]) for k in ("s", "p", "o", "sentence", "m", "c", "a")}
@@ -216,7 +220,8 @@ def evidence_index(store: Store) -> dict[tuple[str, str, str], tuple[Evidence, .
             value["a"],
             **extra,
         )
-        found.setdefault((value["s"], local_name(value["p"]), value["o"]), set()).add(ev)
+        report = Report(value["s"], local_name(value["p"]), value["o"], "asserted", value["a"])
+        found.setdefault(canonical_key(report, rules), set()).add(ev)
     return {
         key: tuple(sorted(evs, key=lambda e: (-e.confidence, e.date, e.article, e.sentence)))
         for key, evs in found.items()

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from kg.analytics import Hop, Ranked
     from kg.parallel import Engine
     from kg.pipeline import GraphRecord, WriteBatch
+    from kg.timeline import FactRow, Moment
     from kg.viz import Page
 
 
@@ -167,8 +168,28 @@ class KnowledgeGraph:
     def to_rdflib(self) -> Dataset:
         return to_rdflib(self.store)
 
-    def to_networkx(self) -> nx.MultiDiGraph:
-        return to_networkx(self.store)
+    def to_networkx(self, as_of: str | None = None, known_by: str | None = None) -> nx.MultiDiGraph:
+        """The entity graph; ``as_of`` (YYYY-MM-DD): the facts that held that day;
+        ``known_by``: as the articles dated by then told it. Edges carry since/until."""
+        return to_networkx(self.store, as_of=as_of, known_by=known_by)
+
+    def facts(
+        self,
+        as_of: str | None = None,
+        known_by: str | None = None,
+        entity: str | None = None,
+        relation: str | None = None,
+    ) -> list[FactRow]:
+        """The facts that held on ``as_of`` (every fact when None), each once, with its span."""
+        from kg.timeline import fact_rows
+
+        return fact_rows(self.store, as_of, known_by, entity, relation)
+
+    def timeline(self, name: str, known_by: str | None = None) -> list[Moment]:
+        """An entity's facts in date order, with spans and the sentences behind them."""
+        from kg.timeline import timeline
+
+        return timeline(self.store, name, known_by)
 
     def stats(self) -> Stats:
         return stats(self.store)

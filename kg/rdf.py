@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from datetime import date
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-# rdflib's own N-Triples row writer (its escaping rules), without a Graph around it
-from rdflib.plugins.serializers.nt import _nt_row
-
 from kg.model import Article, Entity, Modality, Resolution, ResolvedFact
 from kg.ontology import KG, PREFIXES, article_iri, evidence_iri
+from kg.spans import time_rules
+from kg.temporal import When, fact_time
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -35,24 +36,47 @@ def bind_prefixes(graph: Graph) -> Graph:
     return graph
 
 
-def article_graph(resolution: Resolution) -> Graph:
+def article_graph(resolution: Resolution, read_on: date | None = None) -> Graph:
     """The article's named graph (identifier: the article's IRI)."""
     graph = bind_prefixes(Graph(identifier=URIRef(article_iri(resolution.article.id))))
-    for triple in article_triples(resolution):
+    for triple in article_triples(resolution, read_on):
         graph.add(triple)
     return graph
 
 
-def article_ntriples(resolution: Resolution) -> str:
+def article_ntriples(resolution: Resolution, read_on: date | None = None) -> str:
     """The same graph as N-Triples text, without building an rdflib Graph: the form
     the store takes, and several times cheaper on the build's hot path."""
-    return "".join(_nt_row(triple) for triple in article_triples(resolution))
+    return "".join(nt_row(triple) for triple in article_triples(resolution, read_on))
 
 
-def article_triples(resolution: Resolution) -> list[Triple]:
-    """Every triple of the article's graph, each once, in a stable order."""
+def nt_term(term: URIRef | Literal) -> str:
+    """One term in N-Triples syntax (pyoxigraph's escaping).
+
+    >>> print(nt_term(Literal('say "hi"')))
+    "say \\"hi\\""
+    """
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if term.language:
+        return str(ox.Literal(str(term), language=term.language))
+    if term.datatype:
+        return str(ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))))
+    return str(ox.Literal(str(term)))
+
+
+def nt_row(triple: Triple) -> str:
+    return f"{nt_term(triple[0])} {nt_term(triple[1])} {nt_term(triple[2])} .\n"
+
+
+def article_triples(resolution: Resolution, read_on: date | None = None) -> list[Triple]:
+    """Every triple of the article's graph, each once, in a stable order.
+
+    An undated article records the day it was read (``kg:readOn``, ``read_on``
+    or today): its facts count from then.
+    """
     article = resolution.article
-    triples = list(metadata_triples(article))
+    triples = list(metadata_triples(article, read_on))
     for entity in resolution.entities:
         triples.extend(entity_triples(entity))
     for fact in resolution.facts:
@@ -60,7 +84,7 @@ def article_triples(resolution: Resolution) -> list[Triple]:
     return list(dict.fromkeys(triples))
 
 
-def metadata_triples(article: Article) -> Iterator[Triple]:
+def metadata_triples(article: Article, read_on: date | None = None) -> Iterator[Triple]:
     node = URIRef(article_iri(article.id))
     yield node, RDF.type, KG.Article
     yield node, DCTERMS.identifier, Literal(article.id)
@@ -73,6 +97,8 @@ def metadata_triples(article: Article) -> Iterator[Triple]:
         yield node, DCTERMS.source, URIRef(article.url)
     if article.published:
         yield node, DCTERMS.date, date_literal(article.published)
+    else:
+        yield node, KG.readOn, Literal((read_on or date.today()).isoformat(), datatype=XSD.date)
     if article.author:
         yield node, DCTERMS.creator, Literal(article.author)
 
@@ -116,6 +142,24 @@ def fact_triples(article: Article, fact: ResolvedFact) -> Iterator[Triple]:
     yield node, KG.modality, MODALITY_TERMS[fact.modality]
     yield node, KG.pattern, Literal(fact.pattern)
     yield node, KG.fromArticle, URIRef(article_iri(article.id))
+    yield from time_triples(node, article, fact)
+
+
+def time_triples(node: URIRef, article: Article, fact: ResolvedFact) -> Iterator[Triple]:
+    """The time the sentence gives for the fact (``kg.temporal``), with its words."""
+    time = fact_time(
+        fact.sentence, fact.predicate, fact.modality, article.published, time_rules().ending
+    )
+    if time.start is not None:
+        yield node, KG.validFrom, when_literal(time.start)
+        yield node, KG.validFromText, Literal(time.start.words)
+    if time.end is not None:
+        yield node, KG.validUntil, when_literal(time.end)
+        yield node, KG.validUntilText, Literal(time.end.words)
+
+
+def when_literal(when: When) -> Literal:
+    return Literal(when.value, datatype=XSD.gYear if when.is_year else XSD.date)
 
 
 def evidence_key(fact: ResolvedFact) -> str:

@@ -11,12 +11,12 @@ classes stay apart.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-
-from rdflib.namespace import RDFS, SKOS
 
 from kg.model import Entity, Extraction, Fact, Mention, Resolution, ResolvedFact
 from kg.ontology import Ontology, entity_iri, load_ontology, name_key
+from kg.store.merged import unify_labels_update
+
+__all__ = ["resolve", "unify_labels_update"]  # the update lives with the store's SPARQL
 
 
 def resolve(extraction: Extraction, ontology: Ontology | None = None) -> Resolution:
@@ -143,24 +143,3 @@ def resolve_fact(
         sent_end=fact.sent_end,
         pattern=fact.pattern,
     )
-
-
-def unify_labels_update(graph_iris: Iterable[str]) -> str:
-    """A SPARQL 1.1 update giving every entity of these graphs one rdfs:label store-wide.
-
-    Articles may name one entity differently ("OnePlus 9 series", "OnePlus 9
-    Series"); the IRI is the same. The smallest label wins everywhere (whatever
-    the order articles arrive in) and the others become skos:altLabel.
-    """
-    values = " ".join(f"<{iri}>" for iri in graph_iris)
-    return f"""DELETE {{ GRAPH ?g {{ ?e <{RDFS.label}> ?l }} }}
-INSERT {{ GRAPH ?g {{ ?e <{RDFS.label}> ?keep . ?e <{SKOS.altLabel}> ?l }} }}
-WHERE {{
-  {{ SELECT ?e (MIN(STR(?x)) AS ?keep) WHERE {{
-      VALUES ?new {{ {values} }}
-      GRAPH ?new {{ ?e <{RDFS.label}> ?any }}
-      GRAPH ?h {{ ?e <{RDFS.label}> ?x }}
-    }} GROUP BY ?e HAVING (COUNT(DISTINCT ?x) > 1) }}
-  GRAPH ?g {{ ?e <{RDFS.label}> ?l }}
-  FILTER(STR(?l) != ?keep)
-}}"""

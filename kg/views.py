@@ -4,27 +4,21 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.ontology import CLASSES, LITERAL_RELATIONS, PREFIXES, RELATIONS
+from kg.ontology import CLASSES, PREFIXES
 from kg.store import RESULT_FORMATS, QueryResult, Store
 from kg.terminal import printable
 
 if TYPE_CHECKING:
     import networkx as nx
 
-PREFIX_HEADER = """PREFIX kg: <https://w3id.org/kg-news/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+PREFIX_HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+"""kg's usual prefixes (``kg.ontology.PREFIXES``) as SPARQL declarations."""
 
 
 def with_prefixes(sparql: str) -> str:
@@ -128,62 +122,72 @@ def render_result(result: object, fmt: str) -> str:
     return result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8")
 
 
-RELATION_EDGES = """
-SELECT ?s ?p ?o ?sl ?ol ?sc ?oc (COUNT(DISTINCT ?asserted) AS ?a) (COUNT(DISTINCT ?hedged) AS ?h)
-WHERE {
-  VALUES ?p { %s }
-  ?s ?p ?o . ?s rdfs:label ?sl . ?o rdfs:label ?ol .
-  OPTIONAL { ?s a ?sc FILTER(STRSTARTS(STR(?sc), STR(kg:))) }
-  OPTIONAL { ?o a ?oc FILTER(STRSTARTS(STR(?oc), STR(kg:))) }
-  OPTIONAL { ?asserted rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:modality kg:Asserted }
-  OPTIONAL { ?hedged rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:modality kg:Hedged }
-} GROUP BY ?s ?p ?o ?sl ?ol ?sc ?oc
+EVIDENCE_COUNTS = """
+SELECT ?s ?p ?o (COUNT(?ev) AS ?n) WHERE {
+  GRAPH ?g { ?ev rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:modality ?m }
+  FILTER(?m != kg:Negated && isIRI(?o))
+} GROUP BY ?s ?p ?o
 """
 
 
-def relation_rows(store: Store) -> Iterator[dict[str, str]]:
-    names = ("s", "p", "o", "sl", "ol", "sc", "oc", "a", "h")
-    relations = " ".join(f"kg:{r}" for r in RELATIONS if r not in LITERAL_RELATIONS)
-    for solution in store.query(with_prefixes(RELATION_EDGES % relations)):
-        yield {v: term_text(solution[v]) for v in names}
+def evidence_counts(store: Store) -> dict[tuple[str, str, str], int]:
+    """(subject, relation name, object) in the merged layer's direction -> sentences stating it."""
+    from kg.spans import Report, canonical_key, time_rules
+
+    rules = time_rules()
+    counts: dict[tuple[str, str, str], int] = {}
+    for row in store.query(with_prefixes(EVIDENCE_COUNTS)):
+        report = Report(row["s"].value, local_name(row["p"].value), row["o"].value, "asserted", "")
+        key = canonical_key(report, rules)
+        counts[key] = counts.get(key, 0) + int(row["n"].value)
+    return counts
 
 
 def local_name(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def to_networkx(store: Store) -> nx.MultiDiGraph:
-    """Entities as nodes, relations as edges keyed by relation name.
+def to_networkx(
+    store: Store, as_of: str | None = None, known_by: str | None = None
+) -> nx.MultiDiGraph:
+    """Entities as nodes, the merged layer's facts between them as edges keyed by relation.
 
     Nodes are entity IRIs with ``label``, ``class`` and ``evidence`` (the
     evidence sentences behind the node's relations). Edges carry
     ``predicate``, ``evidence`` (sentences asserting or hedging the fact;
-    negated ones never make an edge) and ``hedged`` (no sentence asserts it
-    outright, at least one hedges it).
+    negated ones never make an edge), ``hedged`` (no sentence asserts it
+    outright), ``modality``, ``sources``, and the fact's span: ``since`` and
+    ``until`` (ISO dates or None). A symmetric relation is one edge, from the
+    smaller IRI. ``as_of`` keeps the facts that held that day; ``known_by``
+    tells the spans as the articles dated on or before that day do.
     """
     import networkx as nx
 
+    from kg.timeline import entities, merged_facts
+
+    names = entities(store)
+    counts = evidence_counts(store)
     graph = nx.MultiDiGraph()
-    for row in relation_rows(store):
-        count = int(row["a"] or 0) + int(row["h"] or 0)
-        for end in ("s", "o"):
-            node, cls = row[end], local_name(row[f"{end}c"]) if row[f"{end}c"] else ""
+    for fact in merged_facts(store, as_of, known_by):
+        if not fact.object_is_iri or fact.subject not in names or fact.object not in names:
+            continue
+        count = counts.get(fact.key, 0)
+        for node in (fact.subject, fact.object):
             if node not in graph:
-                graph.add_node(node, label=row[f"{end}l"], evidence=0, **{"class": cls})
+                entity = names[node]
+                graph.add_node(node, label=entity.label, evidence=0, **{"class": entity.cls})
             graph.nodes[node]["evidence"] += count
-        predicate = local_name(row["p"])
-        graph.add_edge(row["s"], row["o"], key=predicate, predicate=predicate, evidence=count,
-                       hedged=row["a"] == "0" and count > 0)  # fmt: skip
+        graph.add_edge(fact.subject, fact.object, key=fact.predicate, predicate=fact.predicate,
+                       evidence=count, hedged=fact.modality == "hedged", modality=fact.modality,
+                       sources=fact.sources, since=fact.since, until=fact.until)  # fmt: skip
     return graph
 
 
 STATS_QUERIES = {
-    "articles": "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a kg:Article }",
-    "entities": "SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?class ; rdfs:label ?l } "
+    "articles": "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?g { ?a a kg:Article } }",
+    "entities": "SELECT ?class (COUNT(?e) AS ?n) WHERE { ?e a ?class ; rdfs:label ?l } "
     "GROUP BY ?class ORDER BY ?class",
-    "relations": "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o . "
-    "FILTER(STRSTARTS(STR(?p), STR(kg:)) && ?p NOT IN (kg:sentence, kg:charStart, kg:charEnd, "
-    "kg:confidence, kg:modality, kg:pattern, kg:fromArticle, kg:publisher, kg:contentHash)) } } "
+    "relations": "SELECT ?p (COUNT(?f) AS ?n) WHERE { ?f a kg:Fact ; rdf:predicate ?p } "
     "GROUP BY ?p ORDER BY ?p",
 }
 
@@ -207,7 +211,7 @@ def stats(store: Store) -> Stats:
     def pairs(name: str, key: str) -> dict[str, int]:
         return {
             local_name(s[key].value): int(s["n"].value)
-            for s in store.query(with_prefixes(STATS_QUERIES[name]))
+            for s in store.query_merged(with_prefixes(STATS_QUERIES[name]))
         }
 
     articles = next(iter(store.query(with_prefixes(STATS_QUERIES["articles"]))))["n"].value

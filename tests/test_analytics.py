@@ -148,7 +148,8 @@ EXAMPLE_EDGES = {
     ("Huawei Xs 2", "manufacturedBy", "Huawei", 1, False),
     ("Lei Jun", "ceoOf", "Xiaomi", 1, False),
     ("P9", "manufacturedBy", "Huawei", 1, False),
-    ("Xiaomi", "partnersWith", "Leica", 2, False),
+    ("Leica", "partnersWith", "Xiaomi", 2, False),  # symmetric: from the smaller IRI
+    ("Huawei", "partnersWith", "Leica", 0, False),  # implied: the ended one began in 2016
     ("Xiaomi 12 Ultra", "hasOptics", "Leica", 1, True),
     ("Xiaomi 12 Ultra", "manufacturedBy", "Xiaomi", 1, False),
     ("Mi 11 Ultra", "manufacturedBy", "Xiaomi", 1, False),
@@ -179,9 +180,9 @@ def test_analytics_example_graph_has_labels_classes_and_evidence(example: Knowle
 @pytest.mark.model
 def test_analytics_example_rank_by_degree(example: KnowledgeGraph) -> None:
     assert [(r.label, r.score) for r in example.rank(by="degree", top=4)] == [
+        ("Huawei", 4.0),
+        ("Leica", 4.0),
         ("Xiaomi", 4.0),
-        ("Huawei", 3.0),
-        ("Leica", 3.0),
         ("Xiaomi 12 Ultra", 2.0),
     ]
 
@@ -191,7 +192,7 @@ def test_analytics_example_path_carries_each_hops_evidence(example: KnowledgeGra
     hops = example.path("Huawei", "Xiaomi")
     assert [(h.subject_label, h.predicate, h.object_label, h.forward) for h in hops] == [
         ("Huawei", "endedPartnershipWith", "Leica", True),
-        ("Xiaomi", "partnersWith", "Leica", False),
+        ("Leica", "partnersWith", "Xiaomi", True),
     ]
     text = example_path().read_text(encoding="utf-8")
     assert [len(hop.evidence) for hop in hops] == [1, 2]
@@ -214,9 +215,9 @@ def test_analytics_example_path_carries_each_hops_evidence(example: KnowledgeGra
             ["rank", "--by", "degree", "--top", "3"],
             "rank  entity  class         degree\n"
             "----  ------  ------------  ------\n"
-            "1     Xiaomi  Organization  4\n"
-            "2     Huawei  Organization  3\n"
-            "3     Leica   Organization  3\n"
+            "1     Huawei  Organization  4\n"
+            "2     Leica   Organization  4\n"
+            "3     Xiaomi  Organization  4\n"
             "(3 rows)\n",
         ),
         (
@@ -255,7 +256,7 @@ def test_analytics_cli_path_prints_evidence_for_each_hop(example_store: Path) ->
     text = example_path().read_text(encoding="utf-8")
     lines = result.stdout.splitlines()
     assert lines[0] == "Huawei -[endedPartnershipWith]-> Leica"
-    assert lines[4] == "Leica <-[partnersWith]- Xiaomi"
+    assert lines[4] == "Leica -[partnersWith]-> Xiaomi"
     source = (
         "      Xiaomi signs up Leica after the German camera maker leaves Huawei, "
         "kg example desk, 2022-05-25 (confidence 0.85, asserted)"

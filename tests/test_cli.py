@@ -79,7 +79,7 @@ def test_cli_query_json_on_example(example_store: Path) -> None:
 def test_cli_query_ask_and_graph_scope(example_store: Path, tmp_path: Path) -> None:
     query_file = tmp_path / "q.rq"
     query_file.write_text(
-        "ASK { GRAPH ?g { ?s kg:endedPartnershipWith ?o } ?g a kg:Article }", encoding="utf-8"
+        "ASK { GRAPH ?g { ?s kg:endedPartnershipWith ?o . ?g a kg:Article } }", encoding="utf-8"
     )
     result = run_kg("query", f"@{query_file}", "--store", str(example_store))
     assert (result.returncode, result.stdout.strip()) == (0, "true")
@@ -89,7 +89,8 @@ def test_cli_query_ask_and_graph_scope(example_store: Path, tmp_path: Path) -> N
 def test_cli_query_formats_list_negated_fact(example_store: Path, fmt: str) -> None:
     result = run_kg(
         "query",
-        "SELECT ?label WHERE { ?e kg:modality kg:Negated ; rdf:subject ?s . ?s rdfs:label ?label }",
+        "SELECT ?label WHERE { GRAPH ?g { ?e kg:modality kg:Negated ; rdf:subject ?s } "
+        "?s rdfs:label ?label }",
         "--store",
         str(example_store),
         "--format",

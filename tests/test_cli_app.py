@@ -35,8 +35,8 @@ def modules_loaded_by(code: str) -> set[str]:
 
 def test_cli_app_commands_exist_on_import() -> None:
     assert COMMANDS == [
-        "build", "communities", "demo", "evaluate", "export", "extract", "import", "path",
-        "query", "rank", "remove", "serve", "stats", "validate", "viz",
+        "build", "communities", "demo", "evaluate", "export", "extract", "facts", "import",
+        "path", "query", "rank", "remove", "serve", "stats", "timeline", "validate", "viz",
     ]  # fmt: skip
 
 
@@ -222,9 +222,10 @@ STAR = f"SELECT DISTINCT * {PAIRS}"
 @pytest.mark.parametrize(
     ("fmt", "header", "rows"),
     [
-        ("csv", ["a", "b", "s", "o"], 2),
-        ("tsv", ["?a", "?b", "?s", "?o"], 2),
-        ("table", ["a", "b", "s", "o"], 2 + 2),  # a rule line, a count line (and no wrapping)
+        # two partnerships, each matched both ways round (partnersWith is symmetric)
+        ("csv", ["a", "b", "s", "o"], 4),
+        ("tsv", ["?a", "?b", "?s", "?o"], 4),
+        ("table", ["a", "b", "s", "o"], 4 + 2),  # a rule line, a count line (and no wrapping)
         ("json", ["a", "b", "s", "o"], None),
     ],
 )
@@ -246,7 +247,7 @@ def test_cli_app_select_star_keeps_the_query_order(
     [
         ("csv", "s,o\nAcme,Borealis\n"),
         ("tsv", '?s\t?o\n"Acme"\t"Borealis"\n'),
-        ("table", "s     o\n----  --------\nAcme  Borealis\n(1 of 2 rows)\n"),
+        ("table", "s     o\n----  --------\nAcme  Borealis\n(1 of 4 rows)\n"),
     ],
 )
 def test_cli_app_query_limit(small_store: Path, fmt: str, expected: str) -> None:
@@ -278,10 +279,11 @@ def test_cli_app_query_max_width_wraps_the_table(small_store: Path) -> None:
 @pytest.mark.parametrize(
     ("suffix", "summary", "expected"),
     [
-        (".ttl", "10 triples", "@prefix kg: <https://w3id.org/kg-news/ontology#> ."),
-        (".trig", "11 quads", "@prefix kg: <https://w3id.org/kg-news/ontology#> ."),
-        (".nt", "10 triples", None),
-        (".nq", "11 quads", None),
+        # 11 quads in the article graphs, 24 in the merged layer (the default graph)
+        (".ttl", "24 triples", "@prefix kg: <https://w3id.org/kg-news/ontology#> ."),
+        (".trig", "35 quads", "@prefix kg: <https://w3id.org/kg-news/ontology#> ."),
+        (".nt", "24 triples", None),
+        (".nq", "35 quads", None),
     ],
 )
 def test_cli_app_export_counts_and_prefixes(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -20,6 +22,7 @@ EXPECTED = """
 <https://w3id.org/kg-news/article/note> a kg:Article ;
     dcterms:identifier "note" ;
     dcterms:title "A note" ;
+    kg:readOn "2026-01-02"^^xsd:date ;
     kg:contentHash "HASH" .
 
 id:organization\\/leica a kg:Organization ; rdfs:label "Leica" ; skos:altLabel "Leica Camera AG" .
@@ -52,7 +55,7 @@ def test_rdf_article_graph_is_exact() -> None:
                           "Phone X has Leica optics.", 0, 25, "hasOptics")  # fmt: skip
     negated = ResolvedFact(phone, "manufacturedBy", leica, Modality.NEGATED, 0.9,
                            "Leica does not make Phone X.", 26, 54, "p")  # fmt: skip
-    graph = article_graph(Resolution(article, (leica, phone), (hedged, negated)))
+    graph = article_graph(Resolution(article, (leica, phone), (hedged, negated)), date(2026, 1, 2))
     expected = Graph().parse(
         data=EXPECTED.replace("HASH", article.content_hash)
         .replace("ASSERTED", evidence_key(hedged))

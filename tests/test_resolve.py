@@ -97,11 +97,17 @@ def test_resolve_counts_the_sources_of_a_fact() -> None:
     kg.add_text("Leica and Xiaomi are partners now.", id="two")
     kg.add_text("Sony makes sensors.", id="three")
     rows = kg.query(
-        """SELECT ?a ?b (COUNT(DISTINCT ?article) AS ?sources) WHERE {
+        """SELECT ?a ?b ?sources WHERE {
+             ?f a kg:Fact ; rdf:subject ?s ; rdf:predicate kg:partnersWith ; rdf:object ?o ;
+                kg:sources ?sources . ?s rdfs:label ?a . ?o rdfs:label ?b }"""
+    )
+    assert rows == [{"a": "Leica", "b": "Xiaomi", "sources": "2"}]
+    evidence = kg.query(
+        """SELECT ?a ?b (COUNT(DISTINCT ?article) AS ?sources) WHERE { GRAPH ?g {
              ?ev rdf:subject ?s ; rdf:predicate kg:partnersWith ; rdf:object ?o ;
                  kg:fromArticle ?article .
              ?s rdfs:label ?x . ?o rdfs:label ?y .
              BIND(IF(?x < ?y, ?x, ?y) AS ?a) BIND(IF(?x < ?y, ?y, ?x) AS ?b)
-           } GROUP BY ?a ?b"""
+           } } GROUP BY ?a ?b"""
     )
-    assert rows == [{"a": "Leica", "b": "Xiaomi", "sources": "2"}]
+    assert evidence == rows

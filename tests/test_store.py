@@ -18,6 +18,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from sparql_servers import Server, oxigraph_server, virtuoso_available, virtuoso_server
 
@@ -33,6 +34,7 @@ from kg.store import (
     remove_article,
     to_rdflib,
 )
+from kg.store.merged import MERGED
 from kg.views import to_networkx, with_prefixes
 
 BACKENDS = ["disk", "memory", "oxigraph-server", "oxigraph-union", "virtuoso", "kg-serve"]
@@ -134,18 +136,51 @@ def graph_of(store: Store, iri: str) -> Graph:
     return dataset.graph(URIRef(iri))
 
 
+def merged_of(store: Store) -> Graph:
+    """The merged layer: the default graph's triples."""
+    graph = Graph()
+    for q in store.quads():
+        if isinstance(q.graph_name, ox.DefaultGraph):
+            graph.parse(data=f"{q.subject} {q.predicate} {q.object} .", format="nt")
+    return graph
+
+
+# LENS's merged layer: each entity once, each fact once (a symmetric one both ways round,
+# its node from the smaller IRI), with its sources and modality; no date, so no span.
+MERGED_LENS = """
+@prefix kg: <https://w3id.org/kg-news/ontology#> .
+@prefix id: <https://w3id.org/kg-news/id/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+id:Acme-Optics a kg:Organization ; rdfs:label "Acme Optics" ; skos:altLabel "ACME OPTICS" ;
+    kg:partnersWith id:Borealis-Phones .
+id:Borealis-Phones a kg:Organization ; rdfs:label "Borealis Phones" ;
+    skos:altLabel "BOREALIS PHONES" ; kg:partnersWith id:Acme-Optics .
+id:Borealis-X1 a kg:Product ; rdfs:label "Borealis X1" ; skos:altLabel "BOREALIS X1" ;
+    kg:hasOptics id:Acme-Optics .
+<https://w3id.org/kg-news/fact/9265ae19c6d02fe1> a kg:Fact ; rdf:subject id:Acme-Optics ;
+    rdf:predicate kg:partnersWith ; rdf:object id:Borealis-Phones ; kg:sources 1 ;
+    kg:modality kg:Asserted .
+<https://w3id.org/kg-news/fact/9e721ff62b021cc1> a kg:Fact ; rdf:subject id:Borealis-X1 ;
+    rdf:predicate kg:hasOptics ; rdf:object id:Acme-Optics ; kg:sources 1 ;
+    kg:modality kg:Asserted .
+"""
+
+
 def test_store_replace_graph_holds_exactly_the_article(store: Store) -> None:
     store.replace_graph(LENS)
     assert store.graphs() == [str(ARTICLE["lens-deal"])]
-    assert len(store) == len(LENS) == 13
+    assert len(store) == len(LENS) + 24 == 37
     assert isomorphic(graph_of(store, str(ARTICLE["lens-deal"])), LENS)
+    assert isomorphic(merged_of(store), Graph().parse(data=MERGED_LENS, format="turtle"))
 
 
 def test_store_replace_graph_replaces_instead_of_merging(store: Store) -> None:
     store.replace_graph(LENS)
     smaller = article("lens-deal", {"Acme Optics": "Organization"}, [], digest="h2")
     store.replace_graph(smaller)
-    assert len(store) == len(smaller) == 5
+    assert len(store) == len(smaller) + 3 == 8
     assert isomorphic(graph_of(store, str(ARTICLE["lens-deal"])), smaller)
     assert store.content_hash(str(ARTICLE["lens-deal"])) == "h2"
 
@@ -174,7 +209,9 @@ def test_store_query_over_many_articles(store: Store) -> None:
     store.replace_graphs(
         [(str(g.identifier), nt(g)) for g in (sized_article(f"n{i}", 2) for i in range(150))]
     )
-    count = store.query(f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a <{KG.contentHash}> ?h }}")
+    count = store.query(
+        f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ GRAPH ?g {{ ?a <{KG.contentHash}> ?h }} }}"
+    )
     assert int(next(iter(count))["n"].value) == 150
     assert len(store.graphs()) == 150
 
@@ -185,16 +222,47 @@ def test_store_content_hash_absent_for_unknown_article(store: Store) -> None:
     assert store.content_hash(str(ARTICLE["never-built"])) is None
 
 
-def test_store_query_default_graph_is_the_union(store: Store) -> None:
+def test_store_query_default_graph_is_the_merged_layer(store: Store) -> None:
+    """Each entity and fact once, whatever number of articles name them; a symmetric
+    relation matches either way round."""
     store.replace_graph(LENS)
     store.replace_graph(SPLIT)
-    wanted = "FILTER(?p IN (kg:partnersWith, kg:endedPartnershipWith))"
-    rows = store.query(with_prefixes(f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o {wanted} }} ORDER BY ?p"))
-    found = [(r["s"].value, r["p"].value, r["o"].value) for r in rows]
-    assert found == [
-        (str(ENTITY["Cobalt-Mobile"]), str(KG.endedPartnershipWith), str(ENTITY["Acme-Optics"])),
-        (str(ENTITY["Acme-Optics"]), str(KG.partnersWith), str(ENTITY["Borealis-Phones"])),
+    rows = store.query(with_prefixes(
+        'SELECT ?n WHERE { ?x kg:endedPartnershipWith|kg:partnersWith ?y . '
+        '?y rdfs:label "Acme Optics" . ?x rdfs:label ?n } ORDER BY ?n'))  # fmt: skip
+    assert [r["n"].value for r in rows] == ["Borealis Phones", "Cobalt Mobile"]
+    labels = store.query(with_prefixes("SELECT ?l WHERE { ?e rdfs:label ?l ; a kg:Organization }"))
+    assert sorted(r["l"].value for r in labels) == [
+        "Acme Optics",
+        "Borealis Phones",
+        "Cobalt Mobile",
     ]
+
+
+@pytest.mark.parametrize(
+    ("dataset", "expected"),
+    [
+        ("FROM <https://w3id.org/kg-news/article/split>", 9),
+        (f"FROM <{ARTICLE['split']}> FROM <{ARTICLE['lens-deal']}>", 22),
+        ("FROM <http://nope/>", 0),
+        ("", 35),
+    ],
+)  # fmt: skip
+def test_store_query_honours_from(store: Store, dataset: str, expected: int) -> None:
+    store.replace_graph(LENS)
+    store.replace_graph(SPLIT)
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) {dataset} WHERE {{ ?s ?p ?o }}")
+    assert int(next(iter(rows))["n"].value) == expected
+
+
+def test_store_query_honours_protocol_dataset(store: Store) -> None:
+    store.replace_graph(LENS)
+    store.replace_graph(SPLIT)
+    split, lens = str(ARTICLE["split"]), str(ARTICLE["lens-deal"])
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert int(next(iter(store.query(count, default_graph=[split])))["n"].value) == 9
+    graphs = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    assert [r["g"].value for r in store.query(graphs, named_graphs=[lens])] == [lens]
 
 
 def test_store_query_graph_names_the_article(store: Store) -> None:
@@ -202,7 +270,10 @@ def test_store_query_graph_names_the_article(store: Store) -> None:
     store.replace_graph(SPLIT)
     rows = store.query(with_prefixes(
         "SELECT ?g WHERE { GRAPH ?g { ?e rdfs:label \"Acme Optics\" } } ORDER BY ?g"))  # fmt: skip
-    assert [r["g"].value for r in rows] == [str(ARTICLE["lens-deal"]), str(ARTICLE["split"])]
+    expected = [str(ARTICLE["lens-deal"]), str(ARTICLE["split"])]
+    if getattr(store, "dataset", "") == "server":  # GRAPH ?g reaches every graph the server has
+        expected.append(MERGED)
+    assert [r["g"].value for r in rows] == expected
 
 
 @pytest.mark.parametrize(
@@ -241,7 +312,7 @@ def test_store_update_inserts_into_a_named_graph(store: Store) -> None:
         'INSERT DATA { GRAPH <https://w3id.org/kg-news/article/note> {'
         ' <https://w3id.org/kg-news/id/Zed> rdfs:label "Zed" } }'))  # fmt: skip
     assert store.graphs() == ["https://w3id.org/kg-news/article/note"]
-    assert bool(store.query(with_prefixes('ASK { ?x rdfs:label "Zed" }')))
+    assert bool(store.query(with_prefixes('ASK { GRAPH ?g { ?x rdfs:label "Zed" } }')))
 
 
 def test_store_malformed_update_is_a_query_error(store: Store) -> None:
@@ -281,16 +352,24 @@ def test_store_dump_then_load_round_trips(
         (tmp_path / "dump").write_bytes(data)
     target = import_graph_iri("bundle")
     store.load(tmp_path / "dump" if as_file else data, fmt, target)
-    keep_graphs = fmt in ("nquads", "trig", "json-ld")
-    expected = sorted(set(quad_lines(source.quads(), None if keep_graphs else target)))
-    assert sorted(quad_lines(store.quads(), None)) == expected
+    if fmt in ("nquads", "trig", "json-ld"):  # the merged layer comes back as it was
+        assert sorted(quad_lines(store.quads(), None)) == sorted(quad_lines(source.quads(), None))
+    else:  # the union lands in the target graph
+        expected = sorted(set(quad_lines(source.quads(), target)))
+        named = [q for q in store.quads() if not isinstance(q.graph_name, ox.DefaultGraph)]
+        assert sorted(quad_lines(named, None)) == expected
 
 
 def quad_lines(quads: Iterator[ox.Quad], graph: str | None) -> list[str]:
     """Quads as N-Quads lines; with ``graph``, every quad moved into that graph."""
     return [
-        f"{q.subject} {q.predicate} {q.object} <{graph or q.graph_name.value}> ." for q in quads
+        f"{q.subject} {q.predicate} {q.object} {f'<{graph}>' if graph else graph_text(q)} ."
+        for q in quads
     ]
+
+
+def graph_text(quad: ox.Quad) -> str:
+    return "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
 
 
 def test_store_load_malformed_data_adds_nothing(store: Store) -> None:
@@ -298,25 +377,28 @@ def test_store_load_malformed_data_adds_nothing(store: Store) -> None:
     bad = b"<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n<oops\n"
     with pytest.raises(StoreError, match="cannot parse the nquads data"):
         store.load(bad, "nquads", import_graph_iri("bad"))
-    assert len(store) == 13
+    assert len(store) == 37
 
 
 def test_store_to_rdflib_and_to_networkx(store: Store) -> None:
     store.replace_graph(LENS)
     store.replace_graph(SPLIT)
     dataset = to_rdflib(store)
-    named = sorted(str(g.identifier) for g in dataset.graphs() if len(g))
+    named = sorted(str(g.identifier) for g in dataset.graphs() if len(g) and
+                   g.identifier != DATASET_DEFAULT_GRAPH_ID)  # fmt: skip
     assert named == [str(ARTICLE["lens-deal"]), str(ARTICLE["split"])]
-    assert sum(len(g) for g in dataset.graphs()) == len(LENS) + len(SPLIT) == 22
+    articles = sum(len(dataset.graph(URIRef(g))) for g in named)
+    assert articles == len(LENS) + len(SPLIT) == 22
+    assert len(dataset.default_graph) == len(store) - 22
     graph = to_networkx(store)
     assert isinstance(graph, nx.MultiDiGraph)
     edges = sorted(
         (graph.nodes[u]["label"], k, graph.nodes[v]["label"]) for u, v, k in graph.edges(keys=True)
     )
     assert edges == [
+        ("Acme Optics", "endedPartnershipWith", "Cobalt Mobile"),
         ("Acme Optics", "partnersWith", "Borealis Phones"),
         ("Borealis X1", "hasOptics", "Acme Optics"),
-        ("Cobalt Mobile", "endedPartnershipWith", "Acme Optics"),
     ]
     assert graph.nodes[str(ENTITY["Borealis-X1"])]["class"] == "Product"
 
@@ -473,7 +555,7 @@ def test_store_remote_hides_graphs_outside_its_prefix(
     store.replace_graph(LENS)
     try:
         assert store.graphs() == [str(ARTICLE["lens-deal"])]
-        assert len(store) == 13
+        assert len(store) == 37
         assert not bool(store.query('ASK { ?s ?p "x" }'))
     finally:
         store.update("DROP GRAPH <http://example.org/other>")

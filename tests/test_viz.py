@@ -52,7 +52,8 @@ EXAMPLE_EDGES = {
     ("Huawei Xs 2", "manufacturedBy", "Huawei", False),
     ("Lei Jun", "ceoOf", "Xiaomi", False),
     ("P9", "manufacturedBy", "Huawei", False),
-    ("Xiaomi", "partnersWith", "Leica", False),
+    ("Leica", "partnersWith", "Xiaomi", False),  # symmetric: one edge, from the smaller IRI
+    ("Huawei", "partnersWith", "Leica", False),  # 2016 until its end (no sentence of its own)
     ("Xiaomi 12 Ultra", "hasOptics", "Leica", True),
     ("Xiaomi 12 Ultra", "manufacturedBy", "Xiaomi", False),
     ("Mi 11 Ultra", "manufacturedBy", "Xiaomi", False),

@@ -22,7 +22,7 @@ import sys
 from kg.cli.group import cli
 
 # Each module defines its commands on `cli` when imported.
-from kg.cli import core, explore, quality, storecmds  # noqa: F401  isort: skip
+from kg.cli import core, explore, quality, storecmds, timecmds  # noqa: F401  isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:

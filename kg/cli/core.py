@@ -195,25 +195,27 @@ def demo(store_location: str, html_path: Path, model: str | None) -> None:
                "kg viz --focus NAME (kg --help)")  # fmt: skip
 
 
-DEMO_STATEMENTS = """
-  ?e a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-     kg:modality ?m ; kg:fromArticle ?article .
+DEMO_FACTS = """
+SELECT ?subject ?relation ?object ?stated ?articles ?since ?until WHERE {
+  ?f a kg:Fact ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+     kg:modality ?m ; kg:sources ?articles .
+  ?s rdfs:label ?subject .
+  OPTIONAL { ?o rdfs:label ?label }
+  OPTIONAL { ?f kg:validFrom ?since } OPTIONAL { ?f kg:validUntil ?until }
+  BIND(COALESCE(?label, STR(?o)) AS ?object)
+  BIND(STRAFTER(STR(?p), "#") AS ?relation)
+  BIND(IF(?m = kg:Hedged, "hedged", "asserted") AS ?stated)
+} ORDER BY ?relation ?subject ?object
+"""
+DEMO_DENIED = """
+SELECT DISTINCT ?subject ?relation ?object WHERE {
+  GRAPH ?article { ?e a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+                      kg:modality kg:Negated }
   ?s rdfs:label ?subject .
   OPTIONAL { ?o rdfs:label ?label }
   BIND(COALESCE(?label, STR(?o)) AS ?object)
   BIND(STRAFTER(STR(?p), "#") AS ?relation)
-"""
-DEMO_FACTS = f"""
-SELECT ?subject ?relation ?object (MIN(?how) AS ?stated) (COUNT(DISTINCT ?article) AS ?articles)
-WHERE {{ {DEMO_STATEMENTS}
-  FILTER(?m != kg:Negated)
-  BIND(IF(?m = kg:Hedged, "hedged", "asserted") AS ?how)
-}} GROUP BY ?subject ?relation ?object ORDER BY ?relation ?subject ?object
-"""
-DEMO_DENIED = f"""
-SELECT DISTINCT ?subject ?relation ?object WHERE {{ {DEMO_STATEMENTS}
-  FILTER(?m = kg:Negated)
-}} ORDER BY ?relation ?subject ?object
+} ORDER BY ?relation ?subject ?object
 """
 
 

@@ -1,4 +1,4 @@
-"""The graph store: a merged dataset with one named graph per article.
+"""The graph store: one named graph per article, and the merged layer above them.
 
 ``open_store`` picks the backend from a location: a directory (embedded
 Oxigraph on disk, the default), ``memory:`` (in memory), or an ``http(s)://``
@@ -14,11 +14,10 @@ API only use that protocol.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset
 
 from kg.ontology import BASE
 from kg.store.base import (
@@ -32,6 +31,7 @@ from kg.store.base import (
 )
 from kg.store.embedded import OxigraphStore
 from kg.store.http import Retry
+from kg.store.merged import MERGED
 from kg.store.readonly import ReadOnlyStore
 from kg.store.remote import Endpoints, SparqlStore
 
@@ -50,7 +50,6 @@ __all__ = [
     "Retry",
     "SparqlStore",
     "Store",
-    "add_graphs",
     "first_line",
     "import_graph_iri",
     "open_store",
@@ -92,7 +91,8 @@ def open_store(
 
 
 def to_rdflib(store: Store) -> Dataset:
-    """The whole store as an rdflib Dataset (named graph per article)."""
+    """The whole store as an rdflib Dataset: a named graph per article, the merged layer
+    as its default graph."""
     dataset = Dataset()
     dataset.parse(io.BytesIO(store.dump("nquads")), format="nquads")
     return dataset
@@ -119,7 +119,8 @@ LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 # Entities the article names (it carries their labels) that no other graph names.
 ONLY_HERE = """SELECT DISTINCT ?e WHERE {{
   GRAPH <{graph}> {{ ?e {label} ?l }}
-  FILTER NOT EXISTS {{ GRAPH ?other {{ ?e {label} ?m }} FILTER(?other != <{graph}>) }}
+  FILTER NOT EXISTS {{ GRAPH ?other {{ ?e {label} ?m }}
+                       FILTER(?other != <{graph}> && ?other != <{merged}>) }}
 }}"""
 
 
@@ -130,16 +131,8 @@ def remove_article(store: Store, graph: str) -> Removal | None:
     mentions them, so the entities only this article named go with its graph,
     and those other articles name stay, each with its own statements.
     """
-    gone = store.query(ONLY_HERE.format(graph=graph, label=LABEL))
+    gone = store.query(ONLY_HERE.format(graph=graph, label=LABEL, merged=MERGED))
     entities = tuple(sorted(row["e"].value for row in gone))
     if not store.remove_graph(graph):
         return None
     return Removal(graph, entities)
-
-
-def add_graphs(store: Store, graphs: Iterable[Graph]) -> int:
-    count = 0
-    for graph in graphs:
-        store.replace_graph(graph)
-        count += 1
-    return count

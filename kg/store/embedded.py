@@ -14,7 +14,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from kg.errors import QueryError, StoreError
 from kg.ontology import KG
@@ -23,49 +22,55 @@ from kg.store.base import (
     QUAD_FORMATS,
     QueryResult,
     RdfSource,
+    Store,
     check_syntax,
     first_line,
-    graph_quads,
-    ntriples,
     rdf_format,
     replace_update,
     serialize_quads,
     source_args,
+    sparql_errors,
 )
 
 
-class OxigraphStore:
+class OxigraphStore(Store):
     """Embedded Oxigraph: on disk at ``path``, or in memory when ``path`` is None.
 
-    ``must_exist`` refuses a folder that holds no store yet (read commands, and
-    ``kg remove``: only building or importing creates a store).
+    The merged layer is the store's own default graph, written in the same update
+    (one transaction) as the graphs it follows. ``must_exist`` refuses a folder
+    that holds no store yet (read commands, and ``kg remove``: only building or
+    importing creates a store).
     """
 
     def __init__(self, path: str | Path | None = None, *, must_exist: bool = False) -> None:
         self.location = str(path) if path is not None else MEMORY
         self._store = ox.Store() if path is None else open_disk(Path(path), must_exist)
+        self.buffers_writes = path is not None  # RocksDB's memtables
 
-    def replace_graph(self, graph: Graph) -> None:
-        """Swap in an article's graph in one transaction (drop the old, insert the new)."""
-        self.replace_graphs([(str(graph.identifier), ntriples(graph_quads(graph)))])
+    def _write_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
+        """Swap in the graphs in one transaction (drop the old, insert the new)."""
+        self.update(replace_update(graphs))
 
-    def replace_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
-        if graphs:
-            self.update(replace_update(graphs))
+    def has_graph(self, iri: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(iri))
 
-    def remove_graph(self, iri: str) -> bool:
-        if not self._store.contains_named_graph(ox.NamedNode(iri)):
+    def _drop_graph(self, iri: str) -> bool:
+        if not self.has_graph(iri):
             return False
         self._store.update(f"DROP GRAPH <{iri}>")
         return True
 
-    def query(self, sparql: str) -> QueryResult:
-        try:
-            return self._store.query(sparql, use_default_graph_as_union=True)
-        except SyntaxError as err:
-            raise QueryError(f"malformed SPARQL query: {first_line(err)}; fix the query") from err
-        except (OSError, ValueError, RuntimeError) as err:
-            raise QueryError(f"the query failed: {first_line(err)}") from err
+    def _query(
+        self, sparql: str, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None
+    ) -> QueryResult:
+        dataset: dict[str, object] = {}
+        if default_graph is not None:
+            dataset["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+        if named_graphs is not None:
+            dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        with sparql_errors("query"):
+            return self._store.query(sparql, **dataset)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def update(self, sparql: str) -> None:
         try:
@@ -94,15 +99,22 @@ class OxigraphStore:
         malformed file adds nothing. The bulk loader is not one transaction: if
         the process dies mid-load, importing the same file again completes it.
         """
-        check_syntax(source, fmt)
+        loaded = check_syntax(source, fmt, graph)
         if hasattr(source, "seek"):
             source.seek(0)
-        target = ox.NamedNode(graph)
+        # a quad format's default graph is a default graph (a kg export's merged layer)
+        target = {} if fmt in QUAD_FORMATS else {"to_graph": ox.NamedNode(graph)}
         try:
-            self._store.bulk_load(**source_args(source), format=rdf_format(fmt), to_graph=target)
+            self._store.bulk_load(**source_args(source), format=rdf_format(fmt), **target)
         except (SyntaxError, OSError) as err:
             raise StoreError(f"cannot load the {fmt} data: {first_line(err)}") from err
+        self._merge_loaded(loaded)
         return len(self._store)
+
+    def _merge_loaded(self, graphs: set[str]) -> None:
+        from kg.store import merged
+
+        merged.refresh(self, merged.touched_in_store(self, sorted(graphs)))
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -123,7 +135,7 @@ class OxigraphStore:
         Once it returns, every write so far is in the store's table files (RocksDB
         syncs them); a full disk or a failing device is a StoreError naming it.
         """
-        if self.location == MEMORY:
+        if not self.buffers_writes:
             return
         try:
             self._store.flush()

@@ -55,8 +55,12 @@ class ReadOnlyStore(OxigraphStore):
 
     # Reading --------------------------------------------------------------------
 
-    def query(self, sparql: str) -> QueryResult:
-        return self._read(lambda: settled(OxigraphStore.query(self, sparql)))
+    def _query(
+        self, sparql: str, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None
+    ) -> QueryResult:
+        return self._read(
+            lambda: settled(OxigraphStore._query(self, sparql, default_graph, named_graphs))
+        )
 
     def quads(self) -> Iterator[ox.Quad]:
         return iter(self._read(lambda: list(self._store)))

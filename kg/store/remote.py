@@ -12,27 +12,28 @@ graphs whose IRI starts with ``graph_prefix`` (kg's namespace by default).
 from __future__ import annotations
 
 import os
+import re
 import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib import Graph
 
-from kg.errors import QueryError, StoreError
+from kg.errors import StoreError
 from kg.ontology import BASE, KG
 from kg.store.base import (
     QueryResult,
     RdfSource,
+    Store,
     first_line,
-    graph_quads,
     ntriples,
     parse_quads,
     replace_update,
-    serialize_quads,
+    sparql_errors,
 )
 from kg.store.http import Response, Retry, request
+from kg.store.merged import MERGED
 
 ENDPOINT_ENV = {
     "query": "KG_STORE_QUERY_URL",
@@ -89,14 +90,23 @@ class Endpoints:
         return cls(**found)
 
 
+# A query that names its own dataset: the server then reads it, not kg's default.
+OWN_DATASET = re.compile(r"\bFROM\s+(NAMED\s+)?<([^>\s]*)>", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
-class SparqlStore:
+class SparqlStore(Store):
     """A store behind SPARQL 1.1 Query/Update and the Graph Store Protocol.
 
     Transient failures are retried (``retry``); every write kg sends is
     idempotent (a graph replaced, quads added to a set), so a retry after a
-    lost answer cannot double anything.
+    lost answer cannot double anything. The merged layer is the named graph
+    ``MERGED``, which every query names as its default graph (servers differ
+    on what their own default graph is); dumps show it as the default graph.
     """
+
+    merged_graph = MERGED
+    update_chunk = 5_000
 
     endpoints: Endpoints
     graph_prefix: str = field(default_factory=lambda: os.environ.get(PREFIX_ENV, BASE))
@@ -114,21 +124,18 @@ class SparqlStore:
     def location(self) -> str:
         return self.endpoints.query
 
-    def replace_graph(self, graph: Graph) -> None:
-        self.replace_graphs([(str(graph.identifier), ntriples(graph_quads(graph)))])
-
-    def replace_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
+    def _write_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
         """One Graph Store PUT per graph (a DELETE for an empty one); without a graph
         store endpoint, one update per graph."""
         for iri, triples in graphs:
             if not triples.strip():
-                self.remove_graph(iri)
+                self._drop_graph(iri)
             elif self.endpoints.graph_store:
                 self._send("PUT", self._graph_url(iri), triples.encode("utf-8"), NTRIPLES)
             else:
                 self.update(replace_update([(iri, triples)]))
 
-    def remove_graph(self, iri: str) -> bool:
+    def _drop_graph(self, iri: str) -> bool:
         if not self._ask(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"):
             return False
         if self.endpoints.graph_store:
@@ -137,34 +144,58 @@ class SparqlStore:
             self.update(f"DROP SILENT GRAPH <{iri}>")
         return True
 
-    def query(self, sparql: str) -> QueryResult:
+    def _query(
+        self, sparql: str, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None
+    ) -> QueryResult:
         form = query_form(sparql)
-        params = [("query", sparql)]
-        if self.dataset == "named":
-            graphs = self.graphs() or [NO_GRAPH]
-            params += [("default-graph-uri", g) for g in graphs]
-            params += [("named-graph-uri", g) for g in graphs]
+        params = [("query", sparql), *self._dataset(sparql, default_graph, named_graphs)]
         accept = GRAPH_ACCEPT if form is ox.QueryTriples else RESULTS_JSON
         answer = self._post_form(self.endpoints.query, params, accept)
         return graph_result(answer) if form is ox.QueryTriples else solutions(answer)
+
+    def _dataset(
+        self, sparql: str, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None
+    ) -> list[tuple[str, str]]:
+        """The protocol's dataset parameters: those given; none when the query names its
+        own (FROM, FROM NAMED); else the merged layer as default graph and the store's
+        graphs as named graphs. In ``server`` mode, the server's named graphs answer
+        ``GRAPH``: a query without it names only the merged layer; one with it goes
+        bare, and its default graph is the server's (usually the union of all graphs)."""
+        if default_graph is None and named_graphs is None:
+            own = query_dataset(sparql)
+            if own is not None:  # sent as protocol parameters too: some servers ignore FROM
+                default_graph, named_graphs = own
+                return [("default-graph-uri", g) for g in default_graph] + [
+                    ("named-graph-uri", g) for g in named_graphs
+                ]
+            if self.dataset == "server":
+                uses_graph = re.search(r"\bGRAPH\b", sparql, re.IGNORECASE)
+                return [] if uses_graph else [("default-graph-uri", MERGED)]
+        if default_graph is None:
+            default_graph = [MERGED]
+        if named_graphs is None:
+            named_graphs = self.graphs() or [NO_GRAPH]
+        params = [("default-graph-uri", g) for g in default_graph]
+        return params + [("named-graph-uri", g) for g in named_graphs]
 
     def update(self, sparql: str) -> None:
         check_update(sparql)
         self._post_form(self.endpoints.update, [("update", sparql)], "*/*")
 
     def quads(self) -> Iterator[ox.Quad]:
+        for triple in self._graph_triples(MERGED):
+            yield ox.Quad(triple.subject, triple.predicate, triple.object, ox.DefaultGraph())
         for iri in self.graphs():
             name = ox.NamedNode(iri)
             for triple in self._graph_triples(iri):
                 yield ox.Quad(triple.subject, triple.predicate, triple.object, name)
 
-    def dump(self, fmt: str) -> bytes:
-        return serialize_quads(self.quads(), fmt)
-
     def load(self, source: RdfSource, fmt: str, graph: str) -> int:
         """Add RDF one graph at a time (GSP POST, or INSERT DATA without a graph store)."""
         by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
         for quad in parse_quads(source, fmt, graph):
+            if isinstance(quad.graph_name, ox.DefaultGraph):
+                quad = ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode(MERGED))
             if not isinstance(quad.graph_name, ox.NamedNode):
                 raise StoreError(f"cannot load the {fmt} data: a blank-node graph name; name it")
             by_graph[quad.graph_name.value].append(quad)
@@ -174,6 +205,9 @@ class SparqlStore:
                 self._send("POST", self._graph_url(iri), body.encode("utf-8"), NTRIPLES)
             else:
                 self.update(f"INSERT DATA {{ GRAPH <{iri}> {{\n{body}}} }}")
+        from kg.store import merged
+
+        merged.refresh(self, merged.touched_in_store(self, sorted(set(by_graph) - {MERGED})))
         return len(self)
 
     def graphs(self) -> list[str]:
@@ -182,7 +216,7 @@ class SparqlStore:
         keep = f"FILTER(STRSTARTS(STR(?g), {literal(self.graph_prefix)}))"
         for pattern in GRAPH_PATTERNS:
             rows = self._select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {pattern} }} {keep} }}")
-            found = sorted(row["g"].value for row in rows)
+            found = sorted(row["g"].value for row in rows if row["g"].value != MERGED)
             if found:
                 return found
         return []
@@ -205,7 +239,7 @@ class SparqlStore:
         """Nothing to release: every request is its own connection."""
 
     def _graph_triples(self, iri: str) -> Iterator[ox.Quad]:
-        if self.endpoints.graph_store:
+        if self.endpoints.graph_store and iri != MERGED:  # the merged graph may not exist yet
             answer = self._send("GET", self._graph_url(iri), headers={"Accept": GRAPH_ACCEPT})
         else:
             sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
@@ -238,23 +272,32 @@ def literal(text: str) -> str:
     return str(ox.Literal(text))
 
 
+def query_dataset(sparql: str) -> tuple[list[str], list[str]] | None:
+    """The query's own FROM and FROM NAMED graphs (IRIs written in full), or None.
+
+    >>> query_dataset("SELECT * FROM <http://g> FROM NAMED <http://h> WHERE { ?s ?p ?o }")
+    (['http://g'], ['http://h'])
+    >>> query_dataset('SELECT * WHERE { ?s ?p "from <x>" }') is None
+    True
+    """
+    head = sparql.split("{", 1)[0]
+    found = OWN_DATASET.findall(head)
+    if not found:
+        return None
+    return [i for named, i in found if not named], [i for named, i in found if named]
+
+
 def query_form(sparql: str) -> type:
     """SELECT/ASK/CONSTRUCT, found by planning the query on an empty store (also checks syntax)."""
-    try:
+    with sparql_errors("query"):
         return type(ox.Store().query(sparql))
-    except SyntaxError as err:
-        raise QueryError(f"malformed SPARQL query: {first_line(err)}; fix the query") from err
-    except (OSError, ValueError, RuntimeError) as err:
-        raise QueryError(f"the query failed: {first_line(err)}") from err
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def check_update(sparql: str) -> None:
-    try:
+    """Only the syntax is checked here; the server judges the rest."""
+    with sparql_errors("update", syntax_only=True):
         ox.Store().update(sparql)
-    except SyntaxError as err:
-        raise QueryError(f"malformed SPARQL update: {first_line(err)}; fix the update") from err
-    except (OSError, ValueError, RuntimeError):
-        pass  # only the syntax is checked here; the server judges the rest
 
 
 def solutions(answer: Response) -> ox.QuerySolutions | ox.QueryBoolean:

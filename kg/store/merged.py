@@ -1,0 +1,536 @@
+"""Article graphs -> the merged layer: each entity once, each fact once, with its span.
+
+The merged layer lives in the store's default graph (on a remote server, in
+the graph ``MERGED``, which every query kg sends names as its default graph).
+It is derived: after article graphs are written or dropped, ``refresh`` reads
+the evidence of the facts those graphs touch (and of the facts that can end
+them: the same two entities, or the same relation and object when it has one
+holder at a time), merges it with ``kg.spans.merge`` and swaps the old
+entries for the new ones in one update. Nothing else is recomputed, and the
+result does not depend on the order articles arrived in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from kg.ontology import BASE, KG, RELATIONS
+from kg.spans import Key, MergedFact, Report, TimeRules, canonical_key, merge, time_rules
+
+if TYPE_CHECKING:
+    from kg.store.base import Store
+
+MERGED = BASE + "graph/merged"
+FACT = BASE + "fact/"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DCTERMS_DATE = "http://purl.org/dc/terms/date"
+ENTITY_PREDICATES = (RDF + "type", RDFS_LABEL, SKOS_ALT)
+BASIS = {
+    "stated": "StatedInText",
+    "article": "ArticleDate",
+    "read": "ReadDate",
+    "later": "LaterFact",
+}
+MODALITY = {"asserted": "Asserted", "hedged": "Hedged", "negated": "Negated"}
+CHUNK = 20_000
+"""Triples per update when a store limits update size (``Store.update_chunk``)."""
+
+
+def fact_iri(key: Key) -> str:
+    """One IRI per merged fact, minted from (subject, relation, object).
+
+    >>> fact_iri(("https://w3id.org/kg-news/id/organization/a", "partnersWith", "x"))
+    'https://w3id.org/kg-news/fact/5612fd430631063b'
+    """
+    return FACT + hashlib.sha1("|".join(key).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class Touched:
+    """What some article graphs name: their facts' entity pairs and relations, their entities."""
+
+    pairs: set[tuple[ox.Term, ox.Term]] = field(default_factory=set)
+    holders: set[tuple[str, ox.Term]] = field(default_factory=set)
+    entities: set[ox.NamedNode] = field(default_factory=set)
+
+    def __or__(self, other: Touched) -> Touched:
+        return Touched(
+            self.pairs | other.pairs, self.holders | other.holders, self.entities | other.entities
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.pairs or self.entities)
+
+    def add_fact(self, s: ox.Term, p: str, o: ox.Term, rules: TimeRules) -> None:
+        self.pairs.add((s, o))
+        if p in rules.one_holder:
+            self.holders.add((p, o))
+
+
+def local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1]
+
+
+def touched_in_ntriples(texts: Iterable[str], rules: TimeRules | None = None) -> Touched:
+    """What the given N-Triples texts (new article graphs) name."""
+    rules = rules or time_rules()
+    found = Touched()
+    parts: dict[ox.Term, dict[str, ox.Term]] = {}
+    for text in texts:
+        if not text.strip():
+            continue
+        for t in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
+            p = t.predicate.value
+            if p == RDFS_LABEL and isinstance(t.subject, ox.NamedNode):
+                found.entities.add(t.subject)
+            elif p in (RDF + "subject", RDF + "predicate", RDF + "object"):
+                parts.setdefault(t.subject, {})[p] = t.object
+            elif p in RELATION_IRIS:
+                found.add_fact(t.subject, local(p), t.object, rules)
+    for statement in parts.values():
+        if len(statement) == 3:
+            s, p, o = (
+                statement[RDF + "subject"],
+                statement[RDF + "predicate"],
+                statement[RDF + "object"],
+            )
+            found.add_fact(s, local(p.value), o, rules)
+    return found
+
+
+RELATION_IRIS = frozenset(str(KG[r]) for r in RELATIONS)
+RELATION_VALUES = " ".join(f"<{r}>" for r in sorted(RELATION_IRIS))
+TOUCHED_QUERY = """SELECT ?s ?p ?o ?e WHERE {{
+  VALUES ?g {{ {graphs} }}
+  {{ GRAPH ?g {{ ?ev <{rdf}subject> ?s ; <{rdf}predicate> ?p ; <{rdf}object> ?o }} }}
+  UNION {{ VALUES ?p {{ {relations} }} GRAPH ?g {{ ?s ?p ?o }} }}
+  UNION {{ GRAPH ?g {{ ?e <{label}> ?l }} }}
+  FILTER(?g != <{merged}>)
+}}"""
+
+
+def touched_in_store(
+    store: Store, graphs: Sequence[str], rules: TimeRules | None = None
+) -> Touched:
+    """What the given graphs, as the store holds them now, name."""
+    rules = rules or time_rules()
+    found = Touched()
+    if not graphs:
+        return found
+    sparql = TOUCHED_QUERY.format(
+        graphs=" ".join(f"<{g}>" for g in graphs),
+        rdf=RDF,
+        label=RDFS_LABEL,
+        relations=RELATION_VALUES,
+        merged=MERGED,
+    )
+    for row in store.query(sparql):
+        if row["e"] is not None and isinstance(row["e"], ox.NamedNode):
+            found.entities.add(row["e"])
+        elif row["s"] is not None:
+            found.add_fact(row["s"], local(row["p"].value), row["o"], rules)
+    return found
+
+
+# A fact as each graph states it: its evidence statements; or, in a graph that holds
+# the plain triple with no statement behind it (an import), the triple, as asserted.
+EVIDENCE_BODY = f"""GRAPH ?g {{ {{ ?ev <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ;
+      <{KG.modality}> ?m ; <{KG.fromArticle}> ?a .
+    OPTIONAL {{ ?ev <{KG.validFrom}> ?from }} OPTIONAL {{ ?ev <{KG.validUntil}> ?until }} }}
+  UNION {{ VALUES ?p {{ {RELATION_VALUES} }} ?s ?p ?o .
+    FILTER NOT EXISTS {{ ?ev <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o }}
+    BIND(<{KG.Asserted}> AS ?m) BIND(?g AS ?a) }}
+  OPTIONAL {{ ?a <{DCTERMS_DATE}> ?day }} OPTIONAL {{ ?a <{KG.readOn}> ?read }} }}
+  FILTER(?g NOT IN (EXCLUDED))"""
+REPORT_VARIABLES = "?s ?p ?o ?m ?a ?day ?read ?from ?until"
+
+
+def excluded(graphs: Iterable[str] = ()) -> str:
+    """The graphs whose evidence does not count: the merged one, and those being replaced."""
+    return ", ".join(f"<{g}>" for g in (MERGED, *sorted(graphs)))
+
+
+def evidence_query(
+    pairs: Iterable[tuple[ox.Term, ox.Term]] = (),
+    holders: Iterable[tuple[str, ox.Term]] = (),
+    everything: bool = False,
+    skip: Iterable[str] = (),
+) -> str:
+    """The evidence on these entity pairs (either way round) and these (relation, object)
+    groups; or all evidence in the store; the graphs in ``skip`` left out."""
+    body = EVIDENCE_BODY.replace("EXCLUDED", excluded(skip))
+    if everything:
+        return f"SELECT {REPORT_VARIABLES} WHERE {{ {body} }}"
+    rows = pair_rows(pairs)
+    blocks = []
+    if rows:
+        blocks.append(f"{{ VALUES (?s ?o) {{ {' '.join(rows)} }} {body} }}")
+    groups = sorted({f"(<{KG[p]}> {o})" for p, o in holders})
+    if groups:
+        blocks.append(f"{{ VALUES (?p ?o) {{ {' '.join(groups)} }} {body} }}")
+    if not blocks:
+        return ""
+    return f"SELECT {REPORT_VARIABLES} WHERE {{ {' UNION '.join(blocks)} }}"
+
+
+def pair_rows(pairs: Iterable[tuple[ox.Term, ox.Term]]) -> list[str]:
+    """VALUES rows (?s ?o) for entity pairs, both ways round (a literal only as object)."""
+    rows = {f"({a} {b})" for x, y in pairs for a, b in ((x, y), (y, x))}
+    return sorted(r for r in rows if not r.startswith('("'))
+
+
+def value(term: ox.Term | None) -> str | None:
+    return None if term is None else term.value
+
+
+def reports_from(result: Iterable[ox.QuerySolution], terms: dict[str, ox.Term]) -> list[Report]:
+    """Query rows as ``Report`` records; ``terms`` learns each object's RDF term."""
+    found = []
+    for row in result:
+        s, o = row["s"], row["o"]
+        if not isinstance(s, ox.NamedNode) or isinstance(o, ox.BlankNode):
+            continue
+        terms[o.value] = o
+        terms[s.value] = s
+        found.append(
+            Report(
+                subject=s.value,
+                predicate=local(row["p"].value),
+                object=o.value,
+                modality=local(row["m"].value).lower(),
+                article=row["a"].value,
+                day=day_of(row["day"]),
+                start=value(row["from"]),
+                end=value(row["until"]),
+                read_on=day_of(row["read"]),
+                object_is_iri=isinstance(o, ox.NamedNode),
+            )
+        )
+    return found
+
+
+def day_of(term: ox.Term | None) -> str | None:
+    """``YYYY-MM-DD`` of an article's date (a date or a timestamp), else None."""
+    text = value(term)
+    if not text or len(text) < 10 or text[4] != "-" or text[7] != "-":
+        return None
+    return text[:10]
+
+
+def store_reports(
+    store: Store, touched: Touched, rules: TimeRules, pending: Pending | None = None
+) -> tuple[list[Report], Callable[[Key], bool], dict[str, ox.Term]]:
+    """The evidence ``refresh`` needs, and which facts' keys it may rewrite: those on the
+    touched pairs and in the one-holder groups, whose every closer it has read.
+    With ``pending``, its graphs are read from its texts instead of the store."""
+    pending = pending or Pending()
+    terms: dict[str, ox.Term] = dict(pending.terms)
+    skip = pending.graphs
+    first = evidence_query(touched.pairs, touched.holders, skip=skip)
+    reports = reports_from(store.query(first), terms) if first else []
+    reports += pending.reports
+    holders = set(touched.holders)
+    for r in reports:
+        if r.predicate in rules.one_holder:
+            holders.add((r.predicate, terms[r.object]))
+    more = set(holders) - touched.holders
+    if more:
+        reports += reports_from(store.query(evidence_query((), more, skip=skip)), terms)
+    known_pairs = {frozenset((a.value, b.value)) for a, b in touched.pairs}
+    far = {
+        (terms[r.subject], terms[r.object])
+        for r in reports
+        if frozenset((r.subject, r.object)) not in known_pairs
+    }
+    if far:
+        reports += reports_from(store.query(evidence_query(far, skip=skip)), terms)
+    reports = list(dict.fromkeys(reports))
+    group_keys = {(p, o.value) for p, o in holders}
+
+    def in_scope(key: Key) -> bool:
+        return frozenset((key[0], key[2])) in known_pairs or (key[1], key[2]) in group_keys
+
+    return reports, in_scope, terms
+
+
+OLD_FACTS = """SELECT ?f ?fp ?fv WHERE {{
+  {{ VALUES (?s ?o) {{ {pairs} }} ?f <{rdf}subject> ?s ; <{rdf}object> ?o }}
+  UNION {{ VALUES (?p ?o) {{ {groups} }} ?f <{rdf}predicate> ?p ; <{rdf}object> ?o }}
+  ?f a <{fact}> ; ?fp ?fv
+}}"""
+OLD_ENTITIES = """SELECT ?f ?fp ?fv WHERE {{
+  VALUES ?f {{ {entities} }} VALUES ?fp {{ {predicates} }} ?f ?fp ?fv
+}}"""
+NEW_ENTITIES = """SELECT ?e ?p ?v WHERE {{
+  VALUES ?e {{ {entities} }} VALUES ?p {{ {predicates} }} GRAPH ?g {{ ?e ?p ?v }}
+  FILTER(?g NOT IN ({excluded}))
+}}"""
+
+
+def old_triples(store: Store, touched: Touched, rules: TimeRules) -> list[str]:
+    """The merged layer's current triples for what ``touched`` names (N-Triples lines)."""
+    lines: list[str] = []
+    pairs = " ".join(pair_rows(touched.pairs))
+    groups = " ".join(sorted({f"(<{KG[p]}> {o})" for p, o in touched.holders}))
+    if pairs or groups:
+        sparql = OLD_FACTS.format(
+            pairs=pairs or "(<urn:x:none> <urn:x:none>)",
+            groups=groups or "(<urn:x:none> <urn:x:none>)",
+            rdf=RDF,
+            fact=KG.Fact,
+        )
+        nodes: dict[ox.Term, dict[str, ox.Term]] = {}
+        for row in store.query_merged(sparql):
+            lines.append(f"{row['f']} {row['fp']} {row['fv']} .")
+            nodes.setdefault(row["f"], {})[row["fp"].value] = row["fv"]
+        for parts in nodes.values():
+            s, p, o = (parts.get(RDF + k) for k in ("subject", "predicate", "object"))
+            if s is not None and p is not None and o is not None:
+                lines.append(f"{s} {p} {o} .")
+                if local(p.value) in rules.symmetric and isinstance(o, ox.NamedNode):
+                    lines.append(f"{o} {p} {s} .")
+    if touched.entities:
+        sparql = OLD_ENTITIES.format(
+            entities=" ".join(sorted(str(e) for e in touched.entities)),
+            predicates=" ".join(f"<{p}>" for p in ENTITY_PREDICATES),
+        )
+        lines += [f"{row['f']} {row['fp']} {row['fv']} ." for row in store.query_merged(sparql)]
+    return lines
+
+
+def entity_triples(
+    store: Store, entities: set[ox.NamedNode], pending: Pending | None = None
+) -> list[str]:
+    """Each entity once, from every graph that names it: its classes, the smallest of its
+    labels (the same whatever the order articles came in) and the others as altLabels."""
+    if not entities:
+        return []
+    pending = pending or Pending()
+    sparql = NEW_ENTITIES.format(
+        excluded=excluded(pending.graphs),
+        entities=" ".join(sorted(str(e) for e in entities)),
+        predicates=" ".join(f"<{p}>" for p in ENTITY_PREDICATES),
+    )
+    found: dict[ox.Term, dict[str, set[ox.Term]]] = {}
+    for row in store.query(sparql):
+        found.setdefault(row["e"], {}).setdefault(row["p"].value, set()).add(row["v"])
+    for e, p, v in pending.entity_parts:
+        if e in entities:
+            found.setdefault(e, {}).setdefault(p, set()).add(v)
+    lines = []
+    for entity, parts in sorted(found.items(), key=lambda kv: kv[0].value):
+        labels = parts.get(RDFS_LABEL, set())
+        names = labels | parts.get(SKOS_ALT, set())
+        for cls in sorted(parts.get(RDF + "type", set()), key=str):
+            lines.append(f"{entity} <{RDF}type> {cls} .")
+        if labels:
+            label = min(labels, key=lambda t: (t.value, str(t)))
+            lines.append(f"{entity} <{RDFS_LABEL}> {label} .")
+            names = {n for n in names if n.value != label.value}
+        for name in sorted({n.value for n in names}):
+            lines.append(f"{entity} <{SKOS_ALT}> {ox.Literal(name)} .")
+    return lines
+
+
+def fact_triples(fact: MergedFact, terms: dict[str, ox.Term], rules: TimeRules) -> list[str]:
+    """A merged fact: its plain triple (both ways for a symmetric relation, so a pattern in
+    either direction finds it once) and its node with sources, modality and span."""
+    s, o = terms.get(fact.subject) or ox.NamedNode(fact.subject), terms.get(fact.object)
+    if o is None:
+        o = ox.NamedNode(fact.object) if fact.object_is_iri else ox.Literal(fact.object)
+    p = ox.NamedNode(str(KG[fact.predicate]))
+    node = ox.NamedNode(fact_iri(fact.key))
+    lines = [f"{s} {p} {o} ."]
+    if fact.predicate in rules.symmetric and isinstance(o, ox.NamedNode):
+        lines.append(f"{o} {p} {s} .")
+
+    def kg(name: str, term: ox.Term) -> None:
+        lines.append(f"{node} <{KG[name]}> {term} .")
+
+    lines += [
+        f"{node} <{RDF}type> <{KG.Fact}> .",
+        f"{node} <{RDF}subject> {s} .",
+        f"{node} <{RDF}predicate> {p} .",
+        f"{node} <{RDF}object> {o} .",
+    ]
+    kg("sources", ox.Literal(str(fact.sources), datatype=ox.NamedNode(XSD + "integer")))
+    kg("modality", ox.NamedNode(str(KG[MODALITY[fact.modality]])))
+    if fact.since:
+        kg("validFrom", ox.Literal(fact.since, datatype=ox.NamedNode(XSD + "date")))
+        kg("validFromBasis", ox.NamedNode(str(KG[BASIS[fact.since_basis or "article"]])))
+    if fact.until:
+        kg("validUntil", ox.Literal(fact.until, datatype=ox.NamedNode(XSD + "date")))
+        kg("validUntilBasis", ox.NamedNode(str(KG[BASIS[fact.until_basis or "stated"]])))
+    if fact.closed_by:
+        kg("closedBy", ox.NamedNode(fact_iri(fact.closed_by)))
+    if fact.implied_by:
+        kg("impliedBy", ox.NamedNode(fact_iri(fact.implied_by)))
+    return lines
+
+
+@dataclass
+class Pending:
+    """Graphs about to be written (or dropped), read from their N-Triples texts, so the
+    merged layer's change can go out in the same update as the graphs themselves."""
+
+    graphs: tuple[str, ...] = ()
+    reports: list[Report] = field(default_factory=list)
+    entity_parts: list[tuple[ox.Term, str, ox.Term]] = field(default_factory=list)
+    terms: dict[str, ox.Term] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, graphs: Sequence[tuple[str, str]]) -> Pending:
+        pending = cls(tuple(iri for iri, _ in graphs))
+        for iri, text in graphs:
+            if text.strip():
+                pending.read(iri, text)
+        return pending
+
+    def read(self, graph: str, text: str) -> None:
+        nodes: dict[ox.Term, dict[str, ox.Term]] = {}
+        plain: list[ox.Triple] = []
+        for t in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
+            p = t.predicate.value
+            if p in ENTITY_PREDICATES and isinstance(t.subject, ox.NamedNode):
+                self.entity_parts.append((t.subject, p, t.object))
+            if p in RELATION_IRIS:
+                plain.append(t)
+            nodes.setdefault(t.subject, {})[p] = t.object
+        stated = set()
+        for parts in nodes.values():
+            if RDF + "subject" in parts and RDF + "predicate" in parts and RDF + "object" in parts:
+                s, p, o = parts[RDF + "subject"], parts[RDF + "predicate"], parts[RDF + "object"]
+                stated.add((s, p, o))
+                article = parts.get(str(KG.fromArticle), ox.NamedNode(graph))
+                modality = parts.get(str(KG.modality), ox.NamedNode(str(KG.Asserted)))
+                self.add(s, p, o, modality, article, nodes, parts)
+        for t in plain:
+            if (t.subject, t.predicate, t.object) not in stated:
+                self.add(
+                    t.subject,
+                    t.predicate,
+                    t.object,
+                    ox.NamedNode(str(KG.Asserted)),
+                    ox.NamedNode(graph),
+                    nodes,
+                    {},
+                )
+
+    def add(
+        self,
+        s: ox.Term,
+        p: ox.Term,
+        o: ox.Term,
+        modality: ox.Term,
+        article: ox.Term,
+        nodes: dict[ox.Term, dict[str, ox.Term]],
+        parts: dict[str, ox.Term],
+    ) -> None:
+        if not isinstance(s, ox.NamedNode) or isinstance(o, ox.BlankNode):
+            return
+        meta = nodes.get(article, {})
+        self.terms[s.value], self.terms[o.value] = s, o
+        self.reports.append(
+            Report(
+                subject=s.value,
+                predicate=local(p.value),
+                object=o.value,
+                modality=local(modality.value).lower(),
+                article=article.value,
+                day=day_of(meta.get(DCTERMS_DATE)),
+                start=value(parts.get(str(KG.validFrom))),
+                end=value(parts.get(str(KG.validUntil))),
+                read_on=day_of(meta.get(str(KG.readOn))),
+                object_is_iri=isinstance(o, ox.NamedNode),
+            )
+        )
+
+
+def refresh_steps(
+    store: Store, touched: Touched, rules: TimeRules | None = None, pending: Pending | None = None
+) -> list[str]:
+    """The updates that rewrite the merged entries of what ``touched`` names, from every
+    article graph (those in ``pending`` as they are about to be)."""
+    if not touched:
+        return []
+    rules = rules or time_rules()
+    reports, in_scope, terms = store_reports(store, touched, rules, pending)
+    for r in reports:  # the scope's own one-holder groups, so their old entries go too
+        if in_scope(canonical_key(r, rules)) and r.predicate in rules.one_holder:
+            touched.holders.add((r.predicate, terms[r.object]))
+    old = old_triples(store, touched, rules)
+    merged = merge(reports, rules)
+    new = entity_triples(store, touched.entities, pending)
+    for key, fact in merged.items():
+        if in_scope(key):
+            new += fact_triples(fact, terms, rules)
+    return data_steps(store, sorted(set(old) - set(new)), sorted(set(new) - set(old)))
+
+
+def refresh(store: Store, touched: Touched, rules: TimeRules | None = None) -> None:
+    """Rewrite the merged entries of what ``touched`` names, from every article graph."""
+    for step in refresh_steps(store, touched, rules):
+        store.update(step)
+
+
+def data_steps(store: Store, delete: list[str], insert: list[str]) -> list[str]:
+    """DELETE DATA then INSERT DATA into the merged layer: one update, or chunks when the
+    store limits update size."""
+    graph = store.merged_graph
+    chunk = store.update_chunk or max(len(delete) + len(insert), 1)
+
+    def block(verb: str, lines: list[str]) -> str:
+        body = "\n".join(lines)
+        return (
+            f"{verb} DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+            if graph
+            else f"{verb} DATA {{\n{body}\n}}"
+        )
+
+    steps = [block("DELETE", delete[i : i + chunk]) for i in range(0, len(delete), chunk)]
+    steps += [block("INSERT", insert[i : i + chunk]) for i in range(0, len(insert), chunk)]
+    if store.update_chunk or not steps:
+        return steps
+    return [" ;\n".join(steps)]
+
+
+def rebuild(store: Store, rules: TimeRules | None = None) -> None:
+    """The merged layer from scratch: everything every article graph names."""
+    rules = rules or time_rules()
+    store.update(
+        f"CLEAR SILENT GRAPH <{store.merged_graph}>"
+        if store.merged_graph
+        else "CLEAR SILENT DEFAULT"
+    )
+    touched = touched_in_store(store, store.graphs(), rules)
+    refresh(store, touched, rules)
+
+
+def unify_labels_update(graph_iris: Iterable[str]) -> str:
+    """A SPARQL 1.1 update giving every entity of these graphs one rdfs:label store-wide.
+
+    Articles may name one entity differently ("OnePlus 9 series", "OnePlus 9
+    Series"); the IRI is the same. The smallest label wins everywhere (whatever
+    the order articles arrive in) and the others become skos:altLabel.
+    """
+    values = " ".join(f"<{iri}>" for iri in graph_iris)
+    return f"""DELETE {{ GRAPH ?g {{ ?e <{RDFS_LABEL}> ?l }} }}
+INSERT {{ GRAPH ?g {{ ?e <{RDFS_LABEL}> ?keep . ?e <{SKOS_ALT}> ?l }} }}
+WHERE {{
+  {{ SELECT ?e (MIN(STR(?x)) AS ?keep) WHERE {{
+      VALUES ?new {{ {values} }}
+      GRAPH ?new {{ ?e <{RDFS_LABEL}> ?any }}
+      GRAPH ?h {{ ?e <{RDFS_LABEL}> ?x }}
+    }} GROUP BY ?e HAVING (COUNT(DISTINCT ?x) > 1) }}
+  GRAPH ?g {{ ?e <{RDFS_LABEL}> ?l }}
+  FILTER(STR(?l) != ?keep)
+}}"""
