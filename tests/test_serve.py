@@ -35,7 +35,7 @@ from kg.ontology import ARTICLE, ENTITY, KG
 from kg.serve import Limits, refusal
 from kg.serve.app import ServeConfig, serving
 from kg.store import open_store
-from kg.views import PREFIX_HEADER
+from kg.views import PREFIX_HEADER, with_prefixes
 
 PRODUCTS = "SELECT ?l WHERE { ?e a kg:Product ; rdfs:label ?l }"
 OPTICS = "CONSTRUCT { ?x kg:hasOptics ?y } WHERE { ?x kg:hasOptics ?y }"
@@ -48,11 +48,11 @@ def make_store(folder: Path, numbers: int = 0) -> Path:
     store.replace_graph(SPLIT)
     if numbers:
         store.update(
-            "INSERT DATA { GRAPH <https://w3id.org/kg-news/article/n> { "
+            "INSERT DATA { "  # in the default graph, which queries read
             + " ".join(
                 f"<http://example.org/n{i}> <http://example.org/v> {i} ." for i in range(numbers)
             )
-            + " } }"
+            + " }"
         )
     store.close()
     return folder
@@ -175,29 +175,40 @@ def test_serve_bad_requests_get_one_line(url: str, query: str, accept: str | Non
     assert body.count(b"\n") == 1
 
 
-DATASET = (
-    "SELECT ?s ?o WHERE { ?s ?p ?o FILTER(?p = kg:partnersWith || ?p = kg:endedPartnershipWith) }"
-)
+DATASET = "SELECT ?s ?o WHERE { ?s ?p ?o FILTER(?p IN (kg:partnersWith, kg:endedPartnershipWith)) }"
 NAMED = "SELECT ?g ?s WHERE { GRAPH ?g { ?s kg:endedPartnershipWith ?o } }"
+LENS_IRI, SPLIT_IRI = str(ARTICLE["lens-deal"]), str(ARTICLE["split"])
 
 
 @pytest.mark.parametrize(
-    ("query", "params", "expected"),
+    ("query", "default", "named", "expected"),
     [
-        (DATASET, {}, {("Acme-Optics", "Borealis-Phones"), ("Cobalt-Mobile", "Acme-Optics")}),
-        (DATASET, {"default-graph-uri": [ARTICLE["split"]]}, {("Cobalt-Mobile", "Acme-Optics")}),
-        (DATASET, {"default-graph-uri": [ARTICLE["lens-deal"]]},
-         {("Acme-Optics", "Borealis-Phones")}),
-        (DATASET, {"default-graph-uri": [ARTICLE["lens-deal"], ARTICLE["split"]]},
+        (DATASET, None, None,  # the merged layer: a symmetric relation both ways
+         {("Acme-Optics", "Borealis-Phones"), ("Borealis-Phones", "Acme-Optics"),
+          ("Cobalt-Mobile", "Acme-Optics"), ("Acme-Optics", "Cobalt-Mobile")}),
+        (DATASET, [SPLIT_IRI], None, {("Cobalt-Mobile", "Acme-Optics")}),
+        (DATASET, [LENS_IRI], None, {("Acme-Optics", "Borealis-Phones")}),
+        (DATASET, [LENS_IRI, SPLIT_IRI], None,
          {("Acme-Optics", "Borealis-Phones"), ("Cobalt-Mobile", "Acme-Optics")}),
-        (NAMED, {"named-graph-uri": [ARTICLE["split"]]}, {("split", "Cobalt-Mobile")}),
-        (NAMED, {"named-graph-uri": [ARTICLE["lens-deal"]]}, set()),
+        (f"SELECT ?s ?o FROM <{SPLIT_IRI}> WHERE {{ ?s kg:endedPartnershipWith ?o }}", None, None,
+         {("Cobalt-Mobile", "Acme-Optics")}),
+        (NAMED, None, [SPLIT_IRI], {("split", "Cobalt-Mobile")}),
+        (NAMED, None, [LENS_IRI], set()),
+        (NAMED, None, None, {("split", "Cobalt-Mobile")}),
+        (f"SELECT ?g ?s FROM NAMED <{LENS_IRI}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", None, None,
+         {("lens-deal", "lens-deal"), ("lens-deal", "Acme-Optics"),
+          ("lens-deal", "Borealis-Phones"), ("lens-deal", "Borealis-X1")}),
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_serve_dataset_parameters(url: str, query: str, params: dict, expected: set,
-                                  method: str) -> None:  # fmt: skip
-    fields = [("query", query)] + [(k, str(v)) for k, vs in params.items() for v in vs]
+def test_serve_dataset_as_kg_query_reads_it(
+    url: str, folder: Path, query: str, default: list | None, named: list | None, expected: set,
+    method: str,
+) -> None:  # fmt: skip
+    """default-graph-uri, named-graph-uri and FROM select what they do in `kg query`."""
+    fields = [("query", query)]
+    fields += [("default-graph-uri", g) for g in default or []]
+    fields += [("named-graph-uri", g) for g in named or []]
     encoded = urllib.parse.urlencode(fields)
     accept = {"Accept": "application/sparql-results+json"}
     if method == "GET":
@@ -207,15 +218,21 @@ def test_serve_dataset_parameters(url: str, query: str, params: dict, expected: 
         status, _, body = fetch(f"{url}/sparql", encoded.encode(), {**accept, **kind})
     assert status == 200
     rows = json.loads(body)["results"]["bindings"]
-    found = {tuple(row[v]["value"].rsplit("/", 1)[-1] for v in row) for row in rows}
-    assert found == expected
+    served = {tuple(row[v]["value"].rsplit("/", 1)[-1] for v in row) for row in rows}
+    store = open_store(folder, read_only=True)
+    try:
+        local = store.query(with_prefixes(query), default_graph=default, named_graphs=named)
+        kept = {tuple(term.value.rsplit("/", 1)[-1] for term in row) for row in local}
+    finally:
+        store.close()
+    assert served == kept == expected
 
 
 INSERT = (
     "INSERT DATA { GRAPH <https://w3id.org/kg-news/article/memo> "
     '{ <https://w3id.org/kg-news/id/Dyne> rdfs:label "Dyne" } }'
 )
-DYNE = f'ASK {{ ?x {LABEL} "Dyne" }}'
+DYNE = f'ASK {{ GRAPH ?g {{ ?x {LABEL} "Dyne" }} }}'
 
 
 def held(folder: Path) -> bool:
@@ -262,7 +279,11 @@ def test_serve_rdflib_sparqlstore_client(url: str) -> None:
     rows = graph.query(
         "SELECT ?o WHERE { ?s <https://w3id.org/kg-news/ontology#endedPartnershipWith> ?o }"
     )
-    assert [str(r.o) for r in rows] == [str(ENTITY["Acme-Optics"])]
+    # the merged layer holds a symmetric relation both ways
+    assert sorted(str(r.o) for r in rows) == [
+        str(ENTITY["Acme-Optics"]),
+        str(ENTITY["Cobalt-Mobile"]),
+    ]
 
 
 GRAPH = urllib.parse.quote("https://w3id.org/kg-news/article/memo", safe="")
@@ -822,10 +843,10 @@ def test_serve_ui_type_run_read_the_table_click_an_entity(url: str, browser: obj
         [cell.text for cell in row.find_elements(By.CSS_SELECTOR, "td")[:3]]
         for row in browser.find_elements(By.CSS_SELECTOR, "#facts tbody tr")
     ]
-    assert sorted(facts) == [
+    assert sorted(facts) == [  # a symmetric relation once, from the smaller IRI
+        ["Acme Optics", "endedPartnershipWith", "Cobalt Mobile"],
         ["Acme Optics", "partnersWith", "Borealis Phones"],
         ["Borealis X1", "hasOptics", "Acme Optics"],
-        ["Cobalt Mobile", "endedPartnershipWith", "Acme Optics"],
     ]
     frame = browser.find_element(By.CSS_SELECTOR, "iframe")
     assert "Acme Optics" in frame.get_attribute("srcdoc")

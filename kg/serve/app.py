@@ -60,7 +60,6 @@ class ServeConfig:
     timeout: float = 30.0
     limits: Limits = field(default_factory=Limits)
     prefixes: str = ""  # PREFIX lines put before every query that does not declare them
-    union_default_graph: bool = True
 
 
 def one_line(status: int, message: str) -> web.Response:
@@ -418,7 +417,7 @@ async def serve(
     """
     from kg.serve.pages import add_pages
 
-    supervisor = Supervisor(Child(config.folder, config.allow_update, config.union_default_graph))
+    supervisor = Supervisor(Child(config.folder, config.allow_update))
     front = Front(config, supervisor)
     listening = None
     try:

@@ -38,11 +38,15 @@ STOP_SECONDS = 3.0
 
 @dataclass(frozen=True)
 class Child:
-    """How to run the query server: the store folder (None: in memory) and its mode."""
+    """How to run the query server: the store folder (None: in memory) and its mode.
+
+    Oxigraph's default graph is the store's own, as in ``kg query``: the merged
+    layer, with the article graphs reached by ``GRAPH``, ``FROM`` or the protocol's
+    ``default-graph-uri`` and ``named-graph-uri``.
+    """
 
     folder: Path | None
     writable: bool
-    union_default_graph: bool = True
 
     def command(self, binary: str, port: int) -> list[str]:
         """The ``oxigraph`` command line serving this store on ``port``.
@@ -54,7 +58,7 @@ class Child:
         line = [binary, mode]
         line += ["--location", str(self.folder)] if self.folder is not None else []
         line += ["--bind", f"127.0.0.1:{port}"]
-        return line + (["--union-default-graph"] if self.union_default_graph else [])
+        return line
 
 
 def oxigraph_binary() -> str:
