@@ -923,3 +923,20 @@ def test_serve_a_dead_oxigraph_is_started_again(hostile) -> None:
         status = get(base, "ASK {}")[0]
     assert status == 200
     assert psutil.Process(process.pid).children()[0].pid != child.pid
+
+
+@pytest.mark.model
+def test_serve_ui_examples_answer_on_the_example_store(example_store: Path) -> None:
+    from kg.serve.pages import examples
+
+    with serving(ServeConfig(example_store, port=0, prefixes=PREFIX_HEADER)) as base:
+        answers = [
+            get(base, example["query"], "application/sparql-results+json, text/turtle")
+            for example in examples()
+        ]
+    assert [status for status, _, _ in answers] == [200] * len(answers)
+    for (_, media, body), example in zip(answers, examples(), strict=True):
+        if media.startswith("text/turtle"):
+            assert len(Graph().parse(data=body, format="turtle")) > 0, example["name"]
+        else:
+            assert json.loads(body)["results"]["bindings"], example["name"]
