@@ -940,3 +940,12 @@ def test_serve_ui_examples_answer_on_the_example_store(example_store: Path) -> N
             assert len(Graph().parse(data=body, format="turtle")) > 0, example["name"]
         else:
             assert json.loads(body)["results"]["bindings"], example["name"]
+
+
+def test_serve_oxigraph_goes_when_kg_serve_is_killed(tmp_path: Path) -> None:
+    with kg_serve(make_store(tmp_path / "store")) as (_, process):
+        child = psutil.Process(process.pid).children()[0]
+        process.kill()
+        process.wait(10)
+        gone, _ = psutil.wait_procs([child], timeout=10)
+    assert gone == [child]

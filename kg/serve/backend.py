@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import fcntl
 import os
 import shutil
@@ -33,6 +34,7 @@ import aiohttp
 from kg.errors import StoreError
 
 READY_SECONDS = 30.0
+PR_SET_PDEATHSIG = 1  # prctl(2)
 STOP_SECONDS = 3.0
 
 
@@ -68,6 +70,16 @@ def oxigraph_binary() -> str:
     if not found:
         raise StoreError("kg serve needs Oxigraph's server; install it with: pip install oxigraph")
     return found
+
+
+# Looked up in kg's process, so the forked child only makes the call.
+PRCTL = ctypes.CDLL(None).prctl if sys.platform.startswith("linux") else None
+
+
+def stop_with_parent() -> None:
+    """In the child before exec: on Linux, SIGTERM when kg dies (even by SIGKILL)."""
+    if PRCTL is not None:
+        PRCTL(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port() -> int:
@@ -120,6 +132,7 @@ class Supervisor:
                 stdout=asyncio.subprocess.DEVNULL,
                 stderr=asyncio.subprocess.DEVNULL,
                 start_new_session=True,  # Ctrl-C in the terminal reaches kg, which stops it
+                preexec_fn=stop_with_parent,
             )
             if await self._answers():
                 self.generation += 1
