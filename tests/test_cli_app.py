@@ -42,7 +42,7 @@ def test_cli_app_commands_exist_on_import() -> None:
     assert sorted(cli.commands) == before
     assert set(before) >= {
         "build", "communities", "demo", "evaluate", "export", "extract", "facts", "import",
-        "path", "query", "rank", "remove", "serve", "stats", "timeline", "validate", "viz",
+        "path", "query", "rank", "remove", "serve", "stats", "timeline", "train", "validate", "viz",
     }  # fmt: skip
 
 
