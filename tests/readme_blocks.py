@@ -21,8 +21,9 @@ Which blocks run, and what they must print:
 - ``sparql`` blocks run with ``kg query`` against ``./kg-store``.
 
 ``python tests/update_readme.py`` runs the same blocks and writes what they
-printed into README.md (keeping an expected output that still matches, ``...``
-and all); review the change with ``git diff README.md``.
+printed into README.md (keeping an expected output that still matches, and
+cutting a new one at the same number of lines around its ``...``); review the
+change with ``git diff README.md``.
 """
 
 from __future__ import annotations
@@ -265,10 +266,27 @@ def updated(readme_text: str, found: list[Block], run: Run) -> str:
             else:
                 assert block.output is not None
                 first, last = block.output
-            replacements.append((first, last, outcome.output))
+            replacements.append((first, last, elided_like(outcome.step.expected, outcome.output)))
     for first, last, new in sorted(replacements, reverse=True):
         lines[first - 1 : last] = list(new)
     return "\n".join(lines) + "\n"
+
+
+def elided_like(expected: tuple[str, ...], actual: tuple[str, ...]) -> tuple[str, ...]:
+    """The actual output, cut as the expected one was: as many lines before and after its ``...``.
+
+    >>> elided_like(("a", "...", "z"), ("A", "b", "c", "Z"))
+    ('A', '...', 'Z')
+    >>> elided_like(("a", "b"), ("A",))
+    ('A',)
+    """
+    if expected.count("...") != 1:
+        return actual
+    head = expected.index("...")
+    tail = len(expected) - head - 1
+    if len(actual) <= head + tail:
+        return actual
+    return (*actual[:head], "...", *actual[len(actual) - tail :])
 
 
 def failure(block: Block, outcome: Outcome) -> str:
