@@ -226,6 +226,111 @@ def day_of(term: ox.Term | None) -> str | None:
     return text[:10]
 
 
+def fetch(
+    store: Store,
+    pairs: set[tuple[ox.Term, ox.Term]],
+    holders: set[tuple[str, ox.Term]],
+    skip: Sequence[str],
+    terms: dict[str, ox.Term],
+) -> list[Report]:
+    """The evidence on these pairs and groups: by index lookups where the store offers
+    them (embedded), else one SPARQL query."""
+    if not pairs and not holders:
+        return []
+    if store.indexed_lookups:
+        return indexed_reports(store, pairs, holders, set(skip), terms)
+    return reports_from(store.query(evidence_query(pairs, holders, skip=skip)), terms)
+
+
+def indexed_reports(
+    store: Store,
+    pairs: set[tuple[ox.Term, ox.Term]],
+    holders: set[tuple[str, ox.Term]],
+    skip: set[str],
+    terms: dict[str, ox.Term],
+) -> list[Report]:
+    """``fetch`` through the store's quad index: a query engine would join the VALUES
+    after reading every statement, so this stays proportional to what is asked."""
+    subject, predicate, obj = (ox.NamedNode(RDF + k) for k in ("subject", "predicate", "object"))
+    about: dict[ox.Term, set[tuple[ox.Term, ox.Term]]] = {}
+
+    def statements(term: ox.Term) -> set[tuple[ox.Term, ox.Term]]:
+        """(statement node, graph) of the statements whose object is ``term``."""
+        if term not in about:
+            about[term] = {
+                (q.subject, q.graph_name)
+                for q in store.quads_matching(None, obj, term, None)
+                if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in skip
+            }
+        return about[term]
+
+    wanted: set[tuple[ox.Term, ox.Term]] = set()
+    plain: list[tuple[ox.Term, ox.Term, ox.Term, ox.Term]] = []
+    for x, y in pairs:
+        for s, o in ((x, y), (y, x)):
+            if isinstance(s, ox.Literal):
+                continue
+            for node, graph in statements(o):
+                if any(True for _ in store.quads_matching(node, subject, s, graph)):
+                    wanted.add((node, graph))
+            for q in store.quads_matching(s, None, o, None):
+                graph = q.graph_name
+                if (q.predicate.value in RELATION_IRIS and isinstance(graph, ox.NamedNode)
+                        and graph.value not in skip and graph.value != MERGED):  # fmt: skip
+                    plain.append((s, q.predicate, o, graph))
+    for p, o in holders:
+        relation = ox.NamedNode(str(KG[p]))
+        for node, graph in statements(o):
+            if any(True for _ in store.quads_matching(node, predicate, relation, graph)):
+                wanted.add((node, graph))
+    found: list[Report] = []
+    stated: set[tuple[ox.Term, ox.Term, ox.Term, ox.Term]] = set()
+    articles: dict[ox.Term, dict[str, ox.Term]] = {}
+
+    def article_meta(article: ox.Term, graph: ox.Term) -> dict[str, ox.Term]:
+        if article not in articles:
+            articles[article] = {
+                q.predicate.value: q.object
+                for q in store.quads_matching(article, None, None, graph)
+            }
+        return articles[article]
+
+    for node, graph in sorted(wanted, key=str):
+        parts = {q.predicate.value: q.object for q in store.quads_matching(node, None, None, graph)}
+        s, p, o = (
+            parts.get(RDF + "subject"),
+            parts.get(RDF + "predicate"),
+            parts.get(RDF + "object"),
+        )
+        if s is None or p is None or o is None or not isinstance(s, ox.NamedNode):
+            continue
+        stated.add((s, p, o, graph))
+        article = parts.get(str(KG.fromArticle), graph)
+        modality = parts.get(str(KG.modality), ox.NamedNode(str(KG.Asserted)))
+        found.append(
+            report_of(s, p, o, modality, article, article_meta(article, graph), parts, terms)
+        )
+    for s, p, o, graph in plain:
+        if (s, p, o, graph) not in stated:
+            asserted = ox.NamedNode(str(KG.Asserted))
+            found.append(report_of(s, p, o, asserted, graph, article_meta(graph, graph), {}, terms))
+    return found
+
+
+def report_of(
+    s: ox.Term, p: ox.Term, o: ox.Term, modality: ox.Term, article: ox.Term,
+    meta: dict[str, ox.Term], parts: dict[str, ox.Term], terms: dict[str, ox.Term],
+) -> Report:  # fmt: skip
+    terms[s.value], terms[o.value] = s, o
+    return Report(
+        subject=s.value, predicate=local(p.value), object=o.value,
+        modality=local(modality.value).lower(), article=article.value,
+        day=day_of(meta.get(DCTERMS_DATE)), start=value(parts.get(str(KG.validFrom))),
+        end=value(parts.get(str(KG.validUntil))), read_on=day_of(meta.get(str(KG.readOn))),
+        object_is_iri=isinstance(o, ox.NamedNode),
+    )  # fmt: skip
+
+
 def store_reports(
     store: Store, touched: Touched, rules: TimeRules, pending: Pending | None = None
 ) -> tuple[list[Report], Callable[[Key], bool], dict[str, ox.Term]]:
@@ -235,8 +340,7 @@ def store_reports(
     pending = pending or Pending()
     terms: dict[str, ox.Term] = dict(pending.terms)
     skip = pending.graphs
-    first = evidence_query(touched.pairs, touched.holders, skip=skip)
-    reports = reports_from(store.query(first), terms) if first else []
+    reports = fetch(store, touched.pairs, touched.holders, skip, terms)
     reports += pending.reports
     holders = set(touched.holders)
     for r in reports:
@@ -244,7 +348,7 @@ def store_reports(
             holders.add((r.predicate, terms[r.object]))
     more = set(holders) - touched.holders
     if more:
-        reports += reports_from(store.query(evidence_query((), more, skip=skip)), terms)
+        reports += fetch(store, set(), more, skip, terms)
     known_pairs = {frozenset((a.value, b.value)) for a, b in touched.pairs}
     far = {
         (terms[r.subject], terms[r.object])
@@ -252,7 +356,7 @@ def store_reports(
         if frozenset((r.subject, r.object)) not in known_pairs
     }
     if far:
-        reports += reports_from(store.query(evidence_query(far, skip=skip)), terms)
+        reports += fetch(store, far, set(), skip, terms)
     reports = list(dict.fromkeys(reports))
     group_keys = {(p, o.value) for p, o in holders}
 
@@ -262,10 +366,14 @@ def store_reports(
     return reports, in_scope, terms
 
 
+# The fact nodes first (a sub-select), then their triples: joined the other way round,
+# the engine would scan the whole merged layer.
 OLD_FACTS = """SELECT ?f ?fp ?fv WHERE {{
-  {{ VALUES (?s ?o) {{ {pairs} }} ?f <{rdf}subject> ?s ; <{rdf}object> ?o }}
-  UNION {{ VALUES (?p ?o) {{ {groups} }} ?f <{rdf}predicate> ?p ; <{rdf}object> ?o }}
-  ?f a <{fact}> ; ?fp ?fv
+  {{ SELECT DISTINCT ?f WHERE {{
+    {{ VALUES (?s ?o) {{ {pairs} }} ?f <{rdf}subject> ?s . ?f <{rdf}object> ?o }}
+    UNION {{ VALUES (?p ?o) {{ {groups} }} ?f <{rdf}predicate> ?p . ?f <{rdf}object> ?o }}
+  }} }}
+  ?f ?fp ?fv
 }}"""
 OLD_ENTITIES = """SELECT ?f ?fp ?fv WHERE {{
   VALUES ?f {{ {entities} }} VALUES ?fp {{ {predicates} }} ?f ?fp ?fv
