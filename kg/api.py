@@ -168,9 +168,7 @@ class KnowledgeGraph:
     def to_rdflib(self) -> Dataset:
         return to_rdflib(self.store)
 
-    def to_networkx(
-        self, as_of: str | None = None, known_by: str | None = None
-    ) -> nx.MultiDiGraph:
+    def to_networkx(self, as_of: str | None = None, known_by: str | None = None) -> nx.MultiDiGraph:
         """The entity graph; ``as_of`` (YYYY-MM-DD): the facts that held that day;
         ``known_by``: as the articles dated by then told it. Edges carry since/until."""
         return to_networkx(self.store, as_of=as_of, known_by=known_by)
@@ -240,9 +238,13 @@ class KnowledgeGraph:
         max_nodes: int | None = None,
         query: str | None = None,
         height: int = 600,
+        as_of: str | None = None,
+        show_negated: bool = False,
     ) -> Page:
         """The interactive HTML view; a notebook cell draws it inline (``<iframe srcdoc>``)."""
-        from kg.viz import Page, VizOptions, viz_html
+        from kg.viz import Page, VizOptions, iso_date, viz_html
 
-        options = VizOptions(focus=focus, depth=depth, max_nodes=max_nodes, query=query)
+        day = iso_date(as_of) if as_of else None
+        options = VizOptions(focus=focus, depth=depth, max_nodes=max_nodes, query=query,
+                             as_of=day, show_negated=show_negated)  # fmt: skip
         return Page(viz_html(self.store, options), height)

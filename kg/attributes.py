@@ -7,11 +7,11 @@ morphology with about 180 ``attribute_ruler`` rules. spaCy runs them through a
 attributes one ``Span`` at a time: about a tenth of the model's time on news.
 ``AttributeRules`` gives every token the same attributes from dictionary
 lookups over the doc's arrays. Rules of one token whose tests are equality or
-``IN``/``NOT_IN`` on ``TAG``, ``LOWER``, ``DEP`` or ``IS_SPACE`` (nearly all)
-take that path; any other rule (several tokens, regular expressions) still
-goes through a ``Matcher``. As in spaCy, every rule is tested against the
-attributes the doc had before any rule ran, and where rules disagree the later
-one wins.
+``IN``/``NOT_IN``/``REGEX`` on ``TAG``, ``LOWER``, ``DEP`` or ``IS_SPACE``,
+over one token or a fixed run of them (all of the model's), take that path;
+any other rule (operators, other attributes) still goes through a ``Matcher``.
+As in spaCy, every rule is tested against the attributes the doc had before
+any rule ran, and where rules disagree the later one wins.
 
 ``ArrayLemmatizer`` runs the model's rule lemmatizer once per (word, part of
 speech, morphology) and gives every token its lemma from that memo, where
@@ -24,8 +24,9 @@ real corpus the same annotations.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy
@@ -39,25 +40,34 @@ from spacy.vocab import Vocab
 TESTED = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
 """Attributes a rule on the fast path may test, by column of ``TESTED_ATTRS``."""
 TESTED_ATTRS = [TAG, LOWER, DEP, IS_SPACE]
+INDEX_ORDER = ("LOWER", "TAG", "DEP", "IS_SPACE")
+"""Which test files a rule for lookup: the most selective its first token has."""
 SET_ATTRS = [POS, MORPH, LEMMA, TAG, DEP]
 """Attributes a rule may set (what the model's rules set)."""
 
 
 @dataclass(frozen=True)
 class Test:
-    """One attribute test of a token: its value (a string hash) is, or is not, in ``values``."""
+    """One attribute test of a token: its value (a string hash) is, or is not, in
+    ``values``; or, with ``regex``, the value's string matches it (``re.search``, as
+    spaCy's ``REGEX``), remembered per value in ``seen``."""
 
     column: int
-    values: frozenset[int]
+    values: frozenset[int] = frozenset()
     negated: bool = False
+    regex: re.Pattern[str] | None = None
+    seen: dict[int, bool] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule on the fast path: its order, its tests, what it sets (column, value)."""
+    """One pattern of a rule on the fast path: the rule's order, the tests of each of
+    its tokens, which token it sets (``index``, from the end if negative) and what it
+    sets there (column of ``SET_ATTRS``, value)."""
 
     order: int
-    tests: tuple[Test, ...]
+    tokens: tuple[tuple[Test, ...], ...]
+    index: int
     sets: tuple[tuple[int, int], ...]
 
 
@@ -80,8 +90,10 @@ class AttributeRules:
     def __init__(self, vocab: Vocab, patterns: Iterable[dict[str, Any]]) -> None:
         self.vocab = vocab
         self.matcher = Matcher(vocab)
-        self.by_lower: dict[int, list[Rule]] = {}
-        self.by_tag: dict[int, list[Rule]] = {}
+        self.tables: list[tuple[int, dict[int, list[Rule]]]] = [
+            (TESTED[key], {}) for key in INDEX_ORDER
+        ]
+        """Per tested column, the rules filed under each value (see ``index``)."""
         self.general: list[Rule] = []
         self.sets: list[tuple[tuple[int, int], ...]] = []
         self.indices: list[int] = []
@@ -89,11 +101,12 @@ class AttributeRules:
             self.sets.append(self.settings(raw["attrs"]))
             self.indices.append(int(raw.get("index", 0)))
             for pattern in raw["patterns"]:
-                tests = self.fast_tests(pattern)
-                if tests is None:
+                tokens = [self.fast_tests(spec) for spec in pattern]
+                if not tokens or any(tests is None for tests in tokens):
                     self.matcher.add(str(order), [pattern])
                 else:
-                    self.index(Rule(order, tests, self.sets[order]))
+                    rule = Rule(order, tuple(tokens), self.indices[order], self.sets[order])
+                    self.file(rule)
 
     def settings(self, attrs: dict[str, Any]) -> tuple[tuple[int, int], ...]:
         """(column in ``SET_ATTRS``, value) pairs, normalised as spaCy's ruler does."""
@@ -105,35 +118,48 @@ class AttributeRules:
             raise ValueError(f"kg_attribute_ruler cannot set {sorted(attrs)}")
         return tuple((SET_ATTRS.index(attr), int(value)) for attr, value in found.items())
 
-    def fast_tests(self, pattern: list[dict[str, Any]]) -> tuple[Test, ...] | None:
-        """The pattern's tests when it is one token tested by value, else None."""
-        if len(pattern) != 1 or any(key not in TESTED for key in pattern[0]):
-            return None
+    def fast_tests(self, spec: dict[str, Any]) -> tuple[Test, ...] | None:
+        """The tests of one pattern token, or None when only a ``Matcher`` can run it
+        (an operator, another attribute, another predicate)."""
         tests = []
-        for key, spec in pattern[0].items():
-            if key == "IS_SPACE":
-                if not isinstance(spec, bool):
-                    return None
-                tests.append(Test(TESTED[key], frozenset({int(spec)})))
-            elif isinstance(spec, str):
-                tests.append(Test(TESTED[key], frozenset({self.vocab.strings.add(spec)})))
-            elif isinstance(spec, dict) and len(spec) == 1 and set(spec) <= {"IN", "NOT_IN"}:
-                ((op, values),) = spec.items()
-                hashes = frozenset(self.vocab.strings.add(v) for v in values)
-                tests.append(Test(TESTED[key], hashes, negated=op == "NOT_IN"))
-            else:
+        for key, value in spec.items():
+            if key not in TESTED:
                 return None
+            test = self.fast_test(TESTED[key], key, value)
+            if test is None:
+                return None
+            tests.append(test)
         return tuple(tests)
 
-    def index(self, rule: Rule) -> None:
-        """File the rule under a value its token must have (its word, else its tag); a
-        test that the filing itself settles is dropped from the rule."""
-        for column, table in ((TESTED["LOWER"], self.by_lower), (TESTED["TAG"], self.by_tag)):
-            test = next((t for t in rule.tests if t.column == column and not t.negated), None)
+    def fast_test(self, column: int, key: str, spec: Any) -> Test | None:
+        strings = self.vocab.strings
+        if key == "IS_SPACE":
+            return Test(column, frozenset({int(spec)})) if isinstance(spec, bool) else None
+        if isinstance(spec, str):
+            return Test(column, frozenset({strings.add(spec)}))
+        if not isinstance(spec, dict) or len(spec) != 1:
+            return None
+        ((op, values),) = spec.items()
+        if op in ("IN", "NOT_IN"):
+            hashes = frozenset(strings.add(v) for v in values)
+            return Test(column, hashes, negated=op == "NOT_IN")
+        if op == "REGEX" and isinstance(values, str):
+            return Test(column, regex=re.compile(values))
+        return None
+
+    def file(self, rule: Rule) -> None:
+        """File the rule under a value its first token must have (its word, else its tag,
+        its dependency, its being a space); a test the filing settles is dropped."""
+        first = rule.tokens[0]
+        for column, table in self.tables:
+            test = next(
+                (t for t in first if t.column == column and not t.negated and t.regex is None),
+                None,
+            )
             if test is not None:
                 if len(test.values) == 1:
-                    rest = tuple(t for t in rule.tests if t is not test)
-                    rule = Rule(rule.order, rest, rule.sets)
+                    rest = tuple(t for t in first if t is not test)
+                    rule = Rule(rule.order, (rest, *rule.tokens[1:]), rule.index, rule.sets)
                 for value in test.values:
                     table.setdefault(value, []).append(rule)
                 return
@@ -156,18 +182,48 @@ class AttributeRules:
         return doc
 
     def fast_hits(self, rows: list[list[int]]) -> list[tuple[int, int]]:
-        """(rule order, token index) for every fast-path rule a token passes."""
-        by_lower, by_tag, general = self.by_lower, self.by_tag, self.general
-        hits = []
+        """(rule order, index of the token it sets) for every fast-path match."""
+        lookups = [(column, table) for column, table in self.tables if table]
+        general = self.general
+        hits: list[tuple[int, int]] = []
         for i, row in enumerate(rows):
-            for rules in (by_lower.get(row[1], ()), by_tag.get(row[0], ()), general):
-                for rule in rules:
-                    for test in rule.tests:
+            for column, table in lookups:
+                rules = table.get(row[column])
+                if rules:
+                    self.add_matches(rules, rows, i, hits)
+            if general:
+                self.add_matches(general, rows, i, hits)
+        return hits
+
+    def add_matches(
+        self, rules: list[Rule], rows: list[list[int]], i: int, hits: list[tuple[int, int]]
+    ) -> None:
+        """Add (rule order, target) to ``hits`` for each rule matching from token ``i``."""
+        for rule in rules:
+            size = len(rule.tokens)
+            if i + size > len(rows):
+                continue
+            for k in range(size):
+                row = rows[i + k]
+                for test in rule.tokens[k]:
+                    if test.regex is None:
                         if (row[test.column] in test.values) == test.negated:
                             break
-                    else:
-                        hits.append((rule.order, i))
-        return hits
+                    elif not self.regex_passes(test, row[test.column]):
+                        break
+                else:
+                    continue
+                break
+            else:
+                hits.append(
+                    (rule.order, i + (rule.index if rule.index >= 0 else size + rule.index))
+                )
+
+    def regex_passes(self, test: Test, value: int) -> bool:
+        found = test.seen.get(value)
+        if found is None:
+            found = test.seen[value] = bool(test.regex.search(self.vocab.strings[value]))
+        return found
 
     def matcher_hits(self, doc: Doc) -> Iterator[tuple[int, int]]:
         """(rule order, token index) for the rules only a ``Matcher`` can test."""

@@ -19,3 +19,7 @@ class QueryError(KGError):
 
 class StoreError(KGError):
     """A store location that cannot be opened or written."""
+
+
+class OutputError(KGError):
+    """An output file (export, page) that cannot be written; the old file, if any, is kept."""

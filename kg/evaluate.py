@@ -24,10 +24,22 @@ from kg.pipeline import article_graphs
 Triple = tuple[str, str, str]
 
 
+CURVE_THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+
+
 @dataclass(frozen=True)
 class Prediction:
+    """Scored triples with an evidence sentence, types per name, and each triple's
+    highest stated confidence (``kg:confidence`` of its evidence)."""
+
     triples: dict[Triple, str]
     types: dict[str, set[str]]
+    confidence: dict[Triple, float] = field(default_factory=dict)
+
+    def at_least(self, threshold: float) -> Prediction:
+        """The prediction keeping only triples whose confidence reaches ``threshold``."""
+        kept = {t: s for t, s in self.triples.items() if self.confidence.get(t, 1.0) >= threshold}
+        return Prediction(kept, self.types, self.confidence)
 
 
 @dataclass
@@ -109,6 +121,7 @@ def predicted(graph: Graph) -> Prediction:
     labels = {s: str(o) for s, o in graph.subject_objects(RDFS.label)}
     labels.update({s: str(o) for s, o in graph.subject_objects(SKOS.prefLabel) if s not in labels})
     sentences = {}
+    confidences: dict[tuple, float] = {}
     for ev in graph.subjects(RDF.type, RDF.Statement):
         key = (
             graph.value(ev, RDF.subject),
@@ -116,7 +129,11 @@ def predicted(graph: Graph) -> Prediction:
             graph.value(ev, RDF.object),
         )
         sentences.setdefault(key, str(graph.value(ev, KG.sentence)))
+        value = graph.value(ev, KG.confidence)
+        if value is not None and graph.value(ev, KG.modality) != KG.Negated:
+            confidences[key] = max(confidences.get(key, 0.0), float(value))
     triples: dict[Triple, str] = {}
+    confidence: dict[Triple, float] = {}
     relation_terms = {KG[r]: r for r in RELATIONS}
     for s, p, o in graph:
         relation = relation_terms.get(p) or _local_relation(p)
@@ -126,12 +143,14 @@ def predicted(graph: Graph) -> Prediction:
         if obj is None:
             continue
         triples[(labels[s], relation, obj)] = sentences.get((s, p, o), "")
+        if (s, p, o) in confidences:
+            confidence[(labels[s], relation, obj)] = confidences[(s, p, o)]
     types: dict[str, set[str]] = {}
     for s, label in labels.items():
         types.setdefault(normalise(label), set()).update(
             str(t).rsplit("#", 1)[-1].rsplit("/", 1)[-1] for t in graph.objects(s, RDF.type)
         )
-    return Prediction(triples, types)
+    return Prediction(triples, types, confidence)
 
 
 def _local_name(term: object) -> str:
@@ -197,12 +216,37 @@ def read_gold(path: Path) -> list[GoldArticle]:
         return [GoldArticle(json.loads(line)) for line in fh if line.strip()]
 
 
-def evaluate_corpus(
+def corpus_predictions(
     gold_path: Path, articles_dir: Path, model: str | None = None
-) -> EvaluationResult:
+) -> list[tuple[GoldArticle, Prediction]]:
+    """Each gold article with what extraction predicts for it."""
     golds = read_gold(gold_path)
     articles = [read_article(articles_dir / g.article) for g in golds]
     graphs = article_graphs(articles, model)
-    return EvaluationResult(
-        [score_article(g, predicted(graph)) for g, graph in zip(golds, graphs, strict=True)]
-    )
+    return [(g, predicted(graph)) for g, graph in zip(golds, graphs, strict=True)]
+
+
+def scored(
+    pairs: Iterable[tuple[GoldArticle, Prediction]], threshold: float = 0.0
+) -> EvaluationResult:
+    """The scores of the predictions whose confidence reaches ``threshold``."""
+    return EvaluationResult([score_article(g, p.at_least(threshold)) for g, p in pairs])
+
+
+def curve(
+    pairs: list[tuple[GoldArticle, Prediction]], thresholds: Iterable[float] = CURVE_THRESHOLDS
+) -> str:
+    """Precision and recall at each confidence threshold, as a table."""
+    lines = ["min confidence  triples  precision  recall  f1"]
+    for t in thresholds:
+        r = scored(pairs, t)
+        lines.append(
+            f"{t:>14.2f}  {r.tp + r.fp:>7}  {r.precision:>9.3f}  {r.recall:>6.3f}  {r.f1:.3f}"
+        )
+    return "\n".join(lines)
+
+
+def evaluate_corpus(
+    gold_path: Path, articles_dir: Path, model: str | None = None
+) -> EvaluationResult:
+    return scored(corpus_predictions(gold_path, articles_dir, model))

@@ -15,7 +15,10 @@ from typing import Any
 
 import yaml
 from rdflib import Graph, Namespace
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+
+from kg.errors import KGError
 
 BASE = "https://w3id.org/kg-news/"
 KG = Namespace(BASE + "ontology#")
@@ -34,24 +37,89 @@ PREFIXES: dict[str, Namespace] = {
 
 CLASSES = ("Organization", "Person", "Product", "Place")
 
-RELATIONS = (
-    "partnersWith",
-    "endedPartnershipWith",
-    "hasOptics",
-    "manufacturedBy",
-    "acquired",
-    "subsidiaryOf",
-    "ceoOf",
-    "founderOf",
-    "worksFor",
-    "headquarteredIn",
-    "supplierOf",
-    "investedIn",
-    "competesWith",
-    "foundedIn",
-)
-SYMMETRIC = frozenset({"partnersWith", "endedPartnershipWith", "competesWith"})
-LITERAL_RELATIONS = frozenset({"foundedIn"})
+
+class OntologyError(KGError):
+    """The data in ``ontologies/`` is malformed (an unknown key, an unknown relation)."""
+
+
+YEAR_CLASS = "Year"
+"""The extraction class of a literal year (a relation whose range is ``xsd:gYear``)."""
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A relation of ``kg.ttl``: its domain and range classes (local names; a literal
+    year's range is ``Year``), and whether it is symmetric."""
+
+    name: str
+    domain: frozenset[str]
+    range: frozenset[str]
+    symmetric: bool = False
+
+    @property
+    def literal(self) -> bool:
+        return self.range == {YEAR_CLASS}
+
+
+@cache
+def relations() -> dict[str, Relation]:
+    """The scored relations, read once from ``ontologies/kg.ttl``: every object or
+    datatype property whose domain or range is one of the core classes.
+
+    >>> relations()["partnersWith"].symmetric
+    True
+    >>> sorted(relations()["investedIn"].domain)
+    ['Organization', 'Person']
+    """
+    graph = ontology_graph()
+    found: dict[str, Relation] = {}
+    for kind in (OWL.ObjectProperty, OWL.DatatypeProperty):
+        for prop in graph.subjects(RDF.type, kind):
+            if not str(prop).startswith(str(KG)):
+                continue
+            domain = _classes(graph, graph.value(prop, RDFS.domain))
+            rng = _classes(graph, graph.value(prop, RDFS.range))
+            if not domain or not rng:
+                continue
+            name = str(prop)[len(str(KG)) :]
+            symmetric = (prop, RDF.type, OWL.SymmetricProperty) in graph
+            found[name] = Relation(name, domain, rng, symmetric)
+    return dict(sorted(found.items(), key=lambda item: _line_order(item[0])))
+
+
+def _classes(graph: Graph, node: object) -> frozenset[str]:
+    """Core class names a domain or range names: one class, an ``owl:unionOf`` list,
+    or ``xsd:gYear`` (a year)."""
+    if node is None:
+        return frozenset()
+    if node == XSD.gYear:
+        return frozenset({YEAR_CLASS})
+    members = graph.value(node, OWL.unionOf)
+    nodes = list(Collection(graph, members)) if members is not None else [node]
+    names = {str(n)[len(str(KG)) :] for n in nodes if str(n).startswith(str(KG))}
+    return frozenset(n for n in names if n in CLASSES)
+
+
+@cache
+def _ttl_lines() -> dict[str, int]:
+    text = (ontology_dir() / "kg.ttl").read_text(encoding="utf-8")
+    return {m.group(1): m.start() for m in re.finditer(r"^kg:(\w+) a owl:", text, re.M)}
+
+
+def _line_order(name: str) -> int:
+    return _ttl_lines().get(name, 1 << 30)
+
+
+def __getattr__(name: str) -> Any:
+    """``RELATIONS``, ``SYMMETRIC`` and ``LITERAL_RELATIONS``, derived from ``kg.ttl``
+    on first use (importing kg reads no file)."""
+    if name == "RELATIONS":
+        return tuple(relations())
+    if name == "SYMMETRIC":
+        return frozenset(r.name for r in relations().values() if r.symmetric)
+    if name == "LITERAL_RELATIONS":
+        return frozenset(r.name for r in relations().values() if r.literal)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -112,10 +180,80 @@ def _entry(raw: dict[str, Any]) -> GazetteerEntry:
     )
 
 
+PATTERN_KEYS: dict[str, frozenset[str]] = {
+    "": frozenset({
+        "defaults", "relations", "possessive_relations", "product_makers", "products",
+        "modality", "not_entities", "not_parties", "organisation_words", "keep_hyphenated",
+        "company_nouns", "possessives", "pairs", "pronouns", "anaphora", "anaphora_nouns",
+        "corporate_suffixes",
+    }),
+    "defaults": frozenset({"max_distance", "confidence", "subject_preps"}),
+    "relations[]": frozenset({
+        "relation", "id", "domain", "range", "range_role", "confidence", "max_distance",
+        "reverse", "overrides", "when_negated", "subject_preps", "object_preps", "possessor",
+        "co_subject_preps", "check_roles", "direct_object", "triggers",
+    }),
+    "triggers[]": frozenset({"phrase", "pos", "head", "child", "rel"}),
+    "possessive_relations[]": frozenset({"relation", "possessor", "possessed", "confidence"}),
+    "product_makers": frozenset({"relation", "confidence"}),
+    "products": frozenset({"model_words", "series_words", "quantity_words", "stop_words"}),
+    "modality": frozenset({"negation", "denial", "hedge", "confidence"}),
+    "modality.negation": frozenset({"deps", "governors", "words", "phrases"}),
+    "modality.denial": frozenset({"words", "sentence_verbs", "phrases"}),
+    "modality.hedge": frozenset({"words", "phrases"}),
+    "modality.confidence": frozenset({"asserted", "hedged", "negated"}),
+}  # fmt: skip
+"""The keys each part of ``patterns.yaml`` may have; any other is an error."""
+
+
+def check_patterns(data: Any, where: str = "patterns.yaml") -> None:
+    """Raise ``OntologyError`` naming the first unknown key or unknown relation in the
+    pattern data, and where it is.
+
+    >>> try:
+    ...     check_patterns({"relations": [{"relation": "acquired", "symetric": True}]})
+    ... except OntologyError as err:
+    ...     print(str(err).split(";")[0])
+    patterns.yaml: relations[0] (acquired): unknown key 'symetric'
+    """
+    if not isinstance(data, dict):
+        raise OntologyError(f"{where}: expected a mapping at the top")
+    _check_keys(data, "", where, "top level")
+    for section in ("defaults", "products", "product_makers", "modality"):
+        if section in data:
+            _check_keys(data[section], section, where, section)
+    for part in ("negation", "denial", "hedge", "confidence"):
+        if part in data.get("modality", {}):
+            _check_keys(data["modality"][part], f"modality.{part}", where, f"modality.{part}")
+    known = relations()
+    for n, raw in enumerate(data.get("relations", ())):
+        name = raw.get("relation") if isinstance(raw, dict) else None
+        label = f"relations[{n}] ({name})"
+        _check_keys(raw, "relations[]", where, label)
+        if name not in known:
+            raise OntologyError(f"{where}: {label}: relation {name!r} is not in kg.ttl")
+        for m, trigger in enumerate(raw.get("triggers") or ()):
+            _check_keys(trigger, "triggers[]", where, f"{label} triggers[{m}]")
+    for n, raw in enumerate(data.get("possessive_relations", ())):
+        _check_keys(raw, "possessive_relations[]", where, f"possessive_relations[{n}]")
+
+
+def _check_keys(raw: Any, kind: str, where: str, label: str) -> None:
+    if not isinstance(raw, dict):
+        raise OntologyError(f"{where}: {label}: expected a mapping, got {type(raw).__name__}")
+    allowed = PATTERN_KEYS[kind]
+    for key in raw:
+        if key not in allowed:
+            keys = ", ".join(sorted(allowed)[:3])
+            raise OntologyError(f"{where}: {label}: unknown key {key!r}; known keys: {keys}, ...")
+
+
 @cache
 def load_ontology(directory: Path | None = None) -> Ontology:
-    """Read the gazetteer and patterns (from ``directory``, else the bundled ones)."""
+    """Read the gazetteer and patterns (from ``directory``, else the bundled ones);
+    the patterns are checked strictly (``check_patterns``)."""
     patterns = _read_yaml("patterns.yaml", directory)
+    check_patterns(patterns, str((directory or ontology_dir()) / "patterns.yaml"))
     entries = tuple(_entry(raw) for raw in _read_yaml("gazetteer.yaml", directory))
     suffixes = frozenset(s.lower().rstrip(".,") for s in patterns["corporate_suffixes"])
     by_key: dict[str, GazetteerEntry] = {}

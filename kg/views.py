@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError
 from kg.ontology import CLASSES, PREFIXES
 from kg.store import RESULT_FORMATS, QueryResult, Store
+from kg.terminal import printable
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -84,12 +85,17 @@ def solutions_table(solutions: ox.QuerySolutions, short: bool = False) -> Table:
         for c in columns:
             term = solution[c]
             text = term_text(term)
-            row.append(compact(text) if short and isinstance(term, ox.NamedNode) else text)
+            if short:  # for people, on a terminal: control characters made visible
+                text = printable(compact(text) if isinstance(term, ox.NamedNode) else text)
+            row.append(text)
         rows.append(row)
     return Table(columns, rows)
 
 
 def render_table(table: Table) -> str:
+    """The table as aligned text for a terminal (control characters escaped)."""
+    table = Table([printable(c) for c in table.columns],
+                  [[printable(v) for v in row] for row in table.rows])  # fmt: skip
     widths = [len(c) for c in table.columns]
     for row in table.rows:
         widths = [max(w, len(v)) for w, v in zip(widths, row, strict=True)]

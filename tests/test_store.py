@@ -91,23 +91,16 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Serv
 
 @pytest.fixture
 def kg_serve() -> Iterator:
-    """Start `kg serve`'s server (writable) over a store in a thread; stopped after the test."""
-    from kg.serve import ServeConfig, make_server
+    """Start `kg serve`'s server (writable) over a store folder; stopped after the test."""
+    from kg.serve.app import ServeConfig, serving
 
-    started = []
+    with ExitStack() as stack:
 
-    def start(store: Store) -> str:
-        server, endpoint = make_server(store, ServeConfig(port=0, allow_update=True))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        started.append((server, endpoint, store))
-        return f"http://127.0.0.1:{server.server_address[1]}"
+        def start(folder: Path) -> str:
+            open_store(folder).close()
+            return stack.enter_context(serving(ServeConfig(folder, port=0, allow_update=True)))
 
-    yield start
-    for server, endpoint, store in started:
-        server.shutdown()
-        server.server_close()
-        endpoint.close()
-        store.close()
+        yield start
 
 
 def fresh_remote(server: Server, monkeypatch: pytest.MonkeyPatch) -> Store:
@@ -127,8 +120,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.Mo
     elif request.param == "memory":
         opened = open_store("memory:")
     elif request.param == "kg-serve":
-        served = open_store(tmp_path / "served")
-        url = request.getfixturevalue("kg_serve")(served)
+        url = request.getfixturevalue("kg_serve")(tmp_path / "served")
         opened = open_store(url)
     else:
         servers = request.getfixturevalue("servers")

@@ -43,8 +43,14 @@ def run_build(
     intake, stop = reading.intake(), StopOnInterrupt()
     articles = stop.articles(intake(read_inputs(inputs, reading.options)))
     total = countable_articles(inputs) if show else None
-    bar = tqdm(total=total, unit=" articles", disable=not show, file=sys.stderr, dynamic_ncols=True,
-               bar_format=COUNTED if total is not None else UNCOUNTED)  # fmt: skip
+    bar = tqdm(
+        total=total,
+        unit=" articles",
+        disable=not show,
+        file=sys.stderr,
+        dynamic_ncols=True,
+        bar_format=COUNTED if total is not None else UNCOUNTED,
+    )
     stored = 0
 
     def wrote(count: int) -> None:
@@ -54,7 +60,13 @@ def run_build(
 
     with bar, stop.installed():
         wrote(0)
-        report = build(store, articles, model, progress=bar.update, stored=wrote,
-                       engine=engine_for(*engine, model))  # fmt: skip
+        report = build(
+            store,
+            articles,
+            model,
+            progress=bar.update,
+            stored=wrote,
+            engine=engine_for(*engine, model),
+        )
     summary = f"{report}; store {store.location} holds {len(store)} quads"
     return intake.exit_code, summary, stop.requested

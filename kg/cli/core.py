@@ -6,7 +6,6 @@ the stages it runs (spaCy, rdflib, networkx) when it runs.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -14,9 +13,13 @@ import click
 
 from kg.cli.group import cli, examples, exit_with
 from kg.cli.inputs import Reading, input_options, inputs_argument
-from kg.cli.options import model_option, reading_store, store_option, writing_store
-from kg.errors import InputError
-from kg.examples import articles, corpus_path, example_path  # noqa: F401  (re-exported)
+from kg.cli.options import (
+    min_confidence_option,
+    model_option,
+    reading_store,
+    store_option,
+    writing_store,
+)
 
 ENGINE_NAMES = ("dask", "local")
 """``kg.parallel.ENGINES``' names, here so that ``--help`` need not import the pipeline."""
@@ -37,9 +40,11 @@ EXPORT_FORMATS = ("nquads", "trig", "turtle", "json-ld", "nt", "graphml")
     help="Output file (.nq, .trig, .ttl, .jsonld).",
 )
 @model_option
+@min_confidence_option
 @input_options
-def extract(inputs: tuple[str, ...], output: Path | None, model: str | None,
-            reading: Reading) -> None:  # fmt: skip
+def extract(
+    inputs: tuple[str, ...], output: Path | None, model: str | None, reading: Reading
+) -> None:
     """Extract articles and write their RDF; no store is touched.
 
     INPUT: files, folders (searched recursively), http(s) URLs, or - for stdin;
@@ -65,7 +70,9 @@ def extract(inputs: tuple[str, ...], output: Path | None, model: str | None,
     if output is None:
         sys.stdout.buffer.write(data)
     else:
-        output.write_bytes(data)
+        from kg.files import write_atomically
+
+        write_atomically(output, data)
         click.echo(f"wrote {intake.read} article(s) to {output}", err=True)
     exit_with(intake.exit_code)
 
@@ -80,6 +87,7 @@ def extract(inputs: tuple[str, ...], output: Path | None, model: str | None,
 )
 @store_option
 @model_option
+@min_confidence_option
 @click.option(
     "--progress/--no-progress", default=None, help="Progress bar (default: on a terminal)."
 )
@@ -105,9 +113,16 @@ def extract(inputs: tuple[str, ...], output: Path | None, model: str | None,
 )
 @input_options
 def build_command(
-    inputs: tuple[str, ...], example: bool, store_location: str, model: str | None,
-    progress: bool | None, workers: int, engine: str, scheduler: str | None, reading: Reading,
-) -> None:  # fmt: skip
+    inputs: tuple[str, ...],
+    example: bool,
+    store_location: str,
+    model: str | None,
+    progress: bool | None,
+    workers: int,
+    engine: str,
+    scheduler: str | None,
+    reading: Reading,
+) -> None:
     """Extract articles and merge them into the store.
 
     INPUT: files, folders (searched recursively), http(s) URLs, or - for stdin.
@@ -118,6 +133,8 @@ def build_command(
     from kg.cli.build import run_build
 
     if example:
+        from kg.examples import corpus_path
+
         inputs = (*inputs, str(corpus_path()))
     if not inputs:
         raise click.UsageError("give article files, folders, URLs or - for stdin, or --example")
@@ -159,6 +176,7 @@ def demo(store_location: str, html_path: Path, model: str | None) -> None:
     the articles denied, and writes the HTML view.
     """
     from kg.api import build
+    from kg.examples import articles
     from kg.ingest import read_article
     from kg.views import prefixed_query, render_result, stats
     from kg.viz import write_html
@@ -205,14 +223,15 @@ def read_query(text: str) -> str:
     """The query itself, or the contents of the file after '@'."""
     if not text.startswith("@"):
         return text
-    path = Path(text[1:])
-    if not path.is_file():
-        raise InputError(f"{path}: no such query file; check the path after @")
-    return path.read_text(encoding="utf-8")
+    from kg.files import read_text_file
+
+    return read_text_file(text[1:])
 
 
 def terminal_width() -> int | None:
     """The terminal's width when stdout is one; None (no wrapping) for a pipe or a file."""
+    import shutil
+
     return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
@@ -241,8 +260,9 @@ def terminal_width() -> int | None:
     metavar="COLUMNS",
     help="Wrap table cells to fit this width (default: the terminal's; 0: never wrap).",
 )
-def query(sparql: str, store_location: str, fmt: str, limit: int | None,
-          max_width: int | None) -> None:  # fmt: skip
+def query(
+    sparql: str, store_location: str, fmt: str, limit: int | None, max_width: int | None
+) -> None:
     """Run a SPARQL 1.1 query (text, or @file.rq) against the store.
 
     The default graph is the union of all articles; GRAPH ?g { } reaches one article.
@@ -303,7 +323,9 @@ def export(store_location: str, output: Path, fmt: str | None) -> None:
     fmt = fmt or format_for(output)
     with reading_store(store_location) as store:
         done = exported(store, fmt)
-    output.write_bytes(done.data)
+    from kg.files import write_atomically
+
+    write_atomically(output, done.data)
     click.echo(f"wrote {done.summary} to {output}", err=True)
 
 

@@ -50,6 +50,17 @@ measure_choice = click.Choice(MEASURES)
     help="Centrality that sizes the nodes (and picks them for --max-nodes).",
 )
 @click.option("--title", default="kg: knowledge graph", show_default=True, help="Page title.")
+@click.option(
+    "--as-of",
+    metavar="YYYY-MM-DD",
+    help="Open on the graph of that day (the page's date slider moves from there).",
+)
+@click.option(
+    "--show-negated/--hide-negated",
+    default=False,
+    show_default=True,
+    help="Open with the statements the articles deny drawn (red, dotted, 'not ...').",
+)
 def viz(
     store_location: str,
     output: Path,
@@ -59,13 +70,15 @@ def viz(
     max_nodes: int | None,
     size_by: str,
     title: str,
+    as_of: str | None,
+    show_negated: bool,
 ) -> None:
     """Write an interactive HTML graph that opens offline (one self-contained file).
 
     Nodes are coloured by class and sized by centrality; edges are labelled
     with the relation, dashed when hedged; click an edge for its evidence.
     """
-    from kg.viz import VizOptions, write_html
+    from kg.viz import VizOptions, iso_date, write_html
 
     options = VizOptions(
         focus=focus,
@@ -74,6 +87,8 @@ def viz(
         max_nodes=max_nodes,
         size_by=size_by,
         title=title,
+        as_of=iso_date(as_of) if as_of else None,
+        show_negated=show_negated,
     )
     with reading_store(store_location) as store:
         write_html(store, output, options)

@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 import click
 
 from kg.errors import KGError
+from kg.terminal import printable
 
 INTERRUPTED = "kg: interrupted; the store holds every article finished so far"
 
@@ -76,6 +77,7 @@ class KGGroup(click.Group):
 
 
 def fail(err: click.ClickException) -> int:
+    err.message = printable(err.message)  # a file name cannot forge lines or drive the terminal
     err.show()
     return err.exit_code
 

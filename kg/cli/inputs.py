@@ -59,7 +59,9 @@ def report_line(line: str) -> None:
     """One problem, one line on stderr (above a progress bar, if there is one)."""
     from tqdm import tqdm
 
-    tqdm.write(f"kg: {line}", file=sys.stderr)
+    from kg.terminal import printable
+
+    tqdm.write(printable(f"kg: {line}"), file=sys.stderr)
 
 
 ONE_PER_FILE = ("text", "html")
@@ -108,9 +110,10 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
         from kg.ingest import Fields, Options
 
         chosen = {
-            name: (kwargs.pop(f"{name}_field"),) for name in FIELD_HELP
+            name: (kwargs.pop(f"{name}_field"),)
+            for name in FIELD_HELP
             if kwargs.get(f"{name}_field")
-        }  # fmt: skip
+        }
         for name in FIELD_HELP:
             kwargs.pop(f"{name}_field", None)
         options = Options(
@@ -126,14 +129,27 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
         for name, what in FIELD_HELP.items()
     ]
     decorators += [
-        click.option("--strict", is_flag=True,
-                     help="Stop at the first input that cannot be read (default: go on)."),
-        click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
-                     metavar="SECONDS", help="Give up on a URL after this long."),
-        click.option("--max-chars", type=click.IntRange(min=1000, max=SPACY_MAX_LENGTH),
-                     default=MAX_ARTICLE_CHARS, show_default=True,
-                     help="Cut longer articles at a break (spaCy refuses over 1,000,000)."),
-    ]  # fmt: skip
+        click.option(
+            "--strict",
+            is_flag=True,
+            help="Stop at the first input that cannot be read (default: go on).",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.1),
+            default=20.0,
+            show_default=True,
+            metavar="SECONDS",
+            help="Give up on a URL or pipe after this long.",
+        ),
+        click.option(
+            "--max-chars",
+            type=click.IntRange(min=1000, max=SPACY_MAX_LENGTH),
+            default=MAX_ARTICLE_CHARS,
+            show_default=True,
+            help="Cut longer articles at a break (spaCy refuses over 1,000,000).",
+        ),
+    ]
     for decorator in reversed(decorators):
         wrapper = decorator(wrapper)
     return wrapper

@@ -59,3 +59,22 @@ def writing_store(location: str, *, must_exist: bool = False) -> Iterator[Store]
         yield store
     finally:
         store.close()
+
+
+def _set_min_confidence(ctx: click.Context, param: click.Parameter, value: float | None) -> None:
+    """Extraction reads the floor from the environment, so worker processes see it too."""
+    import os
+
+    if value is not None:
+        os.environ["KG_MIN_CONFIDENCE"] = str(value)
+
+
+min_confidence_option = click.option(
+    "--min-confidence",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    envvar="KG_MIN_CONFIDENCE",
+    expose_value=False,
+    callback=_set_min_confidence,
+    help="Keep only facts at least this confident (0-1; default: the model's own threshold).",
+)

@@ -36,10 +36,54 @@ def validate(store_location: str) -> None:
     help="Folder of the articles (default: the gold file's folder).",
 )
 @click.option("--show", is_flag=True, help="List every false positive and false negative.")
+@click.option(
+    "--curve", is_flag=True, help="Also print precision and recall at confidence thresholds."
+)
 @model_option
-def evaluate(gold: Path, articles: Path | None, show: bool, model: str | None) -> None:
+def evaluate(gold: Path, articles: Path | None, show: bool, curve: bool, model: str | None) -> None:
     """Score extraction against hand-made gold triples (precision, recall, F1)."""
-    from kg.evaluate import evaluate_corpus
+    from kg.evaluate import corpus_predictions, scored
+    from kg.evaluate import curve as curve_table
 
-    result = evaluate_corpus(gold, articles or gold.parent, model)
-    click.echo(result.render(show=show))
+    pairs = corpus_predictions(gold, articles or gold.parent, model)
+    click.echo(scored(pairs).render(show=show))
+    if curve:
+        click.echo("")
+        click.echo(curve_table(pairs))
+
+
+@cli.command(
+    epilog=examples(
+        "kg train corpus/train/gold.jsonl corpus/dev/gold.jsonl",
+        "kg train my-news/gold.jsonl -o my-model.json",
+    )
+)
+@click.argument(
+    "gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the model (default: the bundled kg/learn/relation_model.json).",
+)
+@model_option
+def train(gold: tuple[Path, ...], output: Path | None, model: str | None) -> None:
+    """Refit the extractor's decision model on gold files (articles beside each file).
+
+    The shipped model is trained on the corpus's train/ and dev/ gold:
+    kg train corpus/train/gold.jsonl corpus/dev/gold.jsonl. Needs scikit-learn
+    (pip install 'kg[train]'); the same gold gives the same weights.
+    """
+    from kg.extract.decide import model_path
+    from kg.learn.train import fit, learner, training_examples
+
+    learner()  # before parsing anything: scikit-learn is there
+    fitted = fit(training_examples(gold, model))
+    target = output or model_path()
+    target.write_text(fitted.to_json() + "\n", encoding="utf-8")
+    click.echo(
+        f"trained on {fitted.meta['examples']} candidates ({fitted.meta['positives']} true) "
+        f"from {fitted.meta['articles']} articles; {len(fitted.weights)} weights -> {target}"
+    )

@@ -10,14 +10,10 @@ them), so each format stays exactly the standard one.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
-from xml.etree import ElementTree
 
 if TYPE_CHECKING:
     from kg.views import Table
@@ -47,6 +43,8 @@ def column_order(sparql: str, variables: Sequence[str]) -> list[str]:
 def reshaped(text: str, fmt: str, columns: Sequence[str], limit: int | None) -> str:
     """Serialised SELECT results with ``columns`` in that order and at most ``limit`` rows."""
     if fmt == "json":
+        import json
+
         data = json.loads(text)
         data["head"]["vars"] = list(columns)
         data["results"]["bindings"] = data["results"]["bindings"][:limit]
@@ -60,6 +58,9 @@ def reshaped(text: str, fmt: str, columns: Sequence[str], limit: int | None) -> 
 
 def delimited(text: str, fmt: str, columns: Sequence[str], limit: int | None) -> str:
     """CSV (RFC 4180, CRLF) or TSV (one row per line; tabs and newlines are escaped in terms)."""
+    import csv
+    import io
+
     if fmt == "csv":
         rows = list(csv.reader(io.StringIO(text, newline="")))
     else:
@@ -77,6 +78,8 @@ def delimited(text: str, fmt: str, columns: Sequence[str], limit: int | None) ->
 
 
 def xml_results(text: str, columns: Sequence[str], limit: int | None) -> str:
+    from xml.etree import ElementTree
+
     ElementTree.register_namespace("", RESULTS_NS)
     root = ElementTree.fromstring(text)
     head = root.find(f"{{{RESULTS_NS}}}head")

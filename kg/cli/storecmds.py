@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import signal
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,7 @@ import click
 
 from kg.cli.group import cli, examples
 from kg.cli.options import store_option, writing_store
-from kg.errors import InputError, StoreError
+from kg.errors import InputError
 
 if TYPE_CHECKING:
     from kg.store import Store
@@ -35,51 +36,55 @@ if TYPE_CHECKING:
     "--allow-update/--read-only",
     default=False,
     show_default=True,
-    help="Accept SPARQL Update requests.",
+    help="Accept SPARQL Update and Graph Store writes: anyone who can reach the port can "
+    "change or empty the store.",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    default=False,
+    help="Let queries use SERVICE (and updates LOAD), which make the server fetch other URLs.",
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
+    type=click.FloatRange(min=1),
     default=30.0,
     show_default=True,
-    help="Seconds a query may run before it is answered with 503.",
+    help="Seconds a query may run; then it is cancelled and answered with 503.",
 )
-def serve(store_location: str, port: int, host: str, allow_update: bool, timeout: float) -> None:
-    """Serve the store as a SPARQL 1.1 Protocol endpoint, with a query page at /.
+def serve(
+    store_location: str, port: int, host: str, allow_update: bool, allow_service: bool,
+    timeout: float,
+) -> None:  # fmt: skip
+    """Serve the store as a SPARQL 1.1 Protocol endpoint, with a query UI at /.
 
     GET or POST /sparql; results as JSON, XML, CSV or TSV (Turtle or N-Triples
-    for CONSTRUCT) by the Accept header. Read-only unless --allow-update.
+    for CONSTRUCT) by the Accept header. Read-only and on 127.0.0.1 unless told
+    otherwise. Oxigraph's server answers the queries; kg checks each request first.
     """
-    from kg.serve import ServeConfig, make_server
-    from kg.store import open_store
+    from kg.serve import Limits, ServeConfig
+    from kg.serve.__main__ import config_json
+    from kg.store import MEMORY, open_store
+    from kg.views import PREFIX_HEADER
 
-    store = open_store(store_location, read_only=not allow_update, must_exist=True)
-    config = ServeConfig(host=host, port=port, allow_update=allow_update, timeout=timeout)
-    try:
-        server, endpoint = make_server(store, config)
-    except OSError as err:
-        store.close()
-        raise StoreError(
-            f"cannot listen on {host}:{port} ({err.strerror}); pick another --port"
-        ) from err
-    bound_host, bound_port = server.server_address[:2]
-    mode = "read-write" if allow_update else "read-only"
-    click.echo(f"kg: serving {store.location} at http://{bound_host}:{bound_port}/sparql ({mode}); "
-               "Ctrl-C stops", err=True)  # fmt: skip
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        click.echo("kg: stopped", err=True)
-    finally:
-        server.server_close()
-        endpoint.close()
-        store.close()
-
-
-def stop(signum: int, frame: object) -> None:
-    """SIGTERM stops the server the way Ctrl-C does: the store is closed cleanly."""
-    raise KeyboardInterrupt
+    if store_location.startswith(("http://", "https://")):
+        raise InputError(
+            f"{store_location} is already a SPARQL endpoint; kg serve serves a store folder"
+        )
+    folder = None
+    if store_location != MEMORY:
+        # says why it cannot be served (no store there, or another process writing it)
+        open_store(store_location, read_only=not allow_update, must_exist=True).close()
+        folder = Path(store_location)
+    config = ServeConfig(
+        folder=folder, host=host, port=port, allow_update=allow_update, timeout=timeout,
+        limits=Limits(allow_service=allow_service), prefixes=PREFIX_HEADER,
+    )  # fmt: skip
+    # The serving process imports only the front, not the whole CLI: it becomes that process.
+    sys.stderr.flush()
+    os.execv(
+        sys.executable, [sys.executable, "-m", "kg.serve", config_json(config, store_location)]
+    )
 
 
 def article_ids(given: str) -> list[str]:

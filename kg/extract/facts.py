@@ -8,13 +8,17 @@ syntactic role; cue words set the modality. Facts a name states by itself
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.candidates import Candidate, CandidateReader, path_between
+from kg.extract.decide import RelationModel, bundled_model
 from kg.extract.mentions import MentionReader
 from kg.extract.patterns import (
     RelationPattern,
@@ -39,16 +43,25 @@ from kg.extract.syntax import (
 )
 from kg.model import Article, Extraction, Fact, Mention, Modality
 from kg.nlp import entity_id, organization_label
-from kg.ontology import LITERAL_RELATIONS, SYMMETRIC, Ontology, load_ontology
+from kg.ontology import LITERAL_RELATIONS, SYMMETRIC, Ontology, load_ontology, relations
 
 PASSIVE_ROLES = {"agent": "subj", "subj": "obj"}
+MIN_CONFIDENCE_ENV = "KG_MIN_CONFIDENCE"
 
 
 class Extractor:
     """Reads mentions and facts from parsed articles using the ontology's patterns."""
 
-    def __init__(self, nlp: Language, ontology: Ontology | None = None) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        ontology: Ontology | None = None,
+        model: RelationModel | bool | None = True,
+    ) -> None:
+        """``model``: the decision model; True for the bundled one, None or False
+        for the rules alone."""
         self.ontology = ontology or load_ontology()
+        self.model = bundled_model() if model is True else (model or None)
         data = self.ontology.patterns
         self.patterns = relation_patterns(data)
         self.triggers = TriggerIndex(nlp, data, self.patterns)
@@ -64,24 +77,63 @@ class Extractor:
         }
         self.maker_relation = data["product_makers"]["relation"]
         self.maker_confidence = float(data["product_makers"]["confidence"])
+        self.candidate_reader = CandidateReader(relations().values(), self.roles)
+        self.overriders = overriders(self.patterns)
+        self.not_parties = frozenset(w.lower() for w in data.get("not_parties", ()))
 
     def __call__(self, doc: Doc, article: Article) -> Extraction:
+        """The passes in order: mentions -> rule facts (triggers, roles, modality) ->
+        candidates -> decision."""
         words = Words.of(doc)
         triggers = self.triggers.matches(doc, words)
         mentions = self.reader.people_by_context(doc, self.reader.mentions(doc), triggers)
         roots = {m: mention_root(doc, m) for m in mentions}
-        denials = [
-            i
-            for i, (lemma, pos) in enumerate(zip(words.lemmas, words.pos, strict=True))
-            if lemma in self.cues.denial_verbs and pos in ("VERB", "AUX")
-        ]
+        rules = self.rule_facts(doc, words, mentions, roots, triggers)
+        rules = self.between_parties(rules, article)
+        if self.model is None:
+            floor = min_confidence()
+            kept = [f for f in rules if f.confidence >= floor or f.modality is Modality.NEGATED]
+            return Extraction(article=article, mentions=tuple(mentions), facts=tuple(settled(kept)))
+        candidates = self.candidate_reader.candidates(doc, mentions, roots, triggers, rules)
+        facts = self.between_parties(self.decided(doc, words, candidates, triggers), article)
+        return Extraction(article=article, mentions=tuple(mentions), facts=tuple(settled(facts)))
+
+    def between_parties(self, facts: list[Fact], article: Article) -> list[Fact]:
+        """Facts whose subject and object can be parties: not a news outlet, a wire
+        service or a stock exchange (``not_parties``), nor the article's publisher."""
+        banned = self.not_parties | ({article.source.lower()} if article.source else set())
+        return [
+            f for f in facts
+            if not is_non_party(f.subject.name, banned)
+            and not (isinstance(f.obj, Mention) and is_non_party(f.obj.name, banned))
+        ]  # fmt: skip
+
+    def proposals(self, doc: Doc) -> tuple[list[Mention], list[Candidate]]:
+        """The mentions and every candidate, before the decision (what training reads)."""
+        words = Words.of(doc)
+        triggers = self.triggers.matches(doc, words)
+        mentions = self.reader.people_by_context(doc, self.reader.mentions(doc), triggers)
+        roots = {m: mention_root(doc, m) for m in mentions}
+        rules = self.rule_facts(doc, words, mentions, roots, triggers)
+        return mentions, self.candidate_reader.candidates(doc, mentions, roots, triggers, rules)
+
+    def rule_facts(
+        self,
+        doc: Doc,
+        words: Words,
+        mentions: list[Mention],
+        roots: dict[Mention, Token | None],
+        triggers: list[TriggerMatch],
+    ) -> list[Fact]:
+        """What the patterns state: product names, possessives, and every trigger's
+        subject and object with its modality."""
+        denials = self.denials(words)
         facts = list(self.product_facts(doc, mentions))
         facts += self.possessive_facts(doc, mentions)
         by_sentence: dict[int, list[Mention]] = {}
         for mention in mentions:
             by_sentence.setdefault(mention.sent_index, []).append(mention)
-        sentences = list(doc.sents)
-        for index, sent in enumerate(sentences):
+        for index, sent in enumerate(doc.sents):
             sent_triggers = [t for t in triggers if sent.start <= t.anchor.i < sent.end]
             if sent_triggers:
                 denied = any(sent.start <= i < sent.end for i in denials)
@@ -90,7 +142,81 @@ class Extractor:
                         sent, sent_triggers, by_sentence.get(index, []), roots, denied
                     )
                 )
-        return Extraction(article=article, mentions=tuple(mentions), facts=tuple(settled(facts)))
+        return facts
+
+    def denials(self, words: Words) -> list[int]:
+        return [
+            i
+            for i, (lemma, pos) in enumerate(zip(words.lemmas, words.pos, strict=True))
+            if lemma in self.cues.denial_verbs and pos in ("VERB", "AUX")
+        ]
+
+    def decided(
+        self,
+        doc: Doc,
+        words: Words,
+        candidates: list[Candidate],
+        triggers: list[TriggerMatch],
+    ) -> list[Fact]:
+        """Candidates the model accepts, as facts whose confidence is its probability.
+        A rule's denial is kept whatever the model says: it is evidence, and it stops
+        the same fact being asserted elsewhere in the article."""
+        assert self.model is not None
+        floor = min_confidence()
+        threshold = max(self.model.threshold, floor)
+        rule_threshold = max(self.model.rule_threshold, floor)
+        sents = list(doc.sents)
+        denials = self.denials(words)
+        facts = []
+        for cand in candidates:
+            p = round(self.model.probability(cand.features), 3)
+            rule = cand.rule
+            if rule is not None:
+                if p >= rule_threshold or rule.modality is Modality.NEGATED:
+                    facts.append(replace(rule, confidence=p))
+                continue
+            if p < threshold or overridden(cand, self.overriders):
+                continue
+            sent = sents[cand.sent_index]
+            trigger = self.anchor_trigger(doc, cand, triggers)
+            denied = any(sent.start <= i < sent.end for i in denials) or any(
+                ph in sent.text.lower() for ph in self.cues.denial_phrases
+            )
+            modality = Modality.NEGATED if denied else self.modality(trigger)
+            literal = cand.relation in LITERAL_RELATIONS
+            facts.append(
+                Fact(
+                    subject=cand.subject,
+                    predicate=cand.relation,
+                    obj=cand.obj.name if literal else cand.obj,
+                    modality=modality,
+                    confidence=p,
+                    sentence=sent.text.strip(),
+                    sent_start=sent.start_char,
+                    sent_end=sent.end_char,
+                    pattern=f"model-{cand.relation}",
+                )
+            )
+        return facts
+
+    def anchor_trigger(
+        self, doc: Doc, cand: Candidate, triggers: list[TriggerMatch]
+    ) -> TriggerMatch:
+        """Where a candidate's modality is read: the relation's nearest trigger in the
+        sentence, else the word joining the two mentions in the parse."""
+        rs = mention_root(doc, cand.subject)
+        ro = mention_root(doc, cand.obj)
+        assert rs is not None and ro is not None
+        path = path_between(rs, ro)
+        joint = path[0][-1] if path is not None else rs
+        near = [
+            t for t in triggers
+            if t.pattern.relation == cand.relation and t.anchor.sent.start == joint.sent.start
+        ]  # fmt: skip
+        if near:
+            return min(near, key=lambda t: anchor_distance(joint, t.anchor))
+        pattern = next(p for p in self.patterns if p.relation == cand.relation)
+        return TriggerMatch(pattern, joint, frozenset({joint.i}))
 
     def sentence_facts(
         self,
@@ -325,6 +451,46 @@ class Extractor:
                     return name
         counts = [n for n, _ in makers_before.most_common() if n in self.makers]
         return counts[0] if counts else None
+
+
+def is_non_party(name: str, banned: frozenset[str] | set[str]) -> bool:
+    """Whether a name is, or ends in the words of, a name that is never a party
+    ("The Wall Street Journal"); a name that only starts with one is not ("Nasdaq Inc").
+
+    >>> is_non_party("The Wall Street Journal", {"wall street journal"})
+    True
+    >>> is_non_party("Nasdaq Inc", {"nasdaq"})
+    False
+    """
+    lower = " ".join(name.lower().split())
+    return lower in banned or any(lower.endswith(" " + b) for b in banned)
+
+
+def min_confidence() -> float:
+    """The lowest confidence a fact may have to be kept (``--min-confidence``, which
+    sets ``KG_MIN_CONFIDENCE`` so worker processes see it too); 0 when unset."""
+    raw = os.environ.get(MIN_CONFIDENCE_ENV, "")
+    try:
+        return float(raw) if raw else 0.0
+    except ValueError:
+        return 0.0
+
+
+def overriders(patterns: list[RelationPattern]) -> dict[str, frozenset[str]]:
+    """Relation -> the relations whose patterns override it ("ceoOf" overrides
+    "worksFor": a CEO is not also reported as holding another role)."""
+    by_id = {p.id: p.relation for p in patterns}
+    found: dict[str, set[str]] = {}
+    for p in patterns:
+        for target in p.overrides:
+            found.setdefault(by_id.get(target, target), set()).add(p.relation)
+    return {k: frozenset(v - {k}) for k, v in found.items()}
+
+
+def overridden(cand: Candidate, overriders: dict[str, frozenset[str]]) -> bool:
+    """Whether a rule stated an overriding relation for the candidate's pair in its sentence."""
+    others = {f.split("=", 1)[1] for f in cand.features if f.startswith(f"{cand.relation}|other=")}
+    return bool(others & overriders.get(cand.relation, frozenset()))
 
 
 def maker_in_name(name: str, makers: set[str]) -> str | None:

@@ -4,6 +4,7 @@ the article ("the company", "it", "the two companies", "the 12 Ultra")."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
 from spacy.language import Language
@@ -82,9 +83,11 @@ class MentionReader:
         for ent in doc.ents:
             if ent.label_ in LABEL_TO_CLASS:
                 taken.update(range(ent.start, ent.end))
-        events: list[tuple[int, Span | tuple[str, int, int]]] = [
-            (e.start, e) for e in doc.ents if e.label_ in LABEL_TO_CLASS
-        ]
+        named = [e for e in doc.ents if e.label_ in LABEL_TO_CLASS]
+        named += self.unlabelled_repeats(doc, named, taken)
+        taken.update(i for e in named for i in range(e.start, e.end))
+        classes = self.voted_classes(named)
+        events: list[tuple[int, Span | tuple[str, int, int]]] = [(e.start, e) for e in named]
         events += [(s, (cls, s, e)) for s, (cls, e) in anaphors.items() if s not in taken]
         events += [(s, ("pair", s, e)) for _, s, e in self.pair_phrases(doc) if s not in taken]
         events += [(i, (self.possessives[doc[i].lower_], i, i + 1)) for i in possessives]
@@ -97,6 +100,8 @@ class MentionReader:
         for _, item in sorted(events, key=lambda x: x[0]):
             if isinstance(item, Span):
                 one = self.entity_mention(doc, item, sent_of, seen_products)
+                if one is not None and not one.gazetteer and one.name in classes:
+                    one = replace(one, cls=classes[one.name])
                 new = [one] if one is not None and self.is_entity_name(one) else []
             elif item[0] == "pair":
                 new = self.pair_mentions(doc, item, sent_of, found)
@@ -108,6 +113,70 @@ class MentionReader:
                 if mention.cls == "Product":
                     seen_products.append(mention)
         return found
+
+    def unlabelled_repeats(self, doc: Doc, ents: list[Span], taken: set[int]) -> list[Span]:
+        """Names the statistical model tagged once but missed elsewhere in the article
+        ("Lyft" tagged in one sentence, untagged in the next), and people's surnames
+        after their full name ("Zimmer" after "John Zimmer"): every proper-noun
+        occurrence of the same words becomes a mention with the same label."""
+        names: dict[str, list[tuple[tuple[str, ...], str, int]]] = {}
+        for ent in ents:
+            if ent.id_ or ent.label_ not in ("ORG", "PERSON"):
+                continue
+            words = tuple(t.text for t in ent if t.lower_ not in ("the", "'s", "’s"))
+            if not words or not all(w[:1].isupper() for w in words):
+                continue
+            forms = [words]
+            if ent.label_ == "PERSON" and len(words) >= 2:
+                forms.append(words[-1:])
+            for form in forms:
+                names.setdefault(form[0], []).append((form, ent.label_, ent.start))
+        found: list[Span] = []
+        for token in doc:
+            if token.i in taken or token.pos_ != "PROPN" or token.text not in names:
+                continue
+            for words, label, first in names[token.text]:
+                end = token.i + len(words)
+                if (
+                    end <= len(doc)
+                    and first < token.i + 1
+                    and tuple(t.text for t in doc[token.i : end]) == words
+                    and not any(i in taken for i in range(token.i, end))
+                ):
+                    found.append(Span(doc, token.i, end, label=label))
+                    taken.update(range(token.i, end))
+                    break
+        return found
+
+    def voted_classes(self, ents: list[Span]) -> dict[str, str]:
+        """One class per name the gazetteer does not know, from the whole article: a
+        name with an organisation's word ("Ludic Labs", "Accel Partners") is an
+        organisation; so is a one-word "person" that is no part of a person's full
+        name in the article ("Groupon said", never "Andrew Groupon"); otherwise the
+        class the model gave the name most often (organisation on a tie)."""
+        votes: dict[str, Counter[str]] = {}
+        for ent in ents:
+            cls = LABEL_TO_CLASS.get(ent.label_)
+            if ent.id_ or cls not in ("Organization", "Person"):
+                continue
+            votes.setdefault(clean_name(ent.text), Counter())[cls] += 1
+        person_words = {
+            w for name, c in votes.items() if c["Person"] and len(name.split()) > 1
+            for w in name.split()
+        }  # fmt: skip
+        chosen: dict[str, str] = {}
+        for name, counts in votes.items():
+            words = name.split()
+            company_word = any(w.lower().strip(".,") in self.organisation_words for w in words[1:])
+            lone_word = len(words) == 1 and counts["Person"] and name not in person_words
+            if company_word or lone_word:
+                chosen[name] = "Organization"
+            elif len(counts) > 1:
+                top = max(counts.values())
+                chosen[name] = (
+                    "Organization" if counts["Organization"] == top else counts.most_common(1)[0][0]
+                )
+        return chosen
 
     def noun_references(self, doc: Doc) -> list[tuple[str, int, int]]:
         """(class, start, end) of "the company", "the German firm", "this e-commerce

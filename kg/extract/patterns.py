@@ -11,7 +11,7 @@ from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc, Token
 
 from kg.model import Modality
-from kg.ontology import SYMMETRIC
+from kg.ontology import relations
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ def relation_patterns(data: dict) -> list[RelationPattern]:
                 domain=frozenset(domain),
                 range=frozenset(rng),
                 range_role=raw.get("range_role"),
-                symmetric=bool(raw.get("symmetric", raw["relation"] in SYMMETRIC)),
+                symmetric=relations()[raw["relation"]].symmetric,
                 confidence=float(raw.get("confidence", defaults.get("confidence", 0.8))),
                 max_distance=int(raw.get("max_distance", defaults.get("max_distance", 4))),
                 reverse=bool(raw.get("reverse", False)),

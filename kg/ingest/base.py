@@ -110,6 +110,8 @@ class Source:
     url: str | None = None
     charset: str | None = None
     in_folder: bool = False
+    unnamed: bool = False
+    """stdin or a pipe the shell named (``/dev/fd/63``): a single article's id is from its text."""
 
     def open(self) -> BinaryIO:
         if self.data is not None:
@@ -147,7 +149,9 @@ def os_reason(err: OSError) -> str:
     return hints.get(text, f"cannot read it ({text})")
 
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""C0 controls but tab and newlines, DEL and C1 controls (U+0080-U+009F; U+009B is a
+one-character terminal escape): no news text holds them."""
 
 
 def clean_text(text: str) -> str:

@@ -10,6 +10,7 @@ caller is told how many.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from kg.ingest.base import Unreadable
@@ -51,10 +52,13 @@ class Decoded:
     encoding: str
     bad_bytes: int = 0
     first_bad: int | None = None
+    note: str | None = None
 
     @property
     def problem(self) -> str | None:
         """What could not be decoded, for a Note; None when every byte was."""
+        if self.note:
+            return self.note
         if not self.bad_bytes:
             return None
         return (
@@ -86,6 +90,10 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
             return Decoded(data.decode(declared), codecs.lookup(declared).name)
         except UnicodeDecodeError:
             pass
+        if codecs.lookup(declared).name == "utf-8":
+            redetected = utf8_and_cp1252(data, declared)
+            if redetected is not None:
+                return redetected
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as err:
@@ -105,6 +113,39 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
             f"{', nor ' + detected if detected else ''}); re-save it as UTF-8"
         )
     return replaced
+
+
+ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
+"""Bytes that are not UTF-8, as Python's ``surrogateescape`` decoding keeps them."""
+
+
+def utf8_and_cp1252(data: bytes, declared: str) -> Decoded | None:
+    """A page that declares UTF-8 but holds Windows-1252 bytes (a wrong declaration, or
+    Windows text pasted into a UTF-8 template): the UTF-8 kept, the rest read as
+    Windows-1252, with a note. None when some byte is not Windows-1252 either.
+
+    >>> found = utf8_and_cp1252("Zürich ✓ ".encode() + "Acme’s café".encode("cp1252"), "utf-8")
+    >>> found.text
+    'Zürich ✓ Acme’s café'
+    >>> print(found.problem)
+    declares utf-8, but 2 byte(s) are not UTF-8 (first at byte 16); read them as Windows-1252
+    """
+    escaped = data.decode("utf-8", errors="surrogateescape")
+    runs = list(ESCAPED_BYTES.finditer(escaped))
+    try:
+        text = ESCAPED_BYTES.sub(
+            lambda run: run.group().encode("utf-8", "surrogateescape").decode("cp1252"), escaped
+        )
+    except UnicodeDecodeError:
+        return None
+    first = len(escaped[: runs[0].start()].encode("utf-8", "surrogateescape")) if runs else 0
+    bad = sum(len(run.group()) for run in runs)
+    return Decoded(
+        text,
+        "utf-8",
+        note=f"declares {declared}, but {bad} byte(s) are not UTF-8 (first at byte {first}); "
+        "read them as Windows-1252",
+    )
 
 
 def mostly_utf8(data: bytes, replaced: Decoded) -> bool:

@@ -43,6 +43,7 @@ from kg.ingest.decode import SAMPLE_BYTES, binary_kind
 from kg.ingest.feed import read_feed
 from kg.ingest.html import read_html
 from kg.ingest.jsonl import read_json, read_jsonl
+from kg.ingest.pipes import file_kind, is_stream, stream_bytes
 from kg.ingest.text import read_text
 from kg.ingest.url import fetch, is_url
 from kg.model import Article
@@ -80,7 +81,7 @@ def read_inputs(inputs: Iterable[str | Path], options: Options | None = None) ->
     options = options or Options()
     seen = Seen()
     for found in sources(inputs, options):
-        if isinstance(found, Failure):
+        if isinstance(found, Failure | Note):
             yield found
             continue
         for item in read_source(found, options):
@@ -99,7 +100,7 @@ def read_source(source: Source, options: Options) -> Iterator[Item]:
             source = replace(source, data=data, kind=sniff(data))
         items = KINDS[source.kind](source, options)
         for item in items:
-            yield stdin_named(item) if source.name == STDIN else item
+            yield unnamed_id(item, source.id) if source.unnamed else item
     except Unreadable as err:
         yield Failure(source.name, str(err))
     except OSError as err:
@@ -124,10 +125,11 @@ def blank_or_binary(source: Source) -> str | None:
     return None
 
 
-def stdin_named(item: Item) -> Item:
-    """A single article from stdin takes its URL, else a hash of its text, as id."""
-    if isinstance(item, Article) and item.id == "stdin":
-        return replace(item, id=item.url or f"stdin-{item.content_hash[:12]}")
+def unnamed_id(item: Item, prefix: str) -> Item:
+    """A single article from stdin or an unnamed pipe (``/dev/fd/63``, from process
+    substitution) takes its URL, else ``prefix`` and a hash of its text, as id."""
+    if isinstance(item, Article) and item.id == prefix:
+        return replace(item, id=item.url or f"{prefix}-{item.content_hash[:12]}")
     return item
 
 
@@ -154,7 +156,7 @@ def sniff(data: bytes) -> str:
 # Sources --------------------------------------------------------------------
 
 
-def sources(inputs: Iterable[str | Path], options: Options) -> Iterator[Source | Failure]:
+def sources(inputs: Iterable[str | Path], options: Options) -> Iterator[Source | Failure | Note]:
     """One Source per file, URL or stdin, in the order given (folders in path order)."""
     visited: set[Path] = set()
     for raw in inputs:
@@ -164,7 +166,9 @@ def sources(inputs: Iterable[str | Path], options: Options) -> Iterator[Source |
         elif isinstance(raw, str) and is_url(text):
             yield url_source(text, options)
         else:
-            yield from path_sources(Path(raw), visited)
+            for found in path_sources(Path(raw), visited):
+                streamed = isinstance(found, Source) and found.path and is_stream(found.path)
+                yield stream_source(found, options) if streamed else found
 
 
 def stdin_source() -> Source | Failure:
@@ -174,7 +178,22 @@ def stdin_source() -> Source | Failure:
         return Failure(STDIN, f"cannot read standard input ({err})")
     if len(data) > MAX_FILE_BYTES:
         return Failure(STDIN, f"more than {MAX_FILE_BYTES // 2**20} MB on stdin; pass a file")
-    return Source(name=STDIN, id="stdin", kind="sniff", data=data)
+    return Source(name=STDIN, id="stdin", kind="sniff", data=data, unnamed=True)
+
+
+def stream_source(source: Source, options: Options) -> Source | Failure:
+    """A pipe or device named as an input, read once now (the readers may open a source twice)."""
+    assert source.path is not None
+    unnamed = str(source.path).startswith(("/dev/fd/", "/proc/", "/dev/stdin"))
+    try:
+        data = stream_bytes(source.path, options.timeout)
+        return (
+            replace(source, data=data, id="pipe", unnamed=True)
+            if unnamed
+            else (replace(source, data=data))
+        )
+    except Unreadable as err:
+        return Failure(source.name, str(err))
 
 
 def url_source(url: str, options: Options) -> Source | Failure:
@@ -184,7 +203,7 @@ def url_source(url: str, options: Options) -> Source | Failure:
         return Failure(url, str(err))
 
 
-def path_sources(path: Path, visited: set[Path]) -> Iterator[Source | Failure]:
+def path_sources(path: Path, visited: set[Path]) -> Iterator[Source | Failure | Note]:
     problem = path_problem(path)
     if problem:
         yield Failure(str(path), problem)
@@ -211,7 +230,7 @@ def path_problem(path: Path) -> str | None:
     return None
 
 
-def folder_sources(folder: Path, visited: set[Path]) -> Iterator[Source | Failure]:
+def folder_sources(folder: Path, visited: set[Path]) -> Iterator[Source | Failure | Note]:
     files, problems = folder_files(folder)
     yield from problems
     if not files and not problems:
@@ -221,21 +240,36 @@ def folder_sources(folder: Path, visited: set[Path]) -> Iterator[Source | Failur
             yield file_source(path, path.relative_to(folder).with_suffix("").as_posix(), True)
 
 
-def folder_files(folder: Path) -> tuple[list[Path], list[Failure]]:
-    """Article files under ``folder`` in path order (hidden ones and symlinked folders skipped)."""
+def folder_files(folder: Path) -> tuple[list[Path], list[Failure | Note]]:
+    """Article files under ``folder`` in path order (hidden ones and symlinked folders skipped;
+    pipes, sockets and devices skipped with a note: opening a pipe waits for a writer)."""
     files: list[Path] = []
-    problems: list[Failure] = []
+    problems: list[Failure | Note] = []
 
     def unreadable(err: OSError) -> None:
         problems.append(Failure(str(err.filename or folder), os_reason(err)))
 
     for root, dirs, names in os.walk(folder, onerror=unreadable):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        files.extend(
-            Path(root, n) for n in names
-            if not n.startswith(".") and Path(n).suffix.lower() in SUFFIXES
-        )  # fmt: skip
+        for name in names:
+            if name.startswith(".") or Path(name).suffix.lower() not in SUFFIXES:
+                continue
+            path = Path(root, name)
+            odd = special_kind(path)
+            if odd:
+                problems.append(Note(str(path), f"skipped: is {odd}, not a file"))
+            else:
+                files.append(path)
+    problems.sort(key=lambda problem: problem.where)
     return sorted(files), problems
+
+
+def special_kind(path: Path) -> str | None:
+    """What ``path`` is when it is a pipe, socket or device (through links), else None."""
+    try:
+        return file_kind(os.stat(path).st_mode)
+    except OSError:
+        return None  # a broken link or a loop: reading it names the problem
 
 
 def once(path: Path, visited: set[Path]) -> bool:
@@ -312,6 +346,8 @@ def article_files(paths: Iterable[str | Path]) -> list[Path]:
         for found in path_sources(Path(raw), visited):
             if isinstance(found, Failure):
                 raise InputError(str(found))
+            if isinstance(found, Note):
+                continue
             assert found.path is not None
             files.append(found.path)
     return files

@@ -171,10 +171,14 @@ def line_items(where: str, line: bytes, source: Source, number: int, options: Op
         yield Note(where, decoded.problem)
     try:
         record = json.loads(decoded.text)
+        items = list(record_items(where, record, source, number, options))
     except json.JSONDecodeError as err:
         yield Failure(where, f"not valid JSON ({err.msg}, column {err.colno}); fix the line")
         return
-    yield from record_items(where, record, source, number, options)
+    except RecursionError:
+        yield Failure(where, "is nested too deeply to read; fix the line")
+        return
+    yield from items
 
 
 def json_items(source: Source, options: Options) -> Iterator[Item]:

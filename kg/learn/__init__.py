@@ -1,0 +1,1 @@
+"""Training the extractor's decision model from annotated articles (``kg train``)."""
