@@ -126,6 +126,13 @@ def touched_in_store(
     found = Touched()
     if not graphs:
         return found
+    if store.indexed_lookups:  # each graph's own quads, read from the index
+        texts = (
+            "".join(f"{q.subject} {q.predicate} {q.object} .\n"
+                    for q in store.quads_matching(None, None, None, ox.NamedNode(g)))
+            for g in graphs
+        )  # fmt: skip
+        return touched_in_ntriples(texts, rules)
     sparql = TOUCHED_QUERY.format(
         graphs=" ".join(f"<{g}>" for g in graphs),
         rdf=RDF,
@@ -386,6 +393,8 @@ NEW_ENTITIES = """SELECT ?e ?p ?v WHERE {{
 
 def old_triples(store: Store, touched: Touched, rules: TimeRules) -> list[str]:
     """The merged layer's current triples for what ``touched`` names (N-Triples lines)."""
+    if store.indexed_lookups:
+        return indexed_old_triples(store, touched, rules)
     lines: list[str] = []
     pairs = " ".join(pair_rows(touched.pairs))
     groups = " ".join(sorted({f"(<{KG[p]}> {o})" for p, o in touched.holders}))
@@ -415,6 +424,41 @@ def old_triples(store: Store, touched: Touched, rules: TimeRules) -> list[str]:
     return lines
 
 
+def indexed_old_triples(store: Store, touched: Touched, rules: TimeRules) -> list[str]:
+    """``old_triples`` through the quad index of the default graph."""
+    default = ox.DefaultGraph()
+    subject, predicate, obj = (ox.NamedNode(RDF + k) for k in ("subject", "predicate", "object"))
+    nodes: set[ox.Term] = set()
+    for x, y in touched.pairs:
+        for s, o in ((x, y), (y, x)):
+            if isinstance(s, ox.Literal):
+                continue
+            for q in store.quads_matching(None, subject, s, default):
+                if any(True for _ in store.quads_matching(q.subject, obj, o, default)):
+                    nodes.add(q.subject)
+    for p, o in touched.holders:
+        relation = ox.NamedNode(str(KG[p]))
+        for q in store.quads_matching(None, obj, o, default):
+            if any(True for _ in store.quads_matching(q.subject, predicate, relation, default)):
+                nodes.add(q.subject)
+    lines: list[str] = []
+    for node in nodes:
+        parts = {}
+        for q in store.quads_matching(node, None, None, default):
+            lines.append(f"{q.subject} {q.predicate} {q.object} .")
+            parts[q.predicate.value] = q.object
+        s, p, o = (parts.get(RDF + k) for k in ("subject", "predicate", "object"))
+        if s is not None and p is not None and o is not None:
+            lines.append(f"{s} {p} {o} .")
+            if local(p.value) in rules.symmetric and isinstance(o, ox.NamedNode):
+                lines.append(f"{o} {p} {s} .")
+    for e in touched.entities:
+        for p in ENTITY_PREDICATES:
+            lines += [f"{q.subject} {q.predicate} {q.object} ."
+                      for q in store.quads_matching(e, ox.NamedNode(p), None, default)]  # fmt: skip
+    return lines
+
+
 def entity_triples(
     store: Store, entities: set[ox.NamedNode], pending: Pending | None = None
 ) -> list[str]:
@@ -429,8 +473,17 @@ def entity_triples(
         predicates=" ".join(f"<{p}>" for p in ENTITY_PREDICATES),
     )
     found: dict[ox.Term, dict[str, set[ox.Term]]] = {}
-    for row in store.query(sparql):
-        found.setdefault(row["e"], {}).setdefault(row["p"].value, set()).add(row["v"])
+    if store.indexed_lookups:
+        skip = {MERGED, *pending.graphs}
+        for e in entities:
+            for p in ENTITY_PREDICATES:
+                for q in store.quads_matching(e, ox.NamedNode(p), None, None):
+                    g = q.graph_name
+                    if isinstance(g, ox.NamedNode) and g.value not in skip:
+                        found.setdefault(e, {}).setdefault(p, set()).add(q.object)
+    else:
+        for row in store.query(sparql):
+            found.setdefault(row["e"], {}).setdefault(row["p"].value, set()).add(row["v"])
     for e, p, v in pending.entity_parts:
         if e in entities:
             found.setdefault(e, {}).setdefault(p, set()).add(v)
