@@ -380,5 +380,5 @@ def test_cli_store_readers_of_kg_serve_see_whole_articles_during_a_build(
         server.wait(timeout=60)
     served = export_of(str(tmp_path / "store"), tmp_path)
     # a remote client keeps the merged layer in a named graph of the served store
-    merged = {line.replace(f" <{MERGED}> .", " .") for line in served.pop(f"<{MERGED}>")}
+    merged = {line.removesuffix(f" <{MERGED}>") for line in served.pop(f"<{MERGED}>")}
     assert {**served, "": merged} == complete
