@@ -18,6 +18,7 @@ from sparql_servers import Server, oxigraph_server, virtuoso_available, virtuoso
 
 from kg.ontology import article_iri
 from kg.store import open_store
+from kg.store.merged import MERGED
 
 pytestmark = pytest.mark.model
 
@@ -43,21 +44,12 @@ def write_articles(folder: Path, count: int) -> Path:
     return folder
 
 
-ARTICLE_GRAPH = re.compile(r" (<https://w3id\.org/kg-news/article/[^>]+>) \.$")
-
-
 def graph_lines(export: Path) -> dict[str, set[str]]:
-    """N-Quads lines grouped by article graph.
-
-    The merged layer (the default graph of an embedded store, a named graph on
-    a server) is left out: it is derived from the article graphs, and
-    tests/test_store.py checks it on every backend.
-    """
+    """N-Quads lines grouped by graph name ("" for the default graph: the merged layer)."""
     graphs: dict[str, set[str]] = {}
-    for line in export.read_text(encoding="utf-8").splitlines():
-        found = ARTICLE_GRAPH.search(line)
-        if found:
-            graphs.setdefault(found.group(1), set()).add(line)
+    for quad in ox.parse(path=str(export), format=ox.RdfFormat.N_QUADS):
+        graph = "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
+        graphs.setdefault(graph, set()).add(str(quad))
     return graphs
 
 
@@ -104,7 +96,7 @@ def test_cli_store_remote_build_exports_the_embedded_quads(
     result = run("build", *corpus_inputs, "--store", server.url, env=server.env)
     assert result.returncode == 0, result.stderr
     remote = export_of(server.url, tmp_path, server.env)
-    assert len(remote) == len(corpus_inputs)
+    assert len(remote) == len(corpus_inputs) + 1  # the article graphs and the merged layer
     assert remote == embedded_export
     again = run("build", *corpus_inputs, "--store", server.url, env=server.env)
     assert again.returncode == 0, again.stderr
@@ -125,8 +117,8 @@ def test_cli_store_rebuild_skips_unchanged_and_replaces_changed(
     after = export_of(store, tmp_path)
     iri = f"<{article_iri(changed.stem)}>"
     assert after[iri] != embedded_export[iri]
-    assert {k: v for k, v in after.items() if k != iri} == {
-        k: v for k, v in embedded_export.items() if k != iri
+    assert {k: v for k, v in after.items() if k not in (iri, "")} == {
+        k: v for k, v in embedded_export.items() if k not in (iri, "")
     }
 
 
@@ -161,11 +153,12 @@ def test_cli_store_sigkill_mid_build_leaves_whole_articles(
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=60)
     partial = export_of(store, tmp_path)
-    assert 64 <= len(partial) < 300
-    assert all(partial[graph] == complete[graph] for graph in partial)
+    articles = [graph for graph in partial if graph]  # "": the merged layer, derived
+    assert 64 <= len(articles) < 300
+    assert all(partial[graph] == complete[graph] for graph in articles)
     result = run("build", str(folder), "--store", store)
     assert result.returncode == 0, result.stderr
-    assert f"{300 - len(partial)} article(s) added, {len(partial)} unchanged" in result.stderr
+    assert f"{300 - len(articles)} article(s) added, {len(articles)} unchanged" in result.stderr
     assert export_of(store, tmp_path) == complete
 
 
@@ -190,7 +183,7 @@ def test_cli_store_server_dying_mid_build_leaves_whole_articles(
     with oxigraph_server(data) as server:
         partial = export_of(server.url, tmp_path)
     assert 64 <= len(partial) < 300
-    assert all(partial[graph] == complete[graph] for graph in partial)
+    assert all(partial[graph] == complete[graph] for graph in partial if graph)  # "": merged layer
 
 
 @pytest.mark.parametrize(
@@ -301,11 +294,9 @@ def test_cli_store_export_then_import_round_trips(
             assert copy.graphs() == original.graphs()
             assert sorted(map(str, copy.quads())) == sorted(map(str, original.quads()))
         else:
-            assert copy.graphs() == [ALL]
-            imported = [q for q in copy.quads() if q.graph_name == ox.NamedNode(ALL)]
-            assert len(imported) == len(
-                {(q.subject, q.predicate, q.object) for q in original.quads()}
-            )
+            assert copy.graphs() == ["https://w3id.org/kg-news/graph/all"]
+            named = [q for q in copy.quads() if not isinstance(q.graph_name, ox.DefaultGraph)]
+            assert len(named) == len({(q.subject, q.predicate, q.object) for q in original.quads()})
     finally:
         original.close()
         copy.close()
@@ -382,6 +373,8 @@ def test_cli_store_readers_of_kg_serve_see_whole_articles_during_a_build(
                 if graph not in sizes:  # the merged layer's graph, derived from the articles
                     continue
                 seen.add(len(rows))
+                if graph == MERGED:  # the build's merged layer, a graph on this server
+                    continue
                 if count != sizes[graph]:
                     torn.append((graph, count))
         assert build.wait() == 0, build.stderr.read()
@@ -390,4 +383,7 @@ def test_cli_store_readers_of_kg_serve_see_whole_articles_during_a_build(
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
-    assert export_of(str(tmp_path / "store"), tmp_path) == complete
+    served = export_of(str(tmp_path / "store"), tmp_path)
+    # a remote client keeps the merged layer in a named graph of the served store
+    merged = {line.removesuffix(f" <{MERGED}>") for line in served.pop(f"<{MERGED}>")}
+    assert {**served, "": merged} == complete

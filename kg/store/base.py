@@ -59,6 +59,8 @@ class Store:
     location: str
     buffers_writes: ClassVar[bool] = False
     update_chunk: ClassVar[int | None] = None
+    indexed_lookups: ClassVar[bool] = False
+    """``quads_matching`` answers a quad pattern from an index (embedded Oxigraph)."""
     atomic_updates: ClassVar[bool] = False
     """One SPARQL update is one transaction, whatever its size: an article's graph and
     its part of the merged layer are written together."""
@@ -168,6 +170,12 @@ class Store:
 
     def has_graph(self, iri: str) -> bool:
         return iri in self.graphs()
+
+    def quads_matching(
+        self, s: ox.Term | None, p: ox.Term | None, o: ox.Term | None, g: ox.Term | None
+    ) -> Iterator[ox.Quad]:
+        """The quads matching a pattern (None: any); only with ``indexed_lookups``."""
+        raise NotImplementedError
 
     def content_hash(self, iri: str) -> str | None:
         """The content hash recorded in an article's graph, or None when it is absent."""

@@ -42,6 +42,9 @@ class OxigraphStore(Store):
     importing creates a store).
     """
 
+    atomic_updates = True
+    indexed_lookups = True
+
     def __init__(self, path: str | Path | None = None, *, must_exist: bool = False) -> None:
         self.location = str(path) if path is not None else MEMORY
         self._store = ox.Store() if path is None else open_disk(Path(path), must_exist)
@@ -50,6 +53,11 @@ class OxigraphStore(Store):
     def _write_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
         """Swap in the graphs in one transaction (drop the old, insert the new)."""
         self.update(replace_update(graphs))
+
+    def quads_matching(
+        self, s: ox.Term | None, p: ox.Term | None, o: ox.Term | None, g: ox.Term | None
+    ) -> Iterator[ox.Quad]:
+        return self._store.quads_for_pattern(s, p, o, g)
 
     def has_graph(self, iri: str) -> bool:
         return self._store.contains_named_graph(ox.NamedNode(iri))

@@ -126,6 +126,13 @@ def touched_in_store(
     found = Touched()
     if not graphs:
         return found
+    if store.indexed_lookups:  # each graph's own quads, read from the index
+        texts = (
+            "".join(f"{q.subject} {q.predicate} {q.object} .\n"
+                    for q in store.quads_matching(None, None, None, ox.NamedNode(g)))
+            for g in graphs
+        )  # fmt: skip
+        return touched_in_ntriples(texts, rules)
     sparql = TOUCHED_QUERY.format(
         graphs=" ".join(f"<{g}>" for g in graphs),
         rdf=RDF,
@@ -226,6 +233,111 @@ def day_of(term: ox.Term | None) -> str | None:
     return text[:10]
 
 
+def fetch(
+    store: Store,
+    pairs: set[tuple[ox.Term, ox.Term]],
+    holders: set[tuple[str, ox.Term]],
+    skip: Sequence[str],
+    terms: dict[str, ox.Term],
+) -> list[Report]:
+    """The evidence on these pairs and groups: by index lookups where the store offers
+    them (embedded), else one SPARQL query."""
+    if not pairs and not holders:
+        return []
+    if store.indexed_lookups:
+        return indexed_reports(store, pairs, holders, set(skip), terms)
+    return reports_from(store.query(evidence_query(pairs, holders, skip=skip)), terms)
+
+
+def indexed_reports(
+    store: Store,
+    pairs: set[tuple[ox.Term, ox.Term]],
+    holders: set[tuple[str, ox.Term]],
+    skip: set[str],
+    terms: dict[str, ox.Term],
+) -> list[Report]:
+    """``fetch`` through the store's quad index: a query engine would join the VALUES
+    after reading every statement, so this stays proportional to what is asked."""
+    subject, predicate, obj = (ox.NamedNode(RDF + k) for k in ("subject", "predicate", "object"))
+    about: dict[ox.Term, set[tuple[ox.Term, ox.Term]]] = {}
+
+    def statements(term: ox.Term) -> set[tuple[ox.Term, ox.Term]]:
+        """(statement node, graph) of the statements whose object is ``term``."""
+        if term not in about:
+            about[term] = {
+                (q.subject, q.graph_name)
+                for q in store.quads_matching(None, obj, term, None)
+                if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in skip
+            }
+        return about[term]
+
+    wanted: set[tuple[ox.Term, ox.Term]] = set()
+    plain: list[tuple[ox.Term, ox.Term, ox.Term, ox.Term]] = []
+    for x, y in pairs:
+        for s, o in ((x, y), (y, x)):
+            if isinstance(s, ox.Literal):
+                continue
+            for node, graph in statements(o):
+                if any(True for _ in store.quads_matching(node, subject, s, graph)):
+                    wanted.add((node, graph))
+            for q in store.quads_matching(s, None, o, None):
+                graph = q.graph_name
+                if (q.predicate.value in RELATION_IRIS and isinstance(graph, ox.NamedNode)
+                        and graph.value not in skip and graph.value != MERGED):  # fmt: skip
+                    plain.append((s, q.predicate, o, graph))
+    for p, o in holders:
+        relation = ox.NamedNode(str(KG[p]))
+        for node, graph in statements(o):
+            if any(True for _ in store.quads_matching(node, predicate, relation, graph)):
+                wanted.add((node, graph))
+    found: list[Report] = []
+    stated: set[tuple[ox.Term, ox.Term, ox.Term, ox.Term]] = set()
+    articles: dict[ox.Term, dict[str, ox.Term]] = {}
+
+    def article_meta(article: ox.Term, graph: ox.Term) -> dict[str, ox.Term]:
+        if article not in articles:
+            articles[article] = {
+                q.predicate.value: q.object
+                for q in store.quads_matching(article, None, None, graph)
+            }
+        return articles[article]
+
+    for node, graph in sorted(wanted, key=str):
+        parts = {q.predicate.value: q.object for q in store.quads_matching(node, None, None, graph)}
+        s, p, o = (
+            parts.get(RDF + "subject"),
+            parts.get(RDF + "predicate"),
+            parts.get(RDF + "object"),
+        )
+        if s is None or p is None or o is None or not isinstance(s, ox.NamedNode):
+            continue
+        stated.add((s, p, o, graph))
+        article = parts.get(str(KG.fromArticle), graph)
+        modality = parts.get(str(KG.modality), ox.NamedNode(str(KG.Asserted)))
+        found.append(
+            report_of(s, p, o, modality, article, article_meta(article, graph), parts, terms)
+        )
+    for s, p, o, graph in plain:
+        if (s, p, o, graph) not in stated:
+            asserted = ox.NamedNode(str(KG.Asserted))
+            found.append(report_of(s, p, o, asserted, graph, article_meta(graph, graph), {}, terms))
+    return found
+
+
+def report_of(
+    s: ox.Term, p: ox.Term, o: ox.Term, modality: ox.Term, article: ox.Term,
+    meta: dict[str, ox.Term], parts: dict[str, ox.Term], terms: dict[str, ox.Term],
+) -> Report:  # fmt: skip
+    terms[s.value], terms[o.value] = s, o
+    return Report(
+        subject=s.value, predicate=local(p.value), object=o.value,
+        modality=local(modality.value).lower(), article=article.value,
+        day=day_of(meta.get(DCTERMS_DATE)), start=value(parts.get(str(KG.validFrom))),
+        end=value(parts.get(str(KG.validUntil))), read_on=day_of(meta.get(str(KG.readOn))),
+        object_is_iri=isinstance(o, ox.NamedNode),
+    )  # fmt: skip
+
+
 def store_reports(
     store: Store, touched: Touched, rules: TimeRules, pending: Pending | None = None
 ) -> tuple[list[Report], Callable[[Key], bool], dict[str, ox.Term]]:
@@ -235,8 +347,7 @@ def store_reports(
     pending = pending or Pending()
     terms: dict[str, ox.Term] = dict(pending.terms)
     skip = pending.graphs
-    first = evidence_query(touched.pairs, touched.holders, skip=skip)
-    reports = reports_from(store.query(first), terms) if first else []
+    reports = fetch(store, touched.pairs, touched.holders, skip, terms)
     reports += pending.reports
     holders = set(touched.holders)
     for r in reports:
@@ -244,7 +355,7 @@ def store_reports(
             holders.add((r.predicate, terms[r.object]))
     more = set(holders) - touched.holders
     if more:
-        reports += reports_from(store.query(evidence_query((), more, skip=skip)), terms)
+        reports += fetch(store, set(), more, skip, terms)
     known_pairs = {frozenset((a.value, b.value)) for a, b in touched.pairs}
     far = {
         (terms[r.subject], terms[r.object])
@@ -252,7 +363,7 @@ def store_reports(
         if frozenset((r.subject, r.object)) not in known_pairs
     }
     if far:
-        reports += reports_from(store.query(evidence_query(far, skip=skip)), terms)
+        reports += fetch(store, far, set(), skip, terms)
     reports = list(dict.fromkeys(reports))
     group_keys = {(p, o.value) for p, o in holders}
 
@@ -262,10 +373,14 @@ def store_reports(
     return reports, in_scope, terms
 
 
+# The fact nodes first (a sub-select), then their triples: joined the other way round,
+# the engine would scan the whole merged layer.
 OLD_FACTS = """SELECT ?f ?fp ?fv WHERE {{
-  {{ VALUES (?s ?o) {{ {pairs} }} ?f <{rdf}subject> ?s ; <{rdf}object> ?o }}
-  UNION {{ VALUES (?p ?o) {{ {groups} }} ?f <{rdf}predicate> ?p ; <{rdf}object> ?o }}
-  ?f a <{fact}> ; ?fp ?fv
+  {{ SELECT DISTINCT ?f WHERE {{
+    {{ VALUES (?s ?o) {{ {pairs} }} ?f <{rdf}subject> ?s . ?f <{rdf}object> ?o }}
+    UNION {{ VALUES (?p ?o) {{ {groups} }} ?f <{rdf}predicate> ?p . ?f <{rdf}object> ?o }}
+  }} }}
+  ?f ?fp ?fv
 }}"""
 OLD_ENTITIES = """SELECT ?f ?fp ?fv WHERE {{
   VALUES ?f {{ {entities} }} VALUES ?fp {{ {predicates} }} ?f ?fp ?fv
@@ -278,6 +393,8 @@ NEW_ENTITIES = """SELECT ?e ?p ?v WHERE {{
 
 def old_triples(store: Store, touched: Touched, rules: TimeRules) -> list[str]:
     """The merged layer's current triples for what ``touched`` names (N-Triples lines)."""
+    if store.indexed_lookups:
+        return indexed_old_triples(store, touched, rules)
     lines: list[str] = []
     pairs = " ".join(pair_rows(touched.pairs))
     groups = " ".join(sorted({f"(<{KG[p]}> {o})" for p, o in touched.holders}))
@@ -307,6 +424,41 @@ def old_triples(store: Store, touched: Touched, rules: TimeRules) -> list[str]:
     return lines
 
 
+def indexed_old_triples(store: Store, touched: Touched, rules: TimeRules) -> list[str]:
+    """``old_triples`` through the quad index of the default graph."""
+    default = ox.DefaultGraph()
+    subject, predicate, obj = (ox.NamedNode(RDF + k) for k in ("subject", "predicate", "object"))
+    nodes: set[ox.Term] = set()
+    for x, y in touched.pairs:
+        for s, o in ((x, y), (y, x)):
+            if isinstance(s, ox.Literal):
+                continue
+            for q in store.quads_matching(None, subject, s, default):
+                if any(True for _ in store.quads_matching(q.subject, obj, o, default)):
+                    nodes.add(q.subject)
+    for p, o in touched.holders:
+        relation = ox.NamedNode(str(KG[p]))
+        for q in store.quads_matching(None, obj, o, default):
+            if any(True for _ in store.quads_matching(q.subject, predicate, relation, default)):
+                nodes.add(q.subject)
+    lines: list[str] = []
+    for node in nodes:
+        parts = {}
+        for q in store.quads_matching(node, None, None, default):
+            lines.append(f"{q.subject} {q.predicate} {q.object} .")
+            parts[q.predicate.value] = q.object
+        s, p, o = (parts.get(RDF + k) for k in ("subject", "predicate", "object"))
+        if s is not None and p is not None and o is not None:
+            lines.append(f"{s} {p} {o} .")
+            if local(p.value) in rules.symmetric and isinstance(o, ox.NamedNode):
+                lines.append(f"{o} {p} {s} .")
+    for e in touched.entities:
+        for p in ENTITY_PREDICATES:
+            lines += [f"{q.subject} {q.predicate} {q.object} ."
+                      for q in store.quads_matching(e, ox.NamedNode(p), None, default)]  # fmt: skip
+    return lines
+
+
 def entity_triples(
     store: Store, entities: set[ox.NamedNode], pending: Pending | None = None
 ) -> list[str]:
@@ -321,8 +473,17 @@ def entity_triples(
         predicates=" ".join(f"<{p}>" for p in ENTITY_PREDICATES),
     )
     found: dict[ox.Term, dict[str, set[ox.Term]]] = {}
-    for row in store.query(sparql):
-        found.setdefault(row["e"], {}).setdefault(row["p"].value, set()).add(row["v"])
+    if store.indexed_lookups:
+        skip = {MERGED, *pending.graphs}
+        for e in entities:
+            for p in ENTITY_PREDICATES:
+                for q in store.quads_matching(e, ox.NamedNode(p), None, None):
+                    g = q.graph_name
+                    if isinstance(g, ox.NamedNode) and g.value not in skip:
+                        found.setdefault(e, {}).setdefault(p, set()).add(q.object)
+    else:
+        for row in store.query(sparql):
+            found.setdefault(row["e"], {}).setdefault(row["p"].value, set()).add(row["v"])
     for e, p, v in pending.entity_parts:
         if e in entities:
             found.setdefault(e, {}).setdefault(p, set()).add(v)
