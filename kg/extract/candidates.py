@@ -142,7 +142,9 @@ class CandidateReader:
             if index == n:
                 pair_rules.setdefault((s_name, o_name), set()).add(relation_name)
                 pair_rules.setdefault((o_name, s_name), set()).add(relation_name)
-        triggered = {t.pattern.relation for t in triggers}
+        triggered: dict[str, list[TriggerMatch]] = {}
+        for t in triggers:
+            triggered.setdefault(t.pattern.relation, []).append(t)
         for i, a in enumerate(ordered):
             for b in ordered[i + 1 :]:
                 if a.name == b.name:
@@ -157,7 +159,14 @@ class CandidateReader:
                 for relation in self.relations:
                     if relation.name not in triggered and not pair_rules.get((a.name, b.name)):
                         continue
-                    near = trigger_features(relation.name, triggers, path[0], path[1], ra, rb)
+                    fits = (a.cls in relation.domain and b.cls in relation.range) or (
+                        b.cls in relation.domain and a.cls in relation.range
+                    )
+                    if not fits:
+                        continue
+                    near = trigger_features(
+                        relation.name, triggered.get(relation.name, []), path[0], path[1], ra, rb
+                    )
                     for s, o, rs, ro, forward in ((a, b, ra, rb, True), (b, a, rb, ra, False)):
                         if s.cls not in relation.domain or o.cls not in relation.range:
                             continue
