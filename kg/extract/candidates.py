@@ -142,7 +142,9 @@ class CandidateReader:
             if index == n:
                 pair_rules.setdefault((s_name, o_name), set()).add(relation_name)
                 pair_rules.setdefault((o_name, s_name), set()).add(relation_name)
-        triggered = {t.pattern.relation for t in triggers}
+        triggered: dict[str, list[TriggerMatch]] = {}
+        for t in triggers:
+            triggered.setdefault(t.pattern.relation, []).append(t)
         for i, a in enumerate(ordered):
             for b in ordered[i + 1 :]:
                 if a.name == b.name:
@@ -157,6 +159,14 @@ class CandidateReader:
                 for relation in self.relations:
                     if relation.name not in triggered and not pair_rules.get((a.name, b.name)):
                         continue
+                    fits = (a.cls in relation.domain and b.cls in relation.range) or (
+                        b.cls in relation.domain and a.cls in relation.range
+                    )
+                    if not fits:
+                        continue
+                    near = trigger_features(
+                        relation.name, triggered.get(relation.name, []), path[0], path[1], ra, rb
+                    )
                     for s, o, rs, ro, forward in ((a, b, ra, rb, True), (b, a, rb, ra, False)):
                         if s.cls not in relation.domain or o.cls not in relation.range:
                             continue
@@ -165,11 +175,9 @@ class CandidateReader:
                         rule = rules.get((s.name, relation.name, o.name, n))
                         if rule is None and relation.symmetric:
                             rule = rules.get((o.name, relation.name, s.name, n))
-                        feats = self.features(
-                            relation, s, o, rs, ro, forward, ordered, triggers, rule
-                        )
-                        if rule is None and f"{relation.name}|trigd=0-1" not in feats:
+                        if rule is None and ("trigd", "0-1") not in near:
                             continue
+                        feats = self.features(relation, s, o, rs, ro, forward, ordered, near, rule)
                         others = pair_rules.get((a.name, b.name), set()) - {relation.name}
                         feats += named(relation.name, [("other", r) for r in sorted(others)])
                         yield Candidate(s, relation.name, o, n, feats, rule)
@@ -183,9 +191,10 @@ class CandidateReader:
         ro: Token,
         forward: bool,
         mentions: list[Mention],
-        triggers: list[TriggerMatch],
+        near: list[tuple[str, str]],
         rule: Fact | None,
     ) -> tuple[str, ...]:
+        """``near``: the relation's ``trigger_features`` for this pair."""
         up, down = path_between(rs, ro) or ([rs], [])
         lca = up[-1]
         feats: list[tuple[str, str]] = [("b", ""), ("cls", f"{s.cls}>{o.cls}")]
@@ -239,7 +248,7 @@ class CandidateReader:
             feats.append(("poss", "s"))
         elif ro.dep_ == "poss" and ro.head.i == rs.i:
             feats.append(("poss", "o"))
-        feats += trigger_features(relation.name, triggers, up, down, rs, ro)
+        feats += near
         if rule is not None:
             feats.append(("rule", rule.pattern))
             feats.append(("rulemod", rule.modality.value))

@@ -102,10 +102,14 @@ class Extractor:
         """Facts whose subject and object can be parties: not a news outlet, a wire
         service or a stock exchange (``not_parties``), nor the article's publisher."""
         banned = self.not_parties | ({article.source.lower()} if article.source else set())
+        names = {f.subject.name for f in facts} | {
+            f.obj.name for f in facts if isinstance(f.obj, Mention)
+        }
+        excluded = {n for n in names if is_non_party(n, banned)}
         return [
             f for f in facts
-            if not is_non_party(f.subject.name, banned)
-            and not (isinstance(f.obj, Mention) and is_non_party(f.obj.name, banned))
+            if f.subject.name not in excluded
+            and not (isinstance(f.obj, Mention) and f.obj.name in excluded)
         ]  # fmt: skip
 
     def proposals(self, doc: Doc) -> tuple[list[Mention], list[Candidate]]:

@@ -7,8 +7,10 @@ import re
 from collections import Counter
 from dataclasses import replace
 
+from spacy.attrs import ORTH, POS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.patterns import TriggerMatch
@@ -132,9 +134,15 @@ class MentionReader:
             for form in forms:
                 names.setdefault(form[0], []).append((form, ent.label_, ent.start))
         found: list[Span] = []
-        for token in doc:
-            if token.i in taken or token.pos_ != "PROPN" or token.text not in names:
+        if not names:
+            return found
+        strings = doc.vocab.strings
+        propn = POS_IDS["PROPN"]
+        rows = doc.to_array([ORTH, POS]).tolist()
+        for i, (orth, pos) in enumerate(rows):
+            if pos != propn or i in taken or strings[orth] not in names:
                 continue
+            token = doc[i]
             for words, label, first in names[token.text]:
                 end = token.i + len(words)
                 if (
