@@ -17,6 +17,7 @@ import os
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import permutations
 from pathlib import Path
 
 import yaml
@@ -26,8 +27,10 @@ DEFAULT_CORPUS = (
 )
 """The shared corpus beside the repository, or in ``$KG_SHARED`` (as the tests find it)."""
 PARTS = ("dev", "dev2")
+ENUMERATED = 6
+"""Up to this many paragraphs, a copy's order is drawn from the unused ones."""
 MAX_SHUFFLES = 50
-"""Shuffles tried for a copy before its article counts as used up (few paragraphs)."""
+"""More paragraphs (720+ orders): shuffles tried before the article counts as used up."""
 
 
 class CorpusMissing(Exception):
@@ -80,7 +83,7 @@ def copies(
 
     >>> a = NewsArticle("a", {}, ("one", "two"))
     >>> [order for _, order in copies([a], 2, seed=1)]
-    [(1, 0), (0, 1)]
+    [(0, 1), (1, 0)]
     """
     rng = random.Random(seed)
     seen: dict[str, set[tuple[int, ...]]] = {a.stem: set() for a in articles}
@@ -103,14 +106,23 @@ def copies(
 def fresh_order(
     rng: random.Random, size: int, seen: set[tuple[int, ...]]
 ) -> tuple[int, ...] | None:
-    """A paragraph order not in ``seen`` (added to it), or None when none was found."""
-    order = list(range(size))
-    for _ in range(MAX_SHUFFLES):
-        rng.shuffle(order)
-        if tuple(order) not in seen:
-            seen.add(tuple(order))
-            return tuple(order)
-    return None
+    """A paragraph order not in ``seen`` (added to it), or None when there is none left.
+
+    Few paragraphs: drawn from the orders not used yet. Many: shuffled until new.
+    """
+    if size <= ENUMERATED:
+        unused = [order for order in permutations(range(size)) if order not in seen]
+        order = rng.choice(unused) if unused else None
+    else:
+        shuffled = list(range(size))
+        for _ in range(MAX_SHUFFLES):
+            rng.shuffle(shuffled)
+            if tuple(shuffled) not in seen:
+                break
+        order = tuple(shuffled) if tuple(shuffled) not in seen else None
+    if order is not None:
+        seen.add(order)
+    return order
 
 
 def write_news_corpus(
