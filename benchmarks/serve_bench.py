@@ -153,7 +153,7 @@ def main() -> None:
         kg_url = f"http://127.0.0.1:{kg_port}/sparql?{query}"
         kg = start(["kg", "serve", "--store", str(folder), "--port", str(kg_port)], kg_url)
         ox = start([binary, "serve-read-only", "--location", str(folder), "--bind",
-                    f"127.0.0.1:{ox_port}", "--union-default-graph"], ox_url)  # fmt: skip
+                    f"127.0.0.1:{ox_port}"], ox_url)  # fmt: skip
         try:
             results: dict[str, list[Round]] = {"oxigraph": [], "kg": []}
             memory = {"oxigraph": 0, "kg": 0}

@@ -183,8 +183,9 @@ def _entry(raw: dict[str, Any]) -> GazetteerEntry:
 PATTERN_KEYS: dict[str, frozenset[str]] = {
     "": frozenset({
         "defaults", "relations", "possessive_relations", "product_makers", "products",
-        "modality", "not_entities", "organisation_words", "keep_hyphenated", "company_nouns",
-        "possessives", "pairs", "pronouns", "anaphora", "anaphora_nouns", "corporate_suffixes",
+        "modality", "not_entities", "not_parties", "organisation_words", "keep_hyphenated",
+        "company_nouns", "possessives", "pairs", "pronouns", "anaphora", "anaphora_nouns",
+        "corporate_suffixes",
     }),
     "defaults": frozenset({"max_distance", "confidence", "subject_preps"}),
     "relations[]": frozenset({

@@ -183,7 +183,7 @@ def opened(key: Key, group: list[Report], rules: TimeRules) -> MergedFact:
         modality=modality,
         since=since,
         since_basis=basis,
-        implied_by=implied[0] if implied and all(r.implied_by for r in stating) else None,
+        implied_by=implied[0] if implied else None,
     )
 
 

@@ -246,7 +246,8 @@ class Moment:
     fact: FactRow
     evidence: tuple[Said, ...]
     implied_by: Key | None = None
-    """When no sentence states the fact: the fact it is read from (its sentences are shown)."""
+    """The fact it is (also) read from: an ended one whose sentence says when it began."""
+    implied: tuple[Said, ...] = ()
 
     def render(self) -> str:
         f = self.fact
@@ -255,9 +256,14 @@ class Moment:
             f"{span}  {f.subject} {f.relation} {f.object}  ({f.modality}, "
             f"{f.sources} source{'s' if f.sources != 1 else ''})"
         ]
+        shown = [*self.evidence]
         if self.implied_by:
-            lines.append(f"    (implied by {self.implied_by[1]}, which says when it began)")
-        for said in self.evidence:
+            shown.append(None)
+            shown += self.implied
+        for said in shown:
+            if said is None:
+                lines.append(f"    implied by {self.implied_by[1]}, which says when it began:")
+                continue
             when = said.date + (" (read)" if said.read else "")
             extra = f" [{said.times}]" if said.times else ""
             lines.append(f'    "{said.sentence}"{extra}')
@@ -342,10 +348,12 @@ def timeline(store: Store, name: str, known_by: str | None = None) -> list[Momen
         evidence = tuple(
             sorted(said.get(fact.key, ()), key=lambda s: (s.date, s.title, s.sentence))
         )
-        implied = tuple(said.get(fact.implied_by, ())) if fact.implied_by else ()
-        moments.append(
-            Moment(row, evidence or implied, implied_by=fact.implied_by if not evidence else None)
+        implied = (
+            tuple(s for s in said.get(fact.implied_by, ()) if s not in evidence)
+            if fact.implied_by
+            else ()
         )
+        moments.append(Moment(row, evidence, implied_by=fact.implied_by, implied=implied))
     return sorted(
         moments,
         key=lambda m: (

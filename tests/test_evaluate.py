@@ -107,3 +107,19 @@ def test_evaluate_cli_prints_scores_and_errors(seed_path: Path) -> None:
         "negation violations  0",
         "type accuracy        1.000",
     ]
+
+
+def test_evaluate_curve_keeps_triples_by_confidence() -> None:
+    from kg.evaluate import Prediction, curve
+
+    prediction = Prediction(
+        {("Xiaomi", "partnersWith", "Leica"): "", ("Huawei", "acquired", "Leica"): ""},
+        {},
+        {("Xiaomi", "partnersWith", "Leica"): 0.9, ("Huawei", "acquired", "Leica"): 0.6},
+    )
+    assert set(prediction.at_least(0.8).triples) == {("Xiaomi", "partnersWith", "Leica")}
+    assert curve([(GoldArticle(GOLD), prediction)], (0.0, 0.8)).splitlines() == [
+        "min confidence  triples  precision  recall  f1",
+        "          0.00        2      0.500   0.333  0.400",
+        "          0.80        1      1.000   0.333  0.500",
+    ]

@@ -127,9 +127,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str]
     store = open_store(str(store_path))
     rows = store.query(with_prefixes("""
         SELECT ?s ?p ?o ?m WHERE {
-          ?e a rdf:Statement ; rdf:subject ?si ; rdf:predicate ?pi ; rdf:object ?oi ;
-             kg:modality ?mi . ?si rdfs:label ?s .
-          OPTIONAL { ?oi rdfs:label ?ol } BIND(COALESCE(?ol, STR(?oi)) AS ?o)
+          GRAPH ?article {
+            ?e a rdf:Statement ; rdf:subject ?si ; rdf:predicate ?pi ; rdf:object ?oi ;
+               kg:modality ?mi . ?si rdfs:label ?s .
+            OPTIONAL { ?oi rdfs:label ?ol }
+          }
+          BIND(COALESCE(?ol, STR(?oi)) AS ?o)
           BIND(STRAFTER(STR(?pi), "#") AS ?p) BIND(STRAFTER(STR(?mi), "#") AS ?m)
         }"""))  # fmt: skip
     stated: dict[tuple[str, str, str], set[str]] = {}

@@ -378,3 +378,33 @@ def test_extract_min_confidence_drops_less_confident_facts(nlp, monkeypatch) -> 
     assert facts(nlp, text) == {("Google", "acquired", "Fitbit", A)}
     monkeypatch.setenv("KG_MIN_CONFIDENCE", "1.0")
     assert facts(nlp, text) == set()
+
+
+def test_extract_candidates_pass_features(nlp) -> None:
+    """The candidates pass alone: both directions of a pair, the rule's fact on the
+    one it stated, and the path between the two mentions."""
+    from kg.extract import Extractor
+
+    _, candidates = Extractor(nlp, model=None).proposals(nlp("Google acquired Fitbit."))
+    found = {
+        (c.subject.name, c.relation, c.obj.name, c.rule.pattern if c.rule else None): [
+            f for f in c.features if f.split("=")[0].split("|")[1] in ("dpath", "trigon", "rule")
+        ]
+        for c in candidates
+    }
+    assert found == {
+        ("Google", "acquired", "Fitbit", "acquired"): [
+            "acquired|dpath=nsubj< >dobj",
+            "acquired|trigon=acquired",
+            "acquired|rule=acquired",
+            "*|dpath=nsubj< >dobj",
+            "*|trigon=acquired",
+            "*|rule=acquired",
+        ],
+        ("Fitbit", "acquired", "Google", None): [
+            "acquired|dpath=dobj< >nsubj",
+            "acquired|trigon=acquired",
+            "*|dpath=dobj< >nsubj",
+            "*|trigon=acquired",
+        ],
+    }

@@ -652,7 +652,14 @@ def store_copy(example_store: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(example_store, tmp_path / "store"))
 
 
-EXAMPLE_STATS_HEAD = ["articles   1", "quads      157"]
+@pytest.fixture(scope="module")
+def example_stats(example_store: Path) -> list[str]:
+    """What ``kg stats`` says of the example store, opened the ordinary way."""
+    result = run_kg("stats", "--store", str(example_store))
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
 BUILD_HERE = "kg: error: {store}: cannot open the store for writing: {why}"
 READ_ONLY_FS = (
     "the folder is on a read-only file system; read commands (query, stats, export...) work "
@@ -667,13 +674,15 @@ WRITER = (
 HOLD = "import sys; from kg.store import open_store; s = open_store(sys.argv[1]); print('held', flush=True); sys.stdin.read(); s.close()"  # noqa: E501
 
 
-def test_hostile_store_read_commands_work_beside_a_writer(store_copy: Path) -> None:
+def test_hostile_store_read_commands_work_beside_a_writer(
+    store_copy: Path, example_stats: list[str]
+) -> None:
     holder = subprocess.Popen([sys.executable, "-c", HOLD, str(store_copy)], text=True,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)  # fmt: skip
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         stats = run_kg("stats", "--store", str(store_copy))
-        assert (stats.returncode, stats.stdout.splitlines()[:2]) == (0, EXAMPLE_STATS_HEAD)
+        assert (stats.returncode, stats.stdout.splitlines()) == (0, example_stats)
         asked = run_kg("query", "SELECT ?l WHERE { ?x a kg:Organization ; rdfs:label ?l } "
                        "ORDER BY ?l", "--store", str(store_copy), "--format", "csv")  # fmt: skip
         assert (asked.returncode, asked.stdout.split()) == (0, ["l", "Huawei", "Leica", "Xiaomi"])
@@ -685,12 +694,12 @@ def test_hostile_store_read_commands_work_beside_a_writer(store_copy: Path) -> N
     assert holder.returncode == 0
 
 
-def test_hostile_store_permissions_named(store_copy: Path) -> None:
+def test_hostile_store_permissions_named(store_copy: Path, example_stats: list[str]) -> None:
     prefix = without_read_permission()
     store_copy.chmod(0o555)  # readable, not writable
     try:
         stats = run_kg("stats", "--store", str(store_copy), prefix=prefix)
-        assert (stats.returncode, stats.stdout.splitlines()[:2]) == (0, EXAMPLE_STATS_HEAD)
+        assert (stats.returncode, stats.stdout.splitlines()) == (0, example_stats)
         built = run_kg("import", str(store_copy / "x.nq"), "--store", str(store_copy),
                        prefix=prefix)  # fmt: skip
         assert built.stderr.splitlines() == [BUILD_HERE.format(store=store_copy, why=DENIED)]
@@ -719,7 +728,9 @@ def in_namespace(script: str) -> subprocess.CompletedProcess[str]:
                           timeout=600)  # fmt: skip
 
 
-def test_hostile_store_on_a_read_only_file_system(store_copy: Path, tmp_path: Path) -> None:
+def test_hostile_store_on_a_read_only_file_system(
+    store_copy: Path, tmp_path: Path, example_stats: list[str]
+) -> None:
     private_mounts()
     view = tmp_path / "ro"
     view.mkdir()
@@ -728,12 +739,14 @@ def test_hostile_store_on_a_read_only_file_system(store_copy: Path, tmp_path: Pa
         f"kg stats --store {view}; kg query 'ASK {{ ?s ?p ?o }}' --store {view}\n"
         f"kg import {view}/x.nq --store {view} || echo exit $?"
     )
-    assert result.stdout.splitlines()[:2] == EXAMPLE_STATS_HEAD
+    assert result.stdout.splitlines()[: len(example_stats)] == example_stats
     assert result.stdout.splitlines()[-2:] == ["true", "exit 2"]
     assert result.stderr.splitlines() == [BUILD_HERE.format(store=view, why=READ_ONLY_FS)]
 
 
-def test_hostile_store_on_a_full_disk(store_copy: Path, tmp_path: Path) -> None:
+def test_hostile_store_on_a_full_disk(
+    store_copy: Path, tmp_path: Path, example_stats: list[str]
+) -> None:
     private_mounts()
     disk = tmp_path / "disk"
     disk.mkdir()
@@ -742,7 +755,7 @@ def test_hostile_store_on_a_full_disk(store_copy: Path, tmp_path: Path) -> None:
         f"dd if=/dev/zero of={disk}/filler bs=64k 2>/dev/null || true\n"
         f"kg stats --store {disk}/store; kg import {disk}/x.nq --store {disk}/store || echo exit $?"
     )
-    assert result.stdout.splitlines()[:2] == EXAMPLE_STATS_HEAD
+    assert result.stdout.splitlines()[: len(example_stats)] == example_stats
     assert result.stdout.splitlines()[-1] == "exit 2"
     assert result.stderr.splitlines() == [BUILD_HERE.format(store=f"{disk}/store", why=NO_SPACE)]
 
@@ -1192,13 +1205,15 @@ def test_hostile_build_full_disk_at_close(tmp_path: Path) -> None:
     result = in_namespace(f"""
 mount -t tmpfs -o size=16m kg-full {disk}
 kg build {news} {tmp_path}/pipe.txt --store {store} --no-progress --timeout 600 2> {tmp_path}/err &
-n=0
-until [ -n "$(find {store} -name '*.log' -size +40k 2>/dev/null)" ] || [ $n -ge 1200 ]; do
+build=$! n=0
+# wait until the first batch is stored and the build reads the pipe (it holds it open)
+until ls -l /proc/$build/fd 2>/dev/null | grep -q pipe.txt || [ $n -ge 1200 ]; do
   sleep 0.5; n=$((n + 1))
 done
+df {disk} >&2; ls -l {store} >&2
 dd if=/dev/zero of={disk}/filler bs=64k 2>/dev/null || true
-cat {tmp_path}/copy.txt > {tmp_path}/pipe.txt
-wait $! || echo "build exit $?"
+timeout 60 sh -c 'cat {tmp_path}/copy.txt > {tmp_path}/pipe.txt' || echo "pipe not read"
+wait $build || echo "build exit $?"
 kg stats --store {store} | head -1
 kg build {news} --store {store} --no-progress 2>&1 || echo "again exit $?"
 rm {disk}/filler
@@ -1217,3 +1232,19 @@ kg build {news} --store {store} --no-progress 2>&1
         f"kg: error: {store}: cannot write the store to disk: no space left on the device; "
         "free some space, then run it again",
     ]
+
+
+@pytest.mark.model
+def test_hostile_extract_output_onto_a_full_disk(tmp_path: Path) -> None:
+    private_mounts()
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    result = in_namespace(
+        f"mount -t tmpfs -o size=64k kg-full {disk}\n"
+        f"dd if=/dev/zero of={disk}/filler bs=4k 2>/dev/null || true\n"
+        f"kg extract {tmp_path}/good.txt -o {disk}/out.nq || echo exit $?\n"
+        f"ls -A {disk}"
+    )
+    assert result.stdout.splitlines() == ["exit 2", "filler"]
+    assert result.stderr.splitlines() == [f"kg: error: {disk}/out.nq: {NOT_WRITTEN}"]

@@ -389,3 +389,47 @@ def test_ingest_max_chars(tmp_path: Path, options: Options, length: int, note: s
     found = items(path, options=options)
     assert [i.reason for i in found if isinstance(i, Note)] == ([note] if note else [])
     assert [len(i.text) for i in found if isinstance(i, Article)] == [length]
+
+
+@pytest.mark.parametrize(("text", "meta", "body", "problem"), [
+    ("Acme grew.", {}, "Acme grew.", None),
+    ("---\ntitle: Acme\n---\nAcme grew.", {"title": "Acme"}, "Acme grew.", None),
+    ("---\n---\nAcme grew.", {}, "Acme grew.", None),
+    ("---\ntitle: Acme\nAcme grew.", {}, "---\ntitle: Acme\nAcme grew.", None),  # never closed
+    ("---\n- a\n---\nAcme grew.", {}, "Acme grew.",
+     "the front matter is a YAML list, not fields (title: ...); left out"),
+    ("---\ntitle: Acme\n  bad: indent\n---\nAcme grew.", {}, "Acme grew.",
+     "line 3: the front matter is not valid YAML (mapping values are not allowed here); "
+     "left out"),
+])  # fmt: skip
+def test_ingest_front_matter(text: str, meta: dict, body: str, problem: str | None) -> None:
+    from kg.ingest.text import front_matter
+
+    found = front_matter(text)
+    assert (found.meta, found.body, found.problem) == (meta, body, problem)
+    assert text[found.offset :] == found.body
+
+
+@pytest.mark.parametrize(("data", "declared", "text", "encoding", "problem"), [
+    ("Café ✓".encode(), "utf-8", "Café ✓", "utf-8", None),
+    ("Café’s".encode("cp1252"), "utf-8", "Café’s", "utf-8",
+     "declares utf-8, but 2 byte(s) are not UTF-8 (first at byte 3); read them as Windows-1252"),
+    ("Zürich ✓ ".encode() + "Acme’s".encode("cp1252"), "UTF-8", "Zürich ✓ Acme’s", "utf-8",
+     "declares UTF-8, but 1 byte(s) are not UTF-8 (first at byte 16); read them as "
+     "Windows-1252"),
+    ("Café’s".encode("cp1252"), "windows-1252", "Café’s", "cp1252", None),
+])  # fmt: skip
+def test_ingest_decode_declared_utf8_holding_windows_1252(
+    data: bytes, declared: str, text: str, encoding: str, problem: str | None
+) -> None:
+    found = decode(data, declared)
+    assert (found.text, found.encoding, found.problem) == (text, encoding, problem)
+
+
+def test_ingest_decode_declared_utf8_not_windows_1252_either() -> None:
+    """Bytes Windows-1252 leaves undefined (0x81, a Shift JIS lead byte) are not forced into it."""
+    from kg.ingest.decode import utf8_and_cp1252
+
+    data = "東京の会社が発表した。".encode("shift_jis")
+    assert utf8_and_cp1252(data, "utf-8") is None
+    assert decode(data, "utf-8").text == "東京の会社が発表した。"

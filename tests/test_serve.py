@@ -35,7 +35,7 @@ from kg.ontology import ARTICLE, ENTITY, KG
 from kg.serve import Limits, refusal
 from kg.serve.app import ServeConfig, serving
 from kg.store import open_store
-from kg.views import PREFIX_HEADER
+from kg.views import PREFIX_HEADER, with_prefixes
 
 PRODUCTS = "SELECT ?l WHERE { ?e a kg:Product ; rdfs:label ?l }"
 OPTICS = "CONSTRUCT { ?x kg:hasOptics ?y } WHERE { ?x kg:hasOptics ?y }"
@@ -48,11 +48,11 @@ def make_store(folder: Path, numbers: int = 0) -> Path:
     store.replace_graph(SPLIT)
     if numbers:
         store.update(
-            "INSERT DATA { GRAPH <https://w3id.org/kg-news/article/n> { "
+            "INSERT DATA { "  # in the default graph, which queries read
             + " ".join(
                 f"<http://example.org/n{i}> <http://example.org/v> {i} ." for i in range(numbers)
             )
-            + " } }"
+            + " }"
         )
     store.close()
     return folder
@@ -175,29 +175,40 @@ def test_serve_bad_requests_get_one_line(url: str, query: str, accept: str | Non
     assert body.count(b"\n") == 1
 
 
-DATASET = (
-    "SELECT ?s ?o WHERE { ?s ?p ?o FILTER(?p = kg:partnersWith || ?p = kg:endedPartnershipWith) }"
-)
+DATASET = "SELECT ?s ?o WHERE { ?s ?p ?o FILTER(?p IN (kg:partnersWith, kg:endedPartnershipWith)) }"
 NAMED = "SELECT ?g ?s WHERE { GRAPH ?g { ?s kg:endedPartnershipWith ?o } }"
+LENS_IRI, SPLIT_IRI = str(ARTICLE["lens-deal"]), str(ARTICLE["split"])
 
 
 @pytest.mark.parametrize(
-    ("query", "params", "expected"),
+    ("query", "default", "named", "expected"),
     [
-        (DATASET, {}, {("Acme-Optics", "Borealis-Phones"), ("Cobalt-Mobile", "Acme-Optics")}),
-        (DATASET, {"default-graph-uri": [ARTICLE["split"]]}, {("Cobalt-Mobile", "Acme-Optics")}),
-        (DATASET, {"default-graph-uri": [ARTICLE["lens-deal"]]},
-         {("Acme-Optics", "Borealis-Phones")}),
-        (DATASET, {"default-graph-uri": [ARTICLE["lens-deal"], ARTICLE["split"]]},
+        (DATASET, None, None,  # the merged layer: a symmetric relation both ways
+         {("Acme-Optics", "Borealis-Phones"), ("Borealis-Phones", "Acme-Optics"),
+          ("Cobalt-Mobile", "Acme-Optics"), ("Acme-Optics", "Cobalt-Mobile")}),
+        (DATASET, [SPLIT_IRI], None, {("Cobalt-Mobile", "Acme-Optics")}),
+        (DATASET, [LENS_IRI], None, {("Acme-Optics", "Borealis-Phones")}),
+        (DATASET, [LENS_IRI, SPLIT_IRI], None,
          {("Acme-Optics", "Borealis-Phones"), ("Cobalt-Mobile", "Acme-Optics")}),
-        (NAMED, {"named-graph-uri": [ARTICLE["split"]]}, {("split", "Cobalt-Mobile")}),
-        (NAMED, {"named-graph-uri": [ARTICLE["lens-deal"]]}, set()),
+        (f"SELECT ?s ?o FROM <{SPLIT_IRI}> WHERE {{ ?s kg:endedPartnershipWith ?o }}", None, None,
+         {("Cobalt-Mobile", "Acme-Optics")}),
+        (NAMED, None, [SPLIT_IRI], {("split", "Cobalt-Mobile")}),
+        (NAMED, None, [LENS_IRI], set()),
+        (NAMED, None, None, {("split", "Cobalt-Mobile")}),
+        (f"SELECT ?g ?s FROM NAMED <{LENS_IRI}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", None, None,
+         {("lens-deal", "lens-deal"), ("lens-deal", "Acme-Optics"),
+          ("lens-deal", "Borealis-Phones"), ("lens-deal", "Borealis-X1")}),
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_serve_dataset_parameters(url: str, query: str, params: dict, expected: set,
-                                  method: str) -> None:  # fmt: skip
-    fields = [("query", query)] + [(k, str(v)) for k, vs in params.items() for v in vs]
+def test_serve_dataset_as_kg_query_reads_it(
+    url: str, folder: Path, query: str, default: list | None, named: list | None, expected: set,
+    method: str,
+) -> None:  # fmt: skip
+    """default-graph-uri, named-graph-uri and FROM select what they do in `kg query`."""
+    fields = [("query", query)]
+    fields += [("default-graph-uri", g) for g in default or []]
+    fields += [("named-graph-uri", g) for g in named or []]
     encoded = urllib.parse.urlencode(fields)
     accept = {"Accept": "application/sparql-results+json"}
     if method == "GET":
@@ -207,15 +218,21 @@ def test_serve_dataset_parameters(url: str, query: str, params: dict, expected: 
         status, _, body = fetch(f"{url}/sparql", encoded.encode(), {**accept, **kind})
     assert status == 200
     rows = json.loads(body)["results"]["bindings"]
-    found = {tuple(row[v]["value"].rsplit("/", 1)[-1] for v in row) for row in rows}
-    assert found == expected
+    served = {tuple(row[v]["value"].rsplit("/", 1)[-1] for v in row) for row in rows}
+    store = open_store(folder, read_only=True)
+    try:
+        local = store.query(with_prefixes(query), default_graph=default, named_graphs=named)
+        kept = {tuple(term.value.rsplit("/", 1)[-1] for term in row) for row in local}
+    finally:
+        store.close()
+    assert served == kept == expected
 
 
 INSERT = (
     "INSERT DATA { GRAPH <https://w3id.org/kg-news/article/memo> "
     '{ <https://w3id.org/kg-news/id/Dyne> rdfs:label "Dyne" } }'
 )
-DYNE = f'ASK {{ ?x {LABEL} "Dyne" }}'
+DYNE = f'ASK {{ GRAPH ?g {{ ?x {LABEL} "Dyne" }} }}'
 
 
 def held(folder: Path) -> bool:
@@ -262,7 +279,11 @@ def test_serve_rdflib_sparqlstore_client(url: str) -> None:
     rows = graph.query(
         "SELECT ?o WHERE { ?s <https://w3id.org/kg-news/ontology#endedPartnershipWith> ?o }"
     )
-    assert [str(r.o) for r in rows] == [str(ENTITY["Acme-Optics"])]
+    # the merged layer holds a symmetric relation both ways
+    assert sorted(str(r.o) for r in rows) == [
+        str(ENTITY["Acme-Optics"]),
+        str(ENTITY["Cobalt-Mobile"]),
+    ]
 
 
 GRAPH = urllib.parse.quote("https://w3id.org/kg-news/article/memo", safe="")
@@ -564,6 +585,21 @@ def test_serve_row_cross_origin_writes_are_refused(
     assert held(folder) is (status == 204)
 
 
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}, 200),  # a link
+        ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}, 403),  # <img src>
+        ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"}, 403),  # fetch()
+        ({"Origin": "http://evil.example", "Sec-Fetch-Mode": "cors"}, 403),
+    ],
+)
+def test_serve_cross_site_reads_only_by_following_a_link(
+    url: str, headers: dict[str, str], status: int
+) -> None:
+    assert fetch(f"{url}/sparql?query=ASK%7B%7D", headers=headers)[0] == status
+
+
 def test_serve_same_origin_page_may_post(url: str) -> None:
     host = url.removeprefix("http://")
     status, _, body = form(url, headers={"Origin": url, "Host": host, "Accept": "text/csv"},
@@ -807,10 +843,10 @@ def test_serve_ui_type_run_read_the_table_click_an_entity(url: str, browser: obj
         [cell.text for cell in row.find_elements(By.CSS_SELECTOR, "td")[:3]]
         for row in browser.find_elements(By.CSS_SELECTOR, "#facts tbody tr")
     ]
-    assert sorted(facts) == [
+    assert sorted(facts) == [  # a symmetric relation once, from the smaller IRI
+        ["Acme Optics", "endedPartnershipWith", "Cobalt Mobile"],
         ["Acme Optics", "partnersWith", "Borealis Phones"],
         ["Borealis X1", "hasOptics", "Acme Optics"],
-        ["Cobalt Mobile", "endedPartnershipWith", "Acme Optics"],
     ]
     frame = browser.find_element(By.CSS_SELECTOR, "iframe")
     assert "Acme Optics" in frame.get_attribute("srcdoc")
@@ -836,6 +872,80 @@ def test_serve_ui_draws_a_construct_result(url: str, browser: object) -> None:
     assert frame.get_attribute("src").startswith(f"{url}/graph?query=")
     browser.switch_to.frame(frame)
     wait.until(lambda d: d.find_elements(By.ID, "kg-summary"))
-    assert browser.find_element(By.ID, "kg-summary").text.startswith("2 entities")
+    summary = browser.find_element(By.ID, "kg-summary").text  # the partnership, drawn
+    assert re.match(r"2 (of \d+ )?entities, 1 relation", summary), summary
     browser.switch_to.default_content()
     assert {u for u in requested(browser) if not u.startswith((url, "data:"))} == set()
+
+
+@pytest.mark.model
+def test_serve_entity_page_shows_facts_with_their_evidence(example_store: Path) -> None:
+    xiaomi_12 = "https://w3id.org/kg-news/id/product/xiaomi-12-ultra"
+    with serving(ServeConfig(example_store, port=0, prefixes=PREFIX_HEADER)) as base:
+        status, content_type, body = fetch(
+            f"{base}/entity?{urllib.parse.urlencode({'iri': xiaomi_12})}"
+        )
+        missing = fetch(f"{base}/entity?iri=https%3A%2F%2Fw3id.org%2Fkg-news%2Fid%2Fnone")
+        bad = fetch(f"{base}/entity?iri=%3Cscript%3E")
+    page = body.decode()
+    assert (status, content_type) == (200, "text/html; charset=utf-8")
+    assert '<h1 id="entity-label">Xiaomi 12 Ultra</h1>' in page
+    fact = (
+        r"<td>hasOptics</td><td><a href=\"/entity\?iri=[^\"]+leica\">Leica</a></td>"
+        r"<td><blockquote>[^<]*Leica[^<]*</blockquote><p class=\"meta\">hedged"
+    )
+    assert re.search(fact, page)
+    assert "<iframe srcdoc=" in page
+    assert missing[0] == 200
+    assert b"No entity" in missing[2]
+    assert bad[0] == 400
+
+
+def test_serve_oversized_headers_get_400(hostile) -> None:
+    base, _ = hostile
+    host = base.removeprefix("http://")
+    head = f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {host}\r\nX-Big: {'a' * 100_000}\r\n\r\n"
+    assert re.match(rb"HTTP/1\.[01] 4\d\d ", raw(base, head.encode()))
+    many = "".join(f"X-{n}: {n}\r\n" for n in range(500))
+    head = f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {host}\r\n{many}\r\n"
+    assert re.match(rb"HTTP/1\.[01] 4\d\d ", raw(base, head.encode()))
+    assert get(base, "ASK {}")[0] == 200
+
+
+def test_serve_a_dead_oxigraph_is_started_again(hostile) -> None:
+    base, process = hostile
+    child = psutil.Process(process.pid).children()[0]
+    child.kill()
+    child.wait(10)
+    deadline = time.monotonic() + 10
+    status = 0
+    while status != 200 and time.monotonic() < deadline:
+        status = get(base, "ASK {}")[0]
+    assert status == 200
+    assert psutil.Process(process.pid).children()[0].pid != child.pid
+
+
+@pytest.mark.model
+def test_serve_ui_examples_answer_on_the_example_store(example_store: Path) -> None:
+    from kg.serve.pages import examples
+
+    with serving(ServeConfig(example_store, port=0, prefixes=PREFIX_HEADER)) as base:
+        answers = [
+            get(base, example["query"], "application/sparql-results+json, text/turtle")
+            for example in examples()
+        ]
+    assert [status for status, _, _ in answers] == [200] * len(answers)
+    for (_, media, body), example in zip(answers, examples(), strict=True):
+        if media.startswith("text/turtle"):
+            assert len(Graph().parse(data=body, format="turtle")) > 0, example["name"]
+        else:
+            assert json.loads(body)["results"]["bindings"], example["name"]
+
+
+def test_serve_oxigraph_goes_when_kg_serve_is_killed(tmp_path: Path) -> None:
+    with kg_serve(make_store(tmp_path / "store")) as (_, process):
+        child = psutil.Process(process.pid).children()[0]
+        process.kill()
+        process.wait(10)
+        gone, _ = psutil.wait_procs([child], timeout=10)
+    assert gone == [child]

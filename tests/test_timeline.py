@@ -4,6 +4,7 @@ example, and the dev corpus. Spans, both clocks, and the merged layer's upkeep."
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -128,11 +129,12 @@ def test_timeline_undated_article_counts_from_the_day_it_was_read() -> None:
     ]
 
 
-def example_graph() -> KnowledgeGraph:
-    from pathlib import Path
+EXAMPLE = Path(examples_init).parent / "news" / "leica-xiaomi-retold.md"
 
+
+def example_graph() -> KnowledgeGraph:
     graph = KnowledgeGraph.open("memory:")
-    graph.add(Path(examples_init).parent / "leica-xiaomi-retold.md")
+    graph.add(EXAMPLE)
     return graph
 
 
@@ -159,7 +161,7 @@ def test_timeline_bundled_example_partners_of_leica(as_of: str, partners: list[s
 
 def test_timeline_facts_csv_and_timeline_commands(tmp_path, capsys) -> None:
     store = str(tmp_path / "store")
-    assert main(["build", "--example", "--store", store, "--no-progress"]) == 0
+    assert main(["build", str(EXAMPLE), "--store", store, "--no-progress"]) == 0
     capsys.readouterr()
     assert main(["facts", "--store", store, "--as-of", "2019-06-01", "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()

@@ -453,12 +453,14 @@ def test_viz_browser_hover_and_click_on_an_edge_show_its_evidence(
     tooltip = WebDriverWait(browser, 10).until(
         lambda d: d.find_element(By.CSS_SELECTOR, "div.vis-tooltip").text or None
     )
-    sentence = browser.execute_script(f"return kgViz.evidence['{fact}'][0].sentence")
+    sentence, confidence = browser.execute_script(
+        f"var ev = kgViz.evidence['{fact}'][0]; return [ev.sentence, ev.confidence];"
+    )
     assert sentence in example_path().read_text(encoding="utf-8")
     assert tooltip == (
         f"Xiaomi 12 Ultra hasOptics Leica\n\n\u201c{sentence}\u201d\n"
         "Xiaomi signs up Leica after the German camera maker leaves Huawei, kg example desk, "
-        "2022-05-25 · confidence 0.59 · hedged\nhttps://example.org/kg/leica-xiaomi-retold"
+        f"2022-05-25 · confidence {confidence:.2f} · hedged\nhttps://example.org/kg/leica-xiaomi-retold"
     )
     click_at(browser, point)
     panel = browser.find_element(By.ID, "kg-panel")

@@ -52,7 +52,12 @@ def evaluate(gold: Path, articles: Path | None, show: bool, curve: bool, model: 
         click.echo(curve_table(pairs))
 
 
-@cli.command()
+@cli.command(
+    epilog=examples(
+        "kg train corpus/train/gold.jsonl corpus/dev/gold.jsonl",
+        "kg train my-news/gold.jsonl -o my-model.json",
+    )
+)
 @click.argument(
     "gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
@@ -72,10 +77,10 @@ def train(gold: tuple[Path, ...], output: Path | None, model: str | None) -> Non
     (pip install 'kg[train]'); the same gold gives the same weights.
     """
     from kg.extract.decide import model_path
-    from kg.learn.train import examples, fit
+    from kg.learn.train import fit, learner, training_examples
 
-    found = examples(gold, model)
-    fitted = fit(found)
+    learner()  # before parsing anything: scikit-learn is there
+    fitted = fit(training_examples(gold, model))
     target = output or model_path()
     target.write_text(fitted.to_json() + "\n", encoding="utf-8")
     click.echo(

@@ -79,6 +79,7 @@ class Extractor:
         self.maker_confidence = float(data["product_makers"]["confidence"])
         self.candidate_reader = CandidateReader(relations().values(), self.roles)
         self.overriders = overriders(self.patterns)
+        self.not_parties = frozenset(w.lower() for w in data.get("not_parties", ()))
 
     def __call__(self, doc: Doc, article: Article) -> Extraction:
         """The passes in order: mentions -> rule facts (triggers, roles, modality) ->
@@ -88,13 +89,24 @@ class Extractor:
         mentions = self.reader.people_by_context(doc, self.reader.mentions(doc), triggers)
         roots = {m: mention_root(doc, m) for m in mentions}
         rules = self.rule_facts(doc, words, mentions, roots, triggers)
+        rules = self.between_parties(rules, article)
         if self.model is None:
             floor = min_confidence()
             kept = [f for f in rules if f.confidence >= floor or f.modality is Modality.NEGATED]
             return Extraction(article=article, mentions=tuple(mentions), facts=tuple(settled(kept)))
         candidates = self.candidate_reader.candidates(doc, mentions, roots, triggers, rules)
-        facts = self.decided(doc, words, candidates, triggers)
+        facts = self.between_parties(self.decided(doc, words, candidates, triggers), article)
         return Extraction(article=article, mentions=tuple(mentions), facts=tuple(settled(facts)))
+
+    def between_parties(self, facts: list[Fact], article: Article) -> list[Fact]:
+        """Facts whose subject and object can be parties: not a news outlet, a wire
+        service or a stock exchange (``not_parties``), nor the article's publisher."""
+        banned = self.not_parties | ({article.source.lower()} if article.source else set())
+        return [
+            f for f in facts
+            if not is_non_party(f.subject.name, banned)
+            and not (isinstance(f.obj, Mention) and is_non_party(f.obj.name, banned))
+        ]  # fmt: skip
 
     def proposals(self, doc: Doc) -> tuple[list[Mention], list[Candidate]]:
         """The mentions and every candidate, before the decision (what training reads)."""
@@ -439,6 +451,19 @@ class Extractor:
                     return name
         counts = [n for n, _ in makers_before.most_common() if n in self.makers]
         return counts[0] if counts else None
+
+
+def is_non_party(name: str, banned: frozenset[str] | set[str]) -> bool:
+    """Whether a name is, or ends in the words of, a name that is never a party
+    ("The Wall Street Journal"); a name that only starts with one is not ("Nasdaq Inc").
+
+    >>> is_non_party("The Wall Street Journal", {"wall street journal"})
+    True
+    >>> is_non_party("Nasdaq Inc", {"nasdaq"})
+    False
+    """
+    lower = " ".join(name.lower().split())
+    return lower in banned or any(lower.endswith(" " + b) for b in banned)
 
 
 def min_confidence() -> float:

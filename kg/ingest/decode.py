@@ -10,6 +10,7 @@ caller is told how many.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from kg.ingest.base import Unreadable
@@ -114,13 +115,8 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
     return replaced
 
 
-CP1252_FALLBACK = "kg-cp1252-fallback"
-
-
-def cp1252_bytes(err: UnicodeError) -> tuple[str, int]:
-    """A codec error handler: bytes that are not UTF-8 read as Windows-1252 (or a failure)."""
-    assert isinstance(err, UnicodeDecodeError)
-    return err.object[err.start : err.end].decode("cp1252"), err.end
+ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
+"""Bytes that are not UTF-8, as Python's ``surrogateescape`` decoding keeps them."""
 
 
 def utf8_and_cp1252(data: bytes, declared: str) -> Decoded | None:
@@ -134,20 +130,21 @@ def utf8_and_cp1252(data: bytes, declared: str) -> Decoded | None:
     >>> print(found.problem)
     declares utf-8, but 2 byte(s) are not UTF-8 (first at byte 16); read them as Windows-1252
     """
+    escaped = data.decode("utf-8", errors="surrogateescape")
+    runs = list(ESCAPED_BYTES.finditer(escaped))
     try:
-        codecs.lookup_error(CP1252_FALLBACK)
-    except LookupError:
-        codecs.register_error(CP1252_FALLBACK, cp1252_bytes)
-    try:
-        text = data.decode("utf-8", errors=CP1252_FALLBACK)
+        text = ESCAPED_BYTES.sub(
+            lambda run: run.group().encode("utf-8", "surrogateescape").decode("cp1252"), escaped
+        )
     except UnicodeDecodeError:
         return None
-    strict = strict_or_replaced(data, "utf-8")
+    first = len(escaped[: runs[0].start()].encode("utf-8", "surrogateescape")) if runs else 0
+    bad = sum(len(run.group()) for run in runs)
     return Decoded(
         text,
         "utf-8",
-        note=f"declares {declared}, but {strict.bad_bytes} byte(s) are not UTF-8 (first at "
-        f"byte {strict.first_bad}); read them as Windows-1252",
+        note=f"declares {declared}, but {bad} byte(s) are not UTF-8 (first at byte {first}); "
+        "read them as Windows-1252",
     )
 
 

@@ -61,7 +61,7 @@ def article_examples(gold, article_id: str, extractor: Extractor, doc) -> Iterat
             yield Example(article_id, cand.features, 0)
 
 
-def examples(gold_files: Iterable[Path], model: str | None = None) -> list[Example]:
+def training_examples(gold_files: Iterable[Path], model: str | None = None) -> list[Example]:
     """Examples from every article of the gold files (articles in each file's folder)."""
     from kg.evaluate import read_gold
     from kg.ingest import read_article
@@ -81,13 +81,9 @@ def examples(gold_files: Iterable[Path], model: str | None = None) -> list[Examp
     return found
 
 
-def fit(
-    found: Sequence[Example],
-    c: float = C,
-    threshold: float = THRESHOLD,
-    rule_threshold: float | None = None,
-) -> RelationModel:
-    """A logistic regression over the examples' features (binary), as a RelationModel."""
+def learner() -> tuple[type, type]:
+    """scikit-learn's DictVectorizer and LogisticRegression, or a KGError saying how
+    to install them (training is optional; extraction needs only the weights)."""
     try:
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
@@ -95,12 +91,23 @@ def fit(
         raise KGError(
             "training needs scikit-learn; install it with: pip install 'kg[train]'"
         ) from err
+    return DictVectorizer, LogisticRegression
+
+
+def fit(
+    found: Sequence[Example],
+    c: float = C,
+    threshold: float = THRESHOLD,
+    rule_threshold: float | None = None,
+) -> RelationModel:
+    """A logistic regression over the examples' features (binary), as a RelationModel."""
+    vectorizer_class, model_class = learner()
     if not found or len({e.label for e in found}) < 2:
         raise KGError("no positive and negative examples to train on; check the gold files")
-    vectorizer = DictVectorizer()
+    vectorizer = vectorizer_class()
     x = vectorizer.fit_transform([dict.fromkeys(e.features, 1) for e in found])
     y = [e.label for e in found]
-    clf = LogisticRegression(C=c, solver="lbfgs", max_iter=5000)
+    clf = model_class(C=c, solver="lbfgs", max_iter=5000)
     clf.fit(x, y)
     weights = {
         name: float(w)

@@ -60,7 +60,6 @@ class ServeConfig:
     timeout: float = 30.0
     limits: Limits = field(default_factory=Limits)
     prefixes: str = ""  # PREFIX lines put before every query that does not declare them
-    union_default_graph: bool = True
 
 
 def one_line(status: int, message: str) -> web.Response:
@@ -88,7 +87,14 @@ def loopback_or_literal(host: str) -> bool:
 
 
 def cross_origin(request: web.BaseRequest) -> str | None:
-    """The other site a browser says this request comes from, or None."""
+    """The other site a browser says this request comes from, or None.
+
+    Following a link to the UI from another site is allowed (a GET that the
+    browser shows, never hands to the other site's script); any other request
+    a browser makes on another site's behalf is not.
+    """
+    if request.method in ("GET", "HEAD") and request.headers.get("Sec-Fetch-Mode") == "navigate":
+        return None
     origin = request.headers.get("Origin")
     if origin and origin != "null":
         parts = urllib.parse.urlsplit(origin)
@@ -411,7 +417,7 @@ async def serve(
     """
     from kg.serve.pages import add_pages
 
-    supervisor = Supervisor(Child(config.folder, config.allow_update, config.union_default_graph))
+    supervisor = Supervisor(Child(config.folder, config.allow_update))
     front = Front(config, supervisor)
     listening = None
     try:

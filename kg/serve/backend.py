@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import fcntl
 import os
 import shutil
@@ -33,16 +34,21 @@ import aiohttp
 from kg.errors import StoreError
 
 READY_SECONDS = 30.0
+PR_SET_PDEATHSIG = 1  # prctl(2)
 STOP_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
 class Child:
-    """How to run the query server: the store folder (None: in memory) and its mode."""
+    """How to run the query server: the store folder (None: in memory) and its mode.
+
+    Oxigraph's default graph is the store's own, as in ``kg query``: the merged
+    layer, with the article graphs reached by ``GRAPH``, ``FROM`` or the protocol's
+    ``default-graph-uri`` and ``named-graph-uri``.
+    """
 
     folder: Path | None
     writable: bool
-    union_default_graph: bool = True
 
     def command(self, binary: str, port: int) -> list[str]:
         """The ``oxigraph`` command line serving this store on ``port``.
@@ -54,7 +60,7 @@ class Child:
         line = [binary, mode]
         line += ["--location", str(self.folder)] if self.folder is not None else []
         line += ["--bind", f"127.0.0.1:{port}"]
-        return line + (["--union-default-graph"] if self.union_default_graph else [])
+        return line
 
 
 def oxigraph_binary() -> str:
@@ -64,6 +70,16 @@ def oxigraph_binary() -> str:
     if not found:
         raise StoreError("kg serve needs Oxigraph's server; install it with: pip install oxigraph")
     return found
+
+
+# Looked up in kg's process, so the forked child only makes the call.
+PRCTL = ctypes.CDLL(None).prctl if sys.platform.startswith("linux") else None
+
+
+def stop_with_parent() -> None:
+    """In the child before exec: on Linux, SIGTERM when kg dies (even by SIGKILL)."""
+    if PRCTL is not None:
+        PRCTL(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port() -> int:
@@ -116,6 +132,7 @@ class Supervisor:
                 stdout=asyncio.subprocess.DEVNULL,
                 stderr=asyncio.subprocess.DEVNULL,
                 start_new_session=True,  # Ctrl-C in the terminal reaches kg, which stops it
+                preexec_fn=stop_with_parent,
             )
             if await self._answers():
                 self.generation += 1

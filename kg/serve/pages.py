@@ -3,7 +3,8 @@
 The UI is YASGUI (``@zazuko/yasgui`` from the npm registry, MIT), vendored in
 ``kg/serve/static`` so the page loads nothing from another host. Entity
 pages and drawn CONSTRUCT results are kg's own HTML view (``kg.viz``) over
-the served store, built in a worker thread and bounded by ``--timeout``.
+the store folder opened read-only (as ``kg query`` reads it), built in a
+worker thread and bounded by ``--timeout``.
 """
 
 from __future__ import annotations
@@ -112,9 +113,14 @@ async def drawn(front: object, build: object) -> web.Response:
     from kg.errors import KGError
     from kg.store import open_store
 
+    folder = front.config.folder
     await front.supervisor.ready.wait()
-    store = open_store(front.supervisor.base)
     try:
+        # The folder read as `kg query` reads it (its merged layer is the default graph);
+        # an in-memory store only through the server.
+        store = await asyncio.to_thread(
+            open_store, folder or front.supervisor.base, read_only=folder is not None
+        )
         async with asyncio.timeout(front.config.timeout):
             page = await asyncio.to_thread(build, store)
     except TimeoutError:
@@ -123,6 +129,9 @@ async def drawn(front: object, build: object) -> web.Response:
         )
     except KGError as err:
         return page_error(HTTPStatus.BAD_REQUEST, str(err))
+    finally:
+        if "store" in locals():
+            store.close()
     return web.Response(text=page, content_type="text/html", headers=SECURITY)
 
 

@@ -72,10 +72,10 @@ def exported(store: Store, fmt: str) -> Exported:
     entity graph.
 
     >>> from kg.store import open_store
-    >>> store = open_store("memory:")
+    >>> store = open_store("memory:")  # the article's quad, and its copy in the merged layer:
     >>> store.load(b"<https://w3id.org/kg-news/id/a> <http://www.w3.org/2000/01/rdf-schema#label> "
     ...            b'"A" <https://w3id.org/kg-news/article/x> .', "nquads", "urn:x")
-    1
+    2
     >>> done = exported(store, "turtle")
     >>> done.summary, b'rdfs:label "A"' in done.data
     ('1 triple', True)
