@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -257,11 +258,11 @@ def test_analytics_cli_path_prints_evidence_for_each_hop(example_store: Path) ->
     lines = result.stdout.splitlines()
     assert lines[0] == "Huawei -[endedPartnershipWith]-> Leica"
     assert lines[4] == "Leica -[partnersWith]-> Xiaomi"
-    source = (
-        "      Xiaomi signs up Leica after the German camera maker leaves Huawei, "
-        "kg example desk, 2022-05-25 (confidence 0.85, asserted)"
-    )
-    assert lines[2] == lines[6] == source
+    source = re.compile(
+        r"      Xiaomi signs up Leica after the German camera maker leaves Huawei, "
+        r"kg example desk, 2022-05-25 \(confidence (0\.\d\d|1\.00), asserted\)"
+    )  # the confidence is the decision model's, which `kg train` may move
+    assert source.fullmatch(lines[2]) and source.fullmatch(lines[6])
     assert lines[3] == lines[7] == "      https://example.org/kg/leica-xiaomi-retold"
     for sentence in (lines[1], lines[5]):
         assert sentence.startswith('    "') and sentence.endswith('"')
