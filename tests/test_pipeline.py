@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
@@ -36,7 +37,10 @@ def record(name: str, *objects: str) -> GraphRecord:
 
 
 def quads_of(store) -> list[str]:
-    return sorted(store.dump("nquads").decode("utf-8").splitlines())
+    """The article graphs' quads (the merged layer in the default graph is
+    ``kg.store.merged``'s, tested there)."""
+    quads = ox.parse(store.dump("nquads"), format=ox.RdfFormat.N_QUADS)
+    return sorted(f"{q} ." for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
 
 
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
