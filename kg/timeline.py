@@ -139,6 +139,21 @@ class FactRow:
     until_basis: str
 
 
+def fact_row(fact: MergedFact, subject: str, obj: str) -> FactRow:
+    """The row of a merged fact, under the given subject and object names."""
+    return FactRow(
+        subject,
+        fact.predicate,
+        obj,
+        fact.since or "",
+        fact.until or "",
+        fact.sources,
+        fact.modality,
+        fact.since_basis or "",
+        fact.until_basis or "",
+    )
+
+
 def fact_rows(
     store: Store,
     as_of: str | None = None,
@@ -161,19 +176,7 @@ def fact_rows(
             fact.object,
         ):
             continue
-        rows.append(
-            FactRow(
-                subject,
-                fact.predicate,
-                obj,
-                fact.since or "",
-                fact.until or "",
-                fact.sources,
-                fact.modality,
-                fact.since_basis or "",
-                fact.until_basis or "",
-            )
-        )
+        rows.append(fact_row(fact, subject, obj))
     return sorted(rows, key=lambda r: (r.subject.casefold(), r.relation, r.object.casefold()))
 
 
@@ -334,16 +337,10 @@ def timeline(store: Store, name: str, known_by: str | None = None) -> list[Momen
     for fact in merged_facts(store, None, known_by):
         if entity.iri not in (fact.subject, fact.object):
             continue
-        row = FactRow(
+        row = fact_row(
+            fact,
             names[fact.subject].label if fact.subject in names else fact.subject,
-            fact.predicate,
             names[fact.object].label if fact.object in names else fact.object,
-            fact.since or "",
-            fact.until or "",
-            fact.sources,
-            fact.modality,
-            fact.since_basis or "",
-            fact.until_basis or "",
         )
         evidence = tuple(
             sorted(said.get(fact.key, ()), key=lambda s: (s.date, s.title, s.sentence))
