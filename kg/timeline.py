@@ -22,6 +22,7 @@ from kg.spans import Key, MergedFact, canonical_key, merge, time_rules
 from kg.store import Store
 from kg.store.merged import evidence_query, reports_from
 from kg.views import Table, render_table
+from kg.views import local_name as local
 
 FACT_NODES = """PREFIX kg: <https://w3id.org/kg-news/ontology#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -45,10 +46,6 @@ BASIS = {
     "LaterFact": "later",
 }
 CSV_COLUMNS = ("subject", "relation", "object", "since", "until", "sources")
-
-
-def local(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def parse_day(text: str, option: str) -> str:
