@@ -18,7 +18,7 @@ from datetime import date
 import pyoxigraph as ox
 
 from kg.errors import InputError
-from kg.spans import Key, MergedFact, canonical_key, merge, time_rules
+from kg.spans import Key, MergedFact, Report, TimeRules, canonical_key, merge, time_rules
 from kg.store import Store
 from kg.store.merged import evidence_query, reports_from
 from kg.views import Table, render_table
@@ -360,10 +360,8 @@ def timeline(store: Store, name: str, known_by: str | None = None) -> list[Momen
     )
 
 
-def canonical_key_of(s: str, p: str, o: str, rules: object) -> Key:
-    from kg.spans import Report
-
-    return canonical_key(Report(s, p, o, "asserted", ""), rules)  # type: ignore[arg-type]
+def canonical_key_of(s: str, p: str, o: str, rules: TimeRules) -> Key:
+    return canonical_key(Report(s, p, o, "asserted", ""), rules)
 
 
 def render_timeline(entity: str, moments: list[Moment]) -> str:
