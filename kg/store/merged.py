@@ -20,7 +20,16 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from kg.ontology import BASE, KG, RELATIONS
-from kg.spans import Key, MergedFact, Report, TimeRules, canonical_key, merge, time_rules
+from kg.spans import (
+    Key,
+    MergedFact,
+    Report,
+    TimeRules,
+    canonical_key,
+    local,
+    merge,
+    time_rules,
+)
 
 if TYPE_CHECKING:
     from kg.store.base import Store
@@ -74,10 +83,6 @@ class Touched:
         self.pairs.add((s, o))
         if p in rules.one_holder:
             self.holders.add((p, o))
-
-
-def local(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1]
 
 
 def touched_in_ntriples(texts: Iterable[str], rules: TimeRules | None = None) -> Touched:
