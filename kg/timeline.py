@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from kg.errors import InputError
 from kg.spans import Key, MergedFact, Report, TimeRules, canonical_key, merge, time_rules
 from kg.store import Store
+from kg.store.merged import BASIS as STORED_BASIS
 from kg.store.merged import evidence_query, reports_from
 from kg.views import Table, render_table
 from kg.views import local_name as local
@@ -39,12 +40,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?e ?l ?c WHERE {
   ?e rdfs:label ?l OPTIONAL { ?e a ?c FILTER(STRSTARTS(STR(?c), STR(kg:))) }
 }"""
-BASIS = {
-    "StatedInText": "stated",
-    "ArticleDate": "article",
-    "ReadDate": "read",
-    "LaterFact": "later",
-}
+BASIS = {term: name for name, term in STORED_BASIS.items()}
 CSV_COLUMNS = ("subject", "relation", "object", "since", "until", "sources")
 
 
