@@ -18,7 +18,6 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from kg.model import Article, Entity, Modality, Resolution, ResolvedFact
 from kg.ontology import KG, PREFIXES, article_iri, evidence_iri
-from kg.spans import time_rules
 from kg.temporal import When, fact_time
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -147,9 +146,7 @@ def fact_triples(article: Article, fact: ResolvedFact) -> Iterator[Triple]:
 
 def time_triples(node: URIRef, article: Article, fact: ResolvedFact) -> Iterator[Triple]:
     """The time the sentence gives for the fact (``kg.temporal``), with its words."""
-    time = fact_time(
-        fact.sentence, fact.predicate, fact.modality, article.published, time_rules().ending
-    )
+    time = fact_time(fact.sentence, fact.predicate, fact.modality, article.published)
     if time.start is not None:
         yield node, KG.validFrom, when_literal(time.start)
         yield node, KG.validFromText, Literal(time.start.words)
