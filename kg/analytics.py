@@ -206,7 +206,7 @@ def evidence_index(store: Store) -> dict[tuple[str, str, str], tuple[Evidence, .
     Keys follow the merged layer (a symmetric relation from the smaller IRI), as
     ``to_networkx``'s edges do. Negated evidence is left out: it backs no edge.
     """
-    from kg.spans import Report, canonical_key, time_rules
+    from kg.spans import canonical_triple, time_rules
 
     rules = time_rules()
     found: dict[tuple[str, str, str], set[Evidence]] = {}
@@ -220,8 +220,8 @@ def evidence_index(store: Store) -> dict[tuple[str, str, str], tuple[Evidence, .
             value["a"],
             **extra,
         )
-        report = Report(value["s"], local_name(value["p"]), value["o"], "asserted", value["a"])
-        found.setdefault(canonical_key(report, rules), set()).add(ev)
+        key = canonical_triple(value["s"], local_name(value["p"]), value["o"], rules)
+        found.setdefault(key, set()).add(ev)
     return {
         key: tuple(sorted(evs, key=lambda e: (-e.confidence, e.date, e.article, e.sentence)))
         for key, evs in found.items()

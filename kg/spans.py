@@ -122,7 +122,12 @@ class MergedFact:
 
 
 def canonical_key(report: Report, rules: TimeRules) -> Key:
-    s, p, o = report.subject, report.predicate, report.object
+    return canonical_triple(report.subject, report.predicate, report.object, rules)
+
+
+def canonical_triple(s: str, p: str, o: str, rules: TimeRules) -> Key:
+    """(subject, relation name, object) in the merged layer's direction: a symmetric
+    relation from the smaller IRI."""
     if p in rules.symmetric and o < s:
         s, o = o, s
     return (s, p, o)

@@ -18,7 +18,7 @@ from datetime import date
 import pyoxigraph as ox
 
 from kg.errors import InputError
-from kg.spans import Key, MergedFact, Report, TimeRules, canonical_key, merge, time_rules
+from kg.spans import Key, MergedFact, canonical_triple, merge, time_rules
 from kg.store import Store
 from kg.store.merged import BASIS as STORED_BASIS
 from kg.store.merged import evidence_query, reports_from
@@ -311,7 +311,7 @@ def timeline(store: Store, name: str, known_by: str | None = None) -> list[Momen
         day = v["date"][:10] or v["read"]
         if known_by and day and day > known_by:
             continue
-        key = canonical_key_of(v["s"], local(v["p"]), v["o"], rules)
+        key = canonical_triple(v["s"], local(v["p"]), v["o"], rules)
         times = "; ".join(
             t
             for t in (
@@ -354,10 +354,6 @@ def timeline(store: Store, name: str, known_by: str | None = None) -> list[Momen
             m.fact.object,
         ),
     )
-
-
-def canonical_key_of(s: str, p: str, o: str, rules: TimeRules) -> Key:
-    return canonical_key(Report(s, p, o, "asserted", ""), rules)
 
 
 def render_timeline(entity: str, moments: list[Moment]) -> str:

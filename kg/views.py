@@ -132,13 +132,12 @@ SELECT ?s ?p ?o (COUNT(?ev) AS ?n) WHERE {
 
 def evidence_counts(store: Store) -> dict[tuple[str, str, str], int]:
     """(subject, relation name, object) in the merged layer's direction -> sentences stating it."""
-    from kg.spans import Report, canonical_key, time_rules
+    from kg.spans import canonical_triple, time_rules
 
     rules = time_rules()
     counts: dict[tuple[str, str, str], int] = {}
     for row in store.query(with_prefixes(EVIDENCE_COUNTS)):
-        report = Report(row["s"].value, local_name(row["p"].value), row["o"].value, "asserted", "")
-        key = canonical_key(report, rules)
+        key = canonical_triple(row["s"].value, local_name(row["p"].value), row["o"].value, rules)
         counts[key] = counts.get(key, 0) + int(row["n"].value)
     return counts
 
