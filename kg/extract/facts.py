@@ -94,7 +94,7 @@ class Extractor:
             floor = min_confidence()
             kept = [f for f in rules if f.confidence >= floor or f.modality is Modality.NEGATED]
             return Extraction(article=article, mentions=tuple(mentions), facts=tuple(settled(kept)))
-        candidates = self.candidate_reader.candidates(doc, mentions, roots, triggers, rules)
+        candidates = self.candidate_reader.candidates(doc, words, mentions, roots, triggers, rules)
         facts = self.between_parties(self.decided(doc, words, candidates, triggers), article)
         return Extraction(article=article, mentions=tuple(mentions), facts=tuple(settled(facts)))
 
@@ -119,7 +119,9 @@ class Extractor:
         mentions = self.reader.people_by_context(doc, self.reader.mentions(doc), triggers)
         roots = {m: mention_root(doc, m) for m in mentions}
         rules = self.rule_facts(doc, words, mentions, roots, triggers)
-        return mentions, self.candidate_reader.candidates(doc, mentions, roots, triggers, rules)
+        return mentions, self.candidate_reader.candidates(
+            doc, words, mentions, roots, triggers, rules
+        )
 
     def rule_facts(
         self,
