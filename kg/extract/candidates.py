@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.patterns import TriggerMatch
+from kg.extract.patterns import TriggerMatch, Words
 from kg.extract.syntax import conj_root
 from kg.model import Fact, Mention, Modality
 from kg.ontology import YEAR_CLASS, Relation
@@ -89,6 +89,7 @@ class CandidateReader:
     def candidates(
         self,
         doc: Doc,
+        words: Words,
         mentions: Sequence[Mention],
         roots: dict[Mention, Token | None],
         triggers: Sequence[TriggerMatch],
@@ -119,7 +120,7 @@ class CandidateReader:
         used: set[tuple[str, str, str, int]] = set()
         for n, group in by_sentence.items():
             for cand in self.sentence_candidates(
-                n, group, roots, triggers_by_sentence.get(n, []), rules
+                n, group, roots, triggers_by_sentence.get(n, []), rules, words
             ):
                 used.add((cand.subject.name, cand.relation, cand.obj.name, n))
                 found.append(cand)
@@ -135,6 +136,7 @@ class CandidateReader:
         roots: dict[Mention, Token | None],
         triggers: list[TriggerMatch],
         rules: dict[tuple[str, str, str, int], Fact],
+        words: Words,
     ) -> Iterator[Candidate]:
         ordered = sorted(mentions, key=lambda m: m.start_char)
         pair_rules: dict[tuple[str, str], set[str]] = {}
@@ -177,7 +179,9 @@ class CandidateReader:
                             rule = rules.get((o.name, relation.name, s.name, n))
                         if rule is None and ("trigd", "0-1") not in near:
                             continue
-                        feats = self.features(relation, s, o, rs, ro, forward, ordered, near, rule)
+                        feats = self.features(
+                            relation, s, o, rs, ro, forward, ordered, near, rule, words
+                        )
                         others = pair_rules.get((a.name, b.name), set()) - {relation.name}
                         feats += named(relation.name, [("other", r) for r in sorted(others)])
                         yield Candidate(s, relation.name, o, n, feats, rule)
@@ -193,8 +197,10 @@ class CandidateReader:
         mentions: list[Mention],
         near: list[tuple[str, str]],
         rule: Fact | None,
+        words: Words,
     ) -> tuple[str, ...]:
-        """``near``: the relation's ``trigger_features`` for this pair."""
+        """``near``: the relation's ``trigger_features`` for this pair; ``words``: the
+        doc's token arrays, so the words between the mentions need no Token objects."""
         up, down = path_between(rs, ro) or ([rs], [])
         lca = up[-1]
         feats: list[tuple[str, str]] = [("b", ""), ("cls", f"{s.cls}>{o.cls}")]
@@ -215,12 +221,12 @@ class CandidateReader:
                 feats.append(("on", lemma(t)))
         first, last = (rs, ro) if rs.i < ro.i else (ro, rs)
         doc = rs.doc
-        between = doc[first.i + 1 : last.i]
+        between = range(first.i + 1, last.i)
         feats.append(("gap", bucket(len(between))))
         if len(between) <= 12:
-            for t in between:
-                if t.pos_ in CONTENT_POS and not t.ent_type_:
-                    feats.append(("btw", lemma(t)))
+            for k in between:
+                if words.pos[k] in CONTENT_POS and not doc[k].ent_type_:
+                    feats.append(("btw", words.lemmas[k]))
         feats.append(("order", "so" if forward else "os"))
         feats.append(("sdep", rs.dep_))
         feats.append(("odep", ro.dep_))

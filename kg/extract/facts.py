@@ -94,8 +94,8 @@ class Extractor:
             floor = min_confidence()
             kept = [f for f in rules if f.confidence >= floor or f.modality is Modality.NEGATED]
             return Extraction(article=article, mentions=tuple(mentions), facts=tuple(settled(kept)))
-        candidates = self.candidate_reader.candidates(doc, mentions, roots, triggers, rules)
-        facts = self.between_parties(self.decided(doc, words, candidates, triggers), article)
+        candidates = self.candidate_reader.candidates(doc, words, mentions, roots, triggers, rules)
+        facts = self.between_parties(self.decided(doc, words, candidates, triggers, roots), article)
         return Extraction(article=article, mentions=tuple(mentions), facts=tuple(settled(facts)))
 
     def between_parties(self, facts: list[Fact], article: Article) -> list[Fact]:
@@ -119,7 +119,9 @@ class Extractor:
         mentions = self.reader.people_by_context(doc, self.reader.mentions(doc), triggers)
         roots = {m: mention_root(doc, m) for m in mentions}
         rules = self.rule_facts(doc, words, mentions, roots, triggers)
-        return mentions, self.candidate_reader.candidates(doc, mentions, roots, triggers, rules)
+        return mentions, self.candidate_reader.candidates(
+            doc, words, mentions, roots, triggers, rules
+        )
 
     def rule_facts(
         self,
@@ -161,6 +163,7 @@ class Extractor:
         words: Words,
         candidates: list[Candidate],
         triggers: list[TriggerMatch],
+        roots: dict[Mention, Token | None],
     ) -> list[Fact]:
         """Candidates the model accepts, as facts whose confidence is its probability.
         A rule's denial is kept whatever the model says: it is evidence, and it stops
@@ -182,7 +185,7 @@ class Extractor:
             if p < threshold or overridden(cand, self.overriders):
                 continue
             sent = sents[cand.sent_index]
-            trigger = self.anchor_trigger(doc, cand, triggers)
+            trigger = self.anchor_trigger(cand, triggers, roots)
             denied = any(sent.start <= i < sent.end for i in denials) or any(
                 ph in sent.text.lower() for ph in self.cues.denial_phrases
             )
@@ -204,12 +207,16 @@ class Extractor:
         return facts
 
     def anchor_trigger(
-        self, doc: Doc, cand: Candidate, triggers: list[TriggerMatch]
+        self,
+        cand: Candidate,
+        triggers: list[TriggerMatch],
+        roots: dict[Mention, Token | None],
     ) -> TriggerMatch:
         """Where a candidate's modality is read: the relation's nearest trigger in the
-        sentence, else the word joining the two mentions in the parse."""
-        rs = mention_root(doc, cand.subject)
-        ro = mention_root(doc, cand.obj)
+        sentence, else the word joining the two mentions in the parse. ``roots``: each
+        mention's root token, as the candidates were proposed from."""
+        rs = roots[cand.subject]
+        ro = roots[cand.obj]
         assert rs is not None and ro is not None
         path = path_between(rs, ro)
         joint = path[0][-1] if path is not None else rs
