@@ -723,7 +723,9 @@ def private_mounts() -> None:
 
 
 def in_namespace(script: str) -> subprocess.CompletedProcess[str]:
-    """``script`` run by sh in a mount namespace of its own (its mounts vanish with it)."""
+    """``script`` run by sh in a mount namespace of its own (its mounts vanish with it);
+    the test is skipped where that is not allowed."""
+    private_mounts()
     return subprocess.run(["unshare", "-m", "sh", "-ec", script], capture_output=True, text=True,
                           timeout=600)  # fmt: skip
 
@@ -731,7 +733,6 @@ def in_namespace(script: str) -> subprocess.CompletedProcess[str]:
 def test_hostile_store_on_a_read_only_file_system(
     store_copy: Path, tmp_path: Path, example_stats: list[str]
 ) -> None:
-    private_mounts()
     view = tmp_path / "ro"
     view.mkdir()
     result = in_namespace(
@@ -747,7 +748,6 @@ def test_hostile_store_on_a_read_only_file_system(
 def test_hostile_store_on_a_full_disk(
     store_copy: Path, tmp_path: Path, example_stats: list[str]
 ) -> None:
-    private_mounts()
     disk = tmp_path / "disk"
     disk.mkdir()
     result = in_namespace(
@@ -1133,7 +1133,6 @@ def test_hostile_atomic_output_to_a_device_writes_through(tmp_path: Path) -> Non
 
 
 def test_hostile_export_and_viz_onto_a_full_disk(store_copy: Path, tmp_path: Path) -> None:
-    private_mounts()
     disk = tmp_path / "disk"
     disk.mkdir()
     result = in_namespace(
@@ -1193,7 +1192,6 @@ def test_hostile_build_full_disk_at_close(tmp_path: Path) -> None:
     """A real full disk between the last write and the close: the first batch of 64
     articles is in Oxigraph's log, the build waits on a pipe, the disk fills, the pipe
     brings a copy (no write), and the close must write table files."""
-    private_mounts()
     write_articles(tmp_path / "news", 64)
     (tmp_path / "copy.txt").write_text(
         (tmp_path / "news" / "n0007.txt").read_text(encoding="utf-8"), encoding="utf-8"
@@ -1236,7 +1234,6 @@ kg build {news} --store {store} --no-progress 2>&1
 
 @pytest.mark.model
 def test_hostile_extract_output_onto_a_full_disk(tmp_path: Path) -> None:
-    private_mounts()
     (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
     disk = tmp_path / "disk"
     disk.mkdir()

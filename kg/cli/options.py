@@ -7,8 +7,7 @@ embedded store stays locked while it is open).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing
 from typing import TYPE_CHECKING
 
 import click
@@ -32,8 +31,7 @@ model_option = click.option(
 )
 
 
-@contextmanager
-def reading_store(location: str) -> Iterator[Store]:
+def reading_store(location: str) -> closing[Store]:
     """The store a command only reads from, closed when the command is done.
 
     It must exist (only build, demo and import create stores), and a folder opens
@@ -42,23 +40,14 @@ def reading_store(location: str) -> Iterator[Store]:
     """
     from kg.store import open_store
 
-    store = open_store(location, read_only=True)
-    try:
-        yield store
-    finally:
-        store.close()
+    return closing(open_store(location, read_only=True))
 
 
-@contextmanager
-def writing_store(location: str, *, must_exist: bool = False) -> Iterator[Store]:
+def writing_store(location: str, *, must_exist: bool = False) -> closing[Store]:
     """The store a command writes to (created unless ``must_exist``), closed when done."""
     from kg.store import open_store
 
-    store = open_store(location, must_exist=must_exist)
-    try:
-        yield store
-    finally:
-        store.close()
+    return closing(open_store(location, must_exist=must_exist))
 
 
 def _set_min_confidence(ctx: click.Context, param: click.Parameter, value: float | None) -> None:
