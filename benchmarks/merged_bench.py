@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from common import timed_parses
 from make_corpus import write_corpus
 
 
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     from kg.extract import extractor_for
     from kg.ingest import read_articles
     from kg.nlp import load_pipeline
-    from kg.pipeline import BATCH_SIZE, GraphRecord, write_batch
+    from kg.pipeline import GraphRecord, write_batch
     from kg.resolve import resolve
     from kg.store import open_store
 
@@ -91,14 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             without_merged(True)
 
         build_started = time.perf_counter()
-        docs = nlp.pipe(((a.document, a) for a in articles), as_tuples=True, batch_size=BATCH_SIZE)
-        while True:
-            started = time.perf_counter()
-            try:
-                doc, article = next(docs)
-            except StopIteration:
-                break
-            spent["spacy"] += time.perf_counter() - started
+        for doc, article in timed_parses(nlp, articles, spent):
             started = time.perf_counter()
             extraction = extractor(doc, article)
             spent["rules"] += time.perf_counter() - started

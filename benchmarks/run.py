@@ -45,6 +45,7 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import timed_parses
 from make_corpus import write_corpus
 from make_news_corpus import DEFAULT_CORPUS, CorpusMissing, write_news_corpus
 
@@ -187,7 +188,7 @@ def stages(corpus: Corpus, count: int, model: str, work: Path) -> list[Line]:
     from kg.ingest import read_articles
     from kg.nlp import load_pipeline
     from kg.ontology import article_iri
-    from kg.pipeline import BATCH_SIZE, GraphRecord, write_records
+    from kg.pipeline import GraphRecord, write_records
     from kg.rdf import article_graph
     from kg.resolve import resolve
     from kg.store import open_store
@@ -197,14 +198,7 @@ def stages(corpus: Corpus, count: int, model: str, work: Path) -> list[Line]:
     articles = list(read_articles(corpus.folders(count)))
     spent = dict.fromkeys(("spacy", "rules", "resolve", "rdf", "ntriples", "store"), 0.0)
     records = []
-    docs = nlp.pipe(((a.document, a) for a in articles), as_tuples=True, batch_size=BATCH_SIZE)
-    while True:
-        started = time.perf_counter()
-        try:
-            doc, article = next(docs)
-        except StopIteration:
-            break
-        spent["spacy"] += lap(started)
+    for doc, article in timed_parses(nlp, articles, spent):
         started = time.perf_counter()
         extraction = extractor(doc, article)
         spent["rules"] += lap(started)
