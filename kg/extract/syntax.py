@@ -65,6 +65,14 @@ def syntactic_role(
     if token is None:
         return "other"
     anchor_path = {t.i for t in [anchor, *anchor.ancestors]}
+    if participle_modifier(anchor):
+        # "Google-backed Waymo", "a startup acquired by EMC": the noun a past participle
+        # describes is what it acts on, the name hyphenated to it is its agent
+        noun = anchor.head
+        if token.i == noun.i or (noun.dep_ == "appos" and noun.head.i == token.i):
+            return "obj"
+        if token.dep_ == "npadvmod" and token.head.i == anchor.i:
+            return "agent"
     if anchor.dep_ == "appos" and token.i == anchor.head.i:
         # "OnePlus, a subsidiary of Oppo": the name the trigger noun describes
         return "subj"
@@ -102,6 +110,12 @@ def syntactic_role(
         # "acquired a stake in OpenAI": the stake is the object, not OpenAI
         return "obj" if not direct_object or conj_root(token) == child.i else "other"
     return "other"
+
+
+def participle_modifier(token: Token) -> bool:
+    """Whether the token is a past participle describing a noun ("SoftBank-owned Arm",
+    "a unit sold to Intel"), so that noun is acted on, not acting."""
+    return token.dep_ in ("amod", "acl") and token.tag_ == "VBN" and token.head.i != token.i
 
 
 def modifiers_of(
