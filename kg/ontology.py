@@ -194,7 +194,9 @@ PATTERN_KEYS: dict[str, frozenset[str]] = {
         "co_subject_preps", "check_roles", "direct_object", "triggers",
     }),
     "triggers[]": frozenset({"phrase", "pos", "head", "child", "rel"}),
-    "possessive_relations[]": frozenset({"relation", "possessor", "possessed", "confidence"}),
+    "possessive_relations[]": frozenset(
+        {"relation", "possessor", "possessed", "confidence", "through"}
+    ),
     "product_makers": frozenset({"relation", "confidence"}),
     "funding_rounds": frozenset({
         "relation", "confidence", "round_words", "raise_verbs", "investor_verbs",

@@ -367,6 +367,22 @@ FAMILIES = {
         "Waymo's backers include Benchmark Capital.",
         {("Benchmark Capital", "investedIn", "Waymo", A)},
     ),
+    "owner-controls": (
+        "Waymo is controlled by Alphabet.",
+        {("Waymo", "subsidiaryOf", "Alphabet", A)},
+    ),
+    "supplier-makes-parts-for": (
+        "Sony makes sensors for Nikon.",
+        {("Sony", "supplierOf", "Nikon", A)},
+    ),
+    "subsidiary-possessor-of-a-named-unit": (
+        "Intel's Mobileye division went public.",
+        {("Mobileye", "subsidiaryOf", "Intel", A)},
+    ),
+    "titles-before-names-each-with-its-own-company": (
+        "Sony Vice President Jane Smith and Honda spokesperson John Doe attended.",
+        {("Jane Smith", "worksFor", "Sony", A), ("John Doe", "worksFor", "Honda", A)},
+    ),
     "round-speaker-is-no-employee-of-the-investors": (
         "Sequoia Capital led the round, joined by Accel, said Waymo CEO John Krafcik.",
         {("John Krafcik", "ceoOf", "Waymo", A)},

@@ -328,6 +328,10 @@ class Extractor:
         trigger: TriggerMatch,
     ) -> Iterator[tuple[Mention, Mention]]:
         """Subject and object: the nearest fitting mentions on each side, with their conjuncts."""
+        titled = title_pairs(pattern, near, heads, trigger)
+        if titled:
+            yield from titled
+            return
         dist = {m: anchor_distance(heads[m], trigger.anchor) for m in near}
         roles = {
             m: syntactic_role(
@@ -416,9 +420,10 @@ class Extractor:
         sents = list(doc.sents)
         facts = []
         for rule in self.ontology.patterns.get("possessive_relations", ()):
+            through = frozenset(w.lower() for w in rule.get("through", ()))
             for i, owner in roots.items():
                 token = doc[i]
-                owned = roots.get(token.head.i)
+                owned = roots.get(token.head.i) or named_unit(token.head, roots, through)
                 if (
                     token.dep_ != "poss"
                     or owned is None
@@ -511,6 +516,47 @@ class Extractor:
                     return name
         counts = [n for n, _ in makers_before.most_common() if n in self.makers]
         return counts[0] if counts else None
+
+
+def title_pairs(
+    pattern: RelationPattern,
+    near: list[Mention],
+    heads: dict[Mention, Token | None],
+    trigger: TriggerMatch,
+) -> list[tuple[Mention, Mention]]:
+    """A title written before a name with its organisation before it ("Sony President
+    Jane Smith", "Honda CEO Toshihiro Mibe"): that person and that organisation only,
+    not every organisation a list of such names mentions."""
+    anchor = trigger.anchor
+    if anchor.dep_ != "compound" or "Person" not in pattern.domain:
+        return []
+    person = next(
+        (
+            m
+            for m in near
+            if m.cls == "Person" and (r := heads[m]) is not None and r.i == anchor.head.i
+        ),
+        None,
+    )
+    if person is None:
+        return []
+    title = trigger.tokens | {anchor.i}
+    return [
+        (person, m)
+        for m in near
+        if m.cls in pattern.range
+        and (r := heads[m]) is not None
+        and r.head.i in title
+        and r.dep_ in ("compound", "poss", "nmod")
+    ]
+
+
+def named_unit(noun: Token, roots: dict[int, Mention], nouns: frozenset[str]) -> Mention | None:
+    """The name of a unit noun ("Intel's Mobileye division" -> Mobileye): a mention
+    compounded onto one of ``nouns``."""
+    if noun.lemma_.lower() not in nouns:
+        return None
+    return next((roots[c.i] for c in noun.children if c.dep_ == "compound" and c.i in roots), None)
 
 
 def is_non_party(name: str, banned: frozenset[str] | set[str]) -> bool:
