@@ -383,6 +383,18 @@ FAMILIES = {
         "Sony Vice President Jane Smith and Honda spokesperson John Doe attended.",
         {("Jane Smith", "worksFor", "Sony", A), ("John Doe", "worksFor", "Honda", A)},
     ),
+    "acquired-object-relative": (
+        "Instagram, the app that Facebook bought, grew fast.",
+        {("Facebook", "acquired", "Instagram", A)},
+    ),
+    "owner-object-relative": (
+        "Arm, which SoftBank owns, grew.",
+        {("Arm", "subsidiaryOf", "SoftBank", A)},
+    ),
+    "round-money-received-from": (
+        "Beats has received $500 million from the Carlyle Group in exchange for a minority stake.",
+        {("Carlyle Group", "investedIn", "Beats", A)},
+    ),
     "round-speaker-is-no-employee-of-the-investors": (
         "Sequoia Capital led the round, joined by Accel, said Waymo CEO John Krafcik.",
         {("John Krafcik", "ceoOf", "Waymo", A)},

@@ -123,6 +123,13 @@ class RoundReader:
                 return governor
             if lemma(governor) in verbs and self.round_clause(governor):
                 return governor
+            if (
+                head.lower_ == "from"
+                and lemma(governor) in self.words.raise_verbs
+                and self.names_round(governor)
+            ):
+                # "X received $500 million from Y"
+                return governor
         if base.dep_ == "appos" and lemma(head) in nouns:
             return head
         if base.dep_ == "dobj" and lemma(head) == "include":
