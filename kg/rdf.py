@@ -78,9 +78,21 @@ def article_triples(resolution: Resolution, read_on: date | None = None) -> list
     triples = list(metadata_triples(article, read_on))
     for entity in resolution.entities:
         triples.extend(entity_triples(entity))
-    for fact in resolution.facts:
+    for fact in strongest_per_evidence(resolution.facts):
         triples.extend(fact_triples(article, fact))
     return list(dict.fromkeys(triples))
+
+
+def strongest_per_evidence(facts: Iterable[ResolvedFact]) -> list[ResolvedFact]:
+    """One fact per evidence node, the most confident: two names of one sentence that
+    resolve to one entity ("Acme", "Acme Corp") would otherwise give one statement
+    two confidences."""
+    best: dict[str, ResolvedFact] = {}
+    for fact in facts:
+        key = evidence_key(fact)
+        if key not in best or fact.confidence > best[key].confidence:
+            best[key] = fact
+    return list(best.values())
 
 
 def metadata_triples(article: Article, read_on: date | None = None) -> Iterator[Triple]:
