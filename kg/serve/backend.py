@@ -29,8 +29,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiohttp
-
 from kg.errors import StoreError
 
 READY_SECONDS = 30.0
@@ -102,6 +100,18 @@ def hold_lock(folder: Path) -> int:
     return descriptor
 
 
+async def probe(port: int) -> bool:
+    """True when the server on ``port`` answers ``ASK {}`` with 200."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Connection: close\r\n\r\n")  # fmt: skip
+        line = await asyncio.wait_for(reader.readline(), READY_SECONDS)
+        return line.startswith(b"HTTP/1.1 200 ")
+    finally:
+        writer.close()
+
+
 class Supervisor:
     """Starts, watches, restarts and stops the Oxigraph process."""
 
@@ -144,15 +154,13 @@ class Supervisor:
 
     async def _answers(self) -> bool:
         deadline = asyncio.get_running_loop().time() + READY_SECONDS
-        async with aiohttp.ClientSession() as session:
-            while asyncio.get_running_loop().time() < deadline:
-                if self.process is None or self.process.returncode is not None:
-                    return False
-                with contextlib.suppress(aiohttp.ClientError, OSError):
-                    async with session.get(f"{self.base}/query?query=ASK%7B%7D") as answer:
-                        if answer.status == 200:
-                            return True
-                await asyncio.sleep(0.05)
+        while asyncio.get_running_loop().time() < deadline:
+            if self.process is None or self.process.returncode is not None:
+                return False
+            with contextlib.suppress(OSError, asyncio.IncompleteReadError):
+                if await probe(self.port):
+                    return True
+            await asyncio.sleep(0.05)
         return False
 
     async def _watch_exit(self, process: asyncio.subprocess.Process) -> None:
