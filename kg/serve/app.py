@@ -31,9 +31,10 @@ from kg.errors import StoreError
 from kg.serve.backend import Child, Supervisor
 from kg.serve.guard import Limits, refusal
 from kg.serve.http import Answer, Connection, Request, Server, one_line
-from kg.serve.upstream import Exchange, Pool
+from kg.serve.upstream import HANDOVER, Exchange, Pool
 
-BUFFERED = 256 * 1024  # answers up to this size go out whole, with their length
+BUFFERED = HANDOVER  # answers up to this size go out whole, with their length
+DEADLINE_STEP = 0.1  # how often the requests answered by callback are checked for time
 FORMAT_PARAM = {
     "json": b"application/sparql-results+json",
     "xml": b"application/sparql-results+xml",
@@ -167,16 +168,27 @@ class Front:
         ]
         self.all_prefixes = " ".join(line for _, line in self.prefix_lines)
         self.prepared: dict[tuple[bytes, bytes], bytes | Answer] = {}
+        self.inflight: set[Exchange] = set()  # sent by forward's common case, not yet answered
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._watch: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
-        self.pool = Pool(asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        self.loop = loop
+        self.pool = Pool(loop)
+        self._watch = loop.create_task(self._watch_deadlines())
 
     async def close(self) -> None:
         self.closing = True
+        if self._watch is not None:
+            self._watch.cancel()
         if self.pool is not None:
             self.pool.close()
 
-    async def __call__(self, request: Request, connection: Connection) -> Answer | None:
+    def __call__(
+        self, request: Request, connection: Connection
+    ) -> Answer | Awaitable[Answer | None] | None:
+        """The answer to ``request``: now, later through ``connection.finish``, or awaited."""
         headers = request.headers
         host = headers.get(b"host", b"").decode("latin-1")
         if not loopback_or_literal(host):
@@ -195,18 +207,23 @@ class Front:
         route = path.decode("latin-1").rstrip("/") or "/"
         if route in SPARQL_PATHS or (route == "/" and query.startswith(b"query=")):
             if request.method == b"GET" and len(request.target) <= PREPARED_TARGET:
-                return await self.prepared_query(request, connection)
-            return await self.sparql(request, connection, query)
-        if route == "/update":
-            return await self.sparql(request, connection, query, update_only=True)
-        if route == "/store":
-            return await self.graph_store(request, connection, query)
-        page = self.pages.get(route)
-        if page is not None and request.method in (b"GET", b"HEAD"):
-            return await page(request, fields(query))
-        return one_line(404, "no such page; the endpoint is /sparql")
+                ready = self.prepared_query(request)
+            else:
+                ready = self.sparql(request, query)
+        elif route == "/update":
+            ready = self.sparql(request, query, update_only=True)
+        elif route == "/store":
+            ready = self.graph_store(request, query)
+        else:
+            page = self.pages.get(route)
+            if page is not None and request.method in (b"GET", b"HEAD"):
+                return page(request, fields(query))
+            return one_line(404, "no such page; the endpoint is /sparql")
+        if isinstance(ready, Answer):
+            return ready
+        return self.forward(connection, *ready)
 
-    async def prepared_query(self, request: Request, connection: Connection) -> Answer | None:
+    def prepared_query(self, request: Request) -> tuple[bytes, str] | Answer:
         """A GET query, checked and prefixed once per distinct URL and Accept (a pure function)."""
         key = (request.target, request.headers.get(b"accept", b"*/*"))
         ready = self.prepared.get(key)
@@ -216,14 +233,15 @@ class Front:
             if len(self.prepared) >= PREPARED:
                 self.prepared.clear()
             self.prepared[key] = ready
-        if isinstance(ready, Answer):
-            return ready
-        return await self.forward(connection, ready, "query")
+        return ready if isinstance(ready, Answer) else (ready, "query")
 
-    async def sparql(
-        self, request: Request, connection: Connection, query: bytes, update_only: bool = False
-    ) -> Answer | None:
-        """SPARQL 1.1 Protocol: a query by GET or POST, an update by POST."""
+    def sparql(
+        self, request: Request, query: bytes, update_only: bool = False
+    ) -> tuple[bytes, str] | Answer:
+        """SPARQL 1.1 Protocol: a query by GET or POST, an update by POST.
+
+        The request for Oxigraph and its kind, or the answer refusing it.
+        """
         pairs = fields(query)
         text, kind = first(pairs, "query"), "query"
         if request.method == b"POST":
@@ -261,11 +279,9 @@ class Front:
                 b"POST", dataset_target(b"/update", pairs), b"*/*",
                 b"application/sparql-update", self.with_prefixes(text).encode(),
             )  # fmt: skip
-            return await self.forward(connection, message, kind)
+            return message, kind
         ready = self.upstream_query(request, pairs, text)
-        if isinstance(ready, Answer):
-            return ready
-        return await self.forward(connection, ready, kind)
+        return ready if isinstance(ready, Answer) else (ready, kind)
 
     def upstream_query(
         self, request: Request, pairs: list[tuple[str, str]], text: str | None = None
@@ -301,9 +317,7 @@ class Front:
         # one line, before the query's first: Oxigraph's error positions keep their line
         return header + " " + text if header else text
 
-    async def graph_store(
-        self, request: Request, connection: Connection, query: bytes
-    ) -> Answer | None:
+    def graph_store(self, request: Request, query: bytes) -> tuple[bytes, str] | Answer:
         """Graph Store Protocol at /store?graph=IRI: reads always, writes with --allow-update."""
         writes = request.method in (b"PUT", b"POST", b"DELETE")
         if writes and not self.config.allow_update:
@@ -318,28 +332,88 @@ class Front:
             method, target, request.headers.get(b"accept", b"*/*"),
             request.headers.get(b"content-type"), request.body if writes else b"",
         )  # fmt: skip
-        return await self.forward(connection, message, "request")
+        return message, "request"
 
-    async def forward(self, connection: Connection, message: bytes, kind: str) -> Answer | None:
-        """Oxigraph's answer to ``message``, within the timeout: whole, or streamed if long.
+    def forward(
+        self, connection: Connection, message: bytes, kind: str
+    ) -> Awaitable[Answer | None] | None:
+        """Send ``message`` to Oxigraph; its answer reaches ``connection`` within the timeout.
 
-        None when the answer was streamed (or cut off) on ``connection`` itself.
+        The common case (Oxigraph ready, an idle connection to it, a short
+        answer) runs on callbacks alone: ``_answered`` finishes the request,
+        ``_watch_deadlines`` times it out. Anything else, or anything
+        unusual on the way (a long answer, an error, a broken connection), is
+        carried on by the coroutine ``relay``.
         """
         supervisor = self.supervisor
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.config.timeout
-        generation = supervisor.generation
+        deadline = self.loop.time() + self.config.timeout
+        if supervisor.ready.is_set():
+            exchange = self.pool.idle_exchange(supervisor.generation)
+            if exchange is not None:
+                exchange.send(message)
+                exchange.client, exchange.message, exchange.kind = connection, message, kind
+                exchange.deadline = deadline
+                exchange.listener = self._answered
+                self.inflight.add(exchange)
+                return None
+        return self.relay(connection, message, kind, deadline)
+
+    def _answered(self, exchange: Exchange) -> None:
+        """Oxigraph's answer is whole, long, or broken: finish the request, or hand it on."""
+        self.inflight.discard(exchange)
+        connection, exchange.client = exchange.client, None
+        if exchange.finished and exchange.status < 400:
+            answer = Answer(exchange.status, exchange.content_type, exchange.take(), VARY)
+            self.pool.release(exchange)
+            connection.finish(answer)
+            return
+        pending = self.relay(
+            connection, exchange.message, exchange.kind, exchange.deadline, exchange
+        )
+        connection.finish_later(pending)
+
+    async def _watch_deadlines(self) -> None:
+        """Time out the requests answered by callback (``forward``'s common case)."""
+        while True:
+            await asyncio.sleep(DEADLINE_STEP)
+            now = self.loop.time()
+            for exchange in [e for e in self.inflight if e.deadline <= now]:
+                self.inflight.discard(exchange)
+                exchange.listener = None
+                connection, exchange.client = exchange.client, None
+                # Still computing: the process goes, and the query's memory with it.
+                self.supervisor.restart_soon(exchange.generation)
+                exchange.close()
+                connection.finish(self.too_long(exchange.kind))
+
+    def too_long(self, kind: str) -> Answer:
+        return one_line(
+            503, f"the {kind} ran longer than {self.config.timeout:g}s; narrow it or add a LIMIT"
+        )
+
+    async def relay(
+        self, connection: Connection, message: bytes, kind: str, deadline: float,
+        sent: Exchange | None = None,
+    ) -> Answer | None:  # fmt: skip
+        """Oxigraph's answer to ``message`` by ``deadline``: whole, or streamed if long.
+
+        ``sent``: the connection ``message`` was already sent on, if any. None
+        when the answer was streamed (or cut off) on ``connection`` itself.
+        """
+        supervisor = self.supervisor
+        generation = sent.generation if sent is not None else supervisor.generation
         for attempt in range(2):
-            exchange: Exchange | None = None
+            exchange, sent = sent, None
             upstream = True  # waiting for Oxigraph, not for the client
             streaming = False
             try:
                 async with asyncio.timeout_at(deadline):
-                    if not supervisor.ready.is_set():
-                        await supervisor.ready.wait()
-                    generation = supervisor.generation
-                    exchange = await self.pool.exchange(generation, supervisor.port)
-                    exchange.send(message)
+                    if exchange is None:
+                        if not supervisor.ready.is_set():
+                            await supervisor.ready.wait()
+                        generation = supervisor.generation
+                        exchange = await self.pool.exchange(generation, supervisor.port)
+                        exchange.send(message)
                     while not exchange.finished and exchange.size <= BUFFERED:
                         await exchange.wait()
                     if exchange.status >= 400:
@@ -373,11 +447,7 @@ class Front:
                     # Still computing: the process goes, and the query's memory with it.
                     supervisor.restart_soon(generation)
                 if not streaming:
-                    return one_line(
-                        503,
-                        f"the {kind} ran longer than {self.config.timeout:g}s; "
-                        "narrow it or add a LIMIT",
-                    )
+                    return self.too_long(kind)
                 connection.abort()
                 return None
             except OSError:  # the connection to Oxigraph broke (or the client's, mid-stream)

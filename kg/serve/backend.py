@@ -22,7 +22,6 @@ import contextlib
 import ctypes
 import fcntl
 import os
-import shutil
 import signal
 import socket
 import sys
@@ -64,7 +63,11 @@ class Child:
 def oxigraph_binary() -> str:
     """The ``oxigraph`` server that came with this Python environment (or on PATH)."""
     beside = Path(sys.executable).parent / "oxigraph"
-    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    if beside.exists():
+        return str(beside)
+    import shutil  # only here: it loads the compression libraries
+
+    found = shutil.which("oxigraph")
     if not found:
         raise StoreError("kg serve needs Oxigraph's server; install it with: pip install oxigraph")
     return found

@@ -93,7 +93,9 @@ class Refusal(Exception):
         self.answer = answer
 
 
-Handler = Callable[[Request, "Connection"], Awaitable[Answer | None]]
+# A handler answers at once (an Answer), later (None: it calls Connection.finish), or by
+# a coroutine (run as a task, cancelled if the client goes).
+Handler = Callable[[Request, "Connection"], "Answer | Awaitable[Answer | None] | None"]
 
 
 class Connection(asyncio.Protocol):
@@ -106,7 +108,8 @@ class Connection(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.parser = httptools.HttpRequestParser(self)
         self.queue: deque[Request | Refusal] = deque()
-        self.task: asyncio.Task[None] | None = None
+        self.current: Request | None = None  # the request being answered
+        self.task: asyncio.Task[None] | None = None  # ... when a coroutine answers it
         self.closed = False
         self.reading = True
         self.dropping = False  # after a refusal: what arrives is read and dropped
@@ -242,8 +245,8 @@ class Connection(asyncio.Protocol):
         if len(self.queue) > READ_AHEAD and self.reading:
             self.reading = False
             self.transport.pause_reading()
-        if self.task is None:
-            self.task = self.loop.create_task(self._answer_queue())
+        if self.current is None:
+            self._next()
 
     def _refuse(self, refusal: Refusal) -> None:
         """Answer ``refusal`` after the answers already owed, then close."""
@@ -252,34 +255,70 @@ class Connection(asyncio.Protocol):
         self.dropping = True
         self._enqueue(refusal)
 
-    async def _answer_queue(self) -> None:
+    def _next(self) -> None:
+        """Answer the queued requests in order, until one is left pending."""
+        while self.queue and not self.closed:
+            item = self.queue.popleft()
+            if isinstance(item, Refusal):
+                self.send(item.answer, keep_alive=False)
+                self._linger()
+                return
+            self.current = item
+            try:
+                result = self.server.handler(item, self)
+            except Exception:  # a bug must cost one request, never the server
+                log.exception("kg serve: request failed")
+                self.abort()
+                return
+            if result is None:
+                return  # the handler calls finish()
+            if not isinstance(result, Answer):
+                self.task = self.loop.create_task(self._await(result))
+                return
+            if not self._sent(result):
+                return
+        self.current = None
+
+    def finish(self, answer: Answer | None) -> None:
+        """The pending request is answered: ``answer``, or None when it was streamed (or cut)."""
+        self.task = None
+        if self.current is not None and self._sent(answer):
+            self._next()
+
+    def finish_later(self, pending: Awaitable[Answer | None]) -> None:
+        """The pending request is answered by ``pending`` (a coroutine, run as a task)."""
+        if self.closed:
+            pending.close()  # type: ignore[attr-defined]
+            return
+        self.task = self.loop.create_task(self._await(pending))
+
+    def _sent(self, answer: Answer | None) -> bool:
+        """Send the current request's answer; whether the connection goes on."""
+        request, self.current = self.current, None
+        self.last = self.loop.time()
+        if answer is not None:
+            self.send(answer, request.keep_alive, head_only=request.method == b"HEAD")
+        if self.closed:
+            return False
+        if not request.keep_alive:
+            self.transport.close()
+            return False
+        if not self.reading and len(self.queue) <= READ_AHEAD // 2:
+            self.reading = True
+            self.transport.resume_reading()
+        return True
+
+    async def _await(self, pending: Awaitable[Answer | None]) -> None:
         try:
-            while self.queue and not self.closed:
-                item = self.queue.popleft()
-                if isinstance(item, Refusal):
-                    self.send(item.answer, keep_alive=False)
-                    self._linger()
-                    return
-                answer = await self.server.handler(item, self)
-                if answer is not None:
-                    self.send(answer, item.keep_alive, head_only=item.method == b"HEAD")
-                if not item.keep_alive and not self.closed:
-                    self.transport.close()
-                    return
-                if not self.reading and len(self.queue) <= READ_AHEAD // 2:
-                    self.reading = True
-                    self.transport.resume_reading()
+            answer = await pending
         except asyncio.CancelledError:
-            if not self.closed:
-                self.transport.abort()
+            self.abort()
             raise
         except Exception:  # a bug must cost one request, never the server
             log.exception("kg serve: request failed")
-            if not self.closed:
-                self.transport.abort()
-        finally:
-            self.task = None
-            self.last = self.loop.time()
+            self.abort()
+            return
+        self.finish(answer)
 
     def send(self, answer: Answer, keep_alive: bool, head_only: bool = False) -> None:
         """Write a whole answer."""
@@ -341,7 +380,7 @@ class Connection(asyncio.Protocol):
                 self._refuse(
                     Refusal(one_line(408, f"the body took longer than {seconds:g}s to arrive"))
                 )
-        elif self.task is None and now - self.last > self.limits.idle_seconds:
+        elif self.current is None and now - self.last > self.limits.idle_seconds:
             self.transport.close()
 
 
@@ -381,7 +420,7 @@ class Server:
         deadline = self.loop.time() + grace
         while self.connections and self.loop.time() < deadline:
             for connection in list(self.connections):
-                if connection.task is None and not connection.closed:
+                if connection.current is None and not connection.closed:
                     connection.transport.close()
             await asyncio.sleep(0.05)
 

@@ -15,7 +15,7 @@ import html
 import json
 import sys
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from kg.serve.guard import refusal
 from kg.serve.http import Answer, Request
@@ -34,12 +34,13 @@ SECURITY = (
     b"X-Content-Type-Options: nosniff\r\n"
 )
 HTML = b"text/html; charset=utf-8"
+STATIC = Path(__file__).parent / "static"  # shipped in the wheel beside this module
 ENTITY_NAMESPACE = "https://w3id.org/kg-news/id/"
 
 
 @cache
 def asset(name: str) -> bytes:
-    return resources.files("kg.serve").joinpath("static", name).read_bytes()
+    return (STATIC / name).read_bytes()
 
 
 def examples() -> list[dict[str, str]]:

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 
 import httptools
 
 HIGH_WATER = 1024 * 1024  # unread answer bytes held before reading from Oxigraph pauses
+HANDOVER = 256 * 1024  # a listener hears of an answer once it is whole, broken, or this long
 POOL_SIZE = 64  # connections to Oxigraph at once; more requests wait for one
 
 
@@ -31,6 +33,12 @@ class Exchange(asyncio.Protocol):
         self.waiter: asyncio.Future[None] | None = None
         self.closed = False
         self.paused = False
+        # Set while a request's answer is awaited by callback rather than by a coroutine:
+        self.listener: Callable[[Exchange], None] | None = None
+        self.client: object = None  # what the listener needs to answer it
+        self.message = b""
+        self.kind = ""
+        self.deadline = 0.0
         self._clear()
 
     def _clear(self) -> None:
@@ -45,6 +53,11 @@ class Exchange(asyncio.Protocol):
     def send(self, message: bytes) -> None:
         self._clear()
         self.transport.write(message)
+
+    def _heard(self) -> None:
+        if self.finished or self.failed is not None or self.size > HANDOVER:
+            listener, self.listener = self.listener, None
+            listener(self)
 
     async def wait(self) -> None:
         """Until more of the answer has arrived; raises ConnectionError if the connection broke."""
@@ -80,6 +93,8 @@ class Exchange(asyncio.Protocol):
         self.closed = True
         self.failed = ConnectionResetError("the query server closed the connection")
         self.pool.forget(self)
+        if self.listener is not None:
+            self._heard()
         self._wake()
 
     def data_received(self, data: bytes) -> None:
@@ -91,7 +106,10 @@ class Exchange(asyncio.Protocol):
         if self.size > HIGH_WATER and not self.paused and not self.finished:
             self.paused = True
             self.transport.pause_reading()
-        self._wake()
+        if self.listener is not None:
+            self._heard()
+        else:
+            self._wake()
 
     # httptools' side
 
@@ -129,11 +147,9 @@ class Pool:
     async def exchange(self, generation: int, port: int) -> Exchange:
         """A connection to process ``generation`` listening on ``port``."""
         while True:
-            while self.idle:
-                found = self.idle.pop()
-                if found.generation == generation and not found.closed:
-                    return found
-                found.close()
+            found = self.idle_exchange(generation)
+            if found is not None:
+                return found
             if self.open < self.size:
                 break
             waiter = self.loop.create_future()
@@ -149,6 +165,15 @@ class Pool:
             self._wake()
             raise
         return made  # type: ignore[return-value]
+
+    def idle_exchange(self, generation: int) -> Exchange | None:
+        """An idle connection to process ``generation``, or None."""
+        while self.idle:
+            found = self.idle.pop()
+            if found.generation == generation and not found.closed:
+                return found
+            found.close()
+        return None
 
     def release(self, exchange: Exchange) -> None:
         """Give back a connection whose answer was read whole (others are closed)."""
