@@ -621,6 +621,97 @@ def raw(base: str, data: bytes, timeout: float = 10) -> bytes:
     return b"".join(chunks)
 
 
+# --- the front's own HTTP: pipelining, streaming, HEAD, Expect, and checks kept per request ------
+
+
+def statuses(answer: bytes) -> list[int]:
+    return [int(code) for code in re.findall(rb"HTTP/1\.1 (\d{3}) ", answer)]
+
+
+def test_serve_pipelined_requests_are_answered_in_order(url: str) -> None:
+    host = url.removeprefix("http://")
+    ask = urllib.parse.quote("ASK {}")
+    deep = urllib.parse.quote("SELECT * WHERE " + "{" * 100 + "}" * 100)
+    products = urllib.parse.quote(PRODUCTS)
+    heads = [
+        f"GET /sparql?query={ask} HTTP/1.1\r\nHost: {host}\r\nAccept: text/csv\r\n\r\n",
+        f"GET /sparql?query={deep} HTTP/1.1\r\nHost: {host}\r\n\r\n",
+        f"GET /nowhere HTTP/1.1\r\nHost: {host}\r\n\r\n",
+        f"GET /sparql?query={products} HTTP/1.1\r\nHost: {host}\r\nAccept: text/csv\r\n"
+        "Connection: close\r\n\r\n",
+    ]
+    answer = raw(url, "".join(heads).encode())
+    assert statuses(answer) == [200, 400, 404, 200]
+    assert answer.index(b"true") < answer.index(b"nests 100 levels") < answer.index(b"no such page")
+    assert answer.endswith(b"l\r\nBorealis X1\r\n")
+
+
+def test_serve_checks_every_request_even_a_repeated_query(url: str) -> None:
+    """The checked form of a query is kept per URL; the Host and Origin checks are not."""
+    path = f"{url}/sparql?{urllib.parse.urlencode({'query': PRODUCTS})}"
+    assert fetch(path)[0] == 200
+    assert fetch(path, headers={"Host": "evil.example"})[0] == 403
+    assert fetch(path, headers={"Origin": "http://evil.example"})[0] == 403
+    service = f"{url}/sparql?{urllib.parse.urlencode({'query': 'ASK { SERVICE <http://x/> {} }'})}"
+    assert [fetch(service)[0] for _ in range(2)] == [400, 400]
+
+
+def test_serve_long_url_gets_414_and_a_long_query_can_be_posted(url: str) -> None:
+    query = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 20_000
+    status, _, body = get(url, query)
+    assert (status, body) == (414, b"the URL is over 16,384 bytes; POST the query\n")
+    kind = {"Content-Type": "application/sparql-query"}
+    assert fetch(f"{url}/sparql", query.encode(), kind)[0] == 200
+
+
+def test_serve_head_answers_headers_only(url: str) -> None:
+    host = url.removeprefix("http://")
+    query = urllib.parse.quote(PRODUCTS)
+    head = f"HEAD /sparql?query={query} HTTP/1.1\r\nHost: {host}\r\nAccept: text/csv\r\n"
+    answer = raw(url, (head + "Connection: close\r\n\r\n").encode())
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert b"Content-Length: 16\r\n" in answer  # l, Borealis X1: not sent
+    assert answer.endswith(b"\r\n\r\n")
+
+
+def test_serve_expect_100_continue(url: str) -> None:
+    host, port = url.removeprefix("http://").split(":")
+    body = PRODUCTS.encode()
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(
+            f"POST /sparql HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/csv\r\n"
+            f"Content-Type: application/sparql-query\r\nContent-Length: {len(body)}\r\n"
+            "Expect: 100-continue\r\nConnection: close\r\n\r\n".encode()
+        )
+        assert sock.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(body)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert answer.endswith(b"l\r\nBorealis X1\r\n")
+
+
+def test_serve_long_results_stream_whole(hostile) -> None:
+    base, _ = hostile
+    query = (
+        "SELECT ?a ?b WHERE { ?a <http://example.org/v> ?x . ?b <http://example.org/v> ?y } "
+        "LIMIT 40000"
+    )
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=30)
+    connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}),
+                       headers={"Accept": "text/tab-separated-values"})  # fmt: skip
+    answer = connection.getresponse()
+    body = answer.read()
+    connection.close()
+    assert answer.status == 200
+    assert answer.getheader("Transfer-Encoding") == "chunked"
+    lines = body.splitlines()
+    assert lines[0] == b"?a\t?b"
+    assert len(lines) == 40_001
+    assert all(line.startswith(b"<http://example.org/n") for line in lines[1:])
+
+
 def test_serve_row_huge_body_is_refused_before_it_is_read(hostile) -> None:
     base, process = hostile
     head = (
