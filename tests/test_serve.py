@@ -27,6 +27,8 @@ from pathlib import Path
 import psutil
 import pytest
 from browser import chromium
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
@@ -35,6 +37,8 @@ from test_store import LENS, SPLIT
 from kg.ontology import ARTICLE, ENTITY, KG
 from kg.serve import Limits, refusal
 from kg.serve.app import ServeConfig, serving
+from kg.serve.guard import plainly_within, scanned_refusal
+from kg.serve.http import fields
 from kg.store import open_store
 from kg.views import PREFIX_HEADER, with_prefixes
 
@@ -361,6 +365,55 @@ def test_serve_results_match_the_store(url: str, folder: Path) -> None:
 )  # fmt: skip
 def test_serve_guard_refusals(text: str, message: str | None) -> None:
     assert refusal(text, Limits()) == message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { ?s ?p ?o }",
+        "SELECT * { ?s ?p 1SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+        "SELECT * { ?s ?p 1.SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+        "select * { service <http://x/> { ?s ?p ?o } }",
+        "SELECT * { ?a ?b ?c } #\nLOAD <http://x/>",
+        "SELECT * WHERE " + "{" * 64 + "}" * 64,
+        "SELECT * WHERE " + "{" * 65 + "}" * 65,
+        "SELECT * WHERE " + "(" * 40 + "[" * 30 + "]" * 30 + ")" * 40,
+        "SELECT * { {} " + "UNION {} " * 512 + "}",
+        "SELECT * { {} " + "UNION {} " * 511 + "}",
+        "SELECT * { ?a ?b ?c FILTER(" + "?a+" * 600 + "1) }",
+        "SELECT * { ?a ?b ?c FILTER(" + "?a&&" * 513 + "1) }",
+        r"SELECT * { \u0053ERVICE <http://x/> { ?s ?p ?o } }",
+        "SELECT * { ?s ?p ?o } LIMIT 20",
+    ],
+)
+@pytest.mark.parametrize("allow_service", [False, True])
+def test_serve_guard_fast_path_passes_only_what_the_scan_passes(
+    text: str, allow_service: bool
+) -> None:
+    limits = Limits(allow_service=allow_service)
+    if plainly_within(text, limits):
+        assert scanned_refusal(text, limits) is None
+    assert refusal(text, limits) == (
+        None if plainly_within(text, limits) else scanned_refusal(text, limits)
+    )
+
+
+PIECES = ["%", "=", "&", "+", " ", "a", "Z", "0", "3", "d", "D", "F", "%3d", "%C3%A9", "%e9",
+          "%zz", "é", "\t", "\n"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=24))
+def test_serve_fields_read_as_urllib_reads_them(parts: list[str]) -> None:
+    text = "".join(parts).encode()
+    assert fields(text) == urllib.parse.parse_qsl(
+        text.decode(), keep_blank_values=True, errors="replace"
+    )
+
+
+def test_serve_too_many_fields_is_one_line(url: str) -> None:
+    status, _, body = fetch(f"{url}/sparql?query=ASK%7B%7D" + "&x=1" * 1000)
+    assert (status, body) == (400, b"more than 1,000 parameters; send fewer\n")
 
 
 def test_serve_guard_allows_service_when_told() -> None:

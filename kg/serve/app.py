@@ -30,7 +30,15 @@ from pathlib import Path
 from kg.errors import StoreError
 from kg.serve.backend import Child, Supervisor
 from kg.serve.guard import Limits, refusal
-from kg.serve.http import Answer, Connection, Request, Server, one_line
+from kg.serve.http import (
+    Answer,
+    Connection,
+    Request,
+    Server,
+    TooManyFields,
+    fields,
+    one_line,
+)
 from kg.serve.upstream import HANDOVER, Exchange, Pool
 
 BUFFERED = HANDOVER  # answers up to this size go out whole, with their length
@@ -116,17 +124,6 @@ def cross_origin(method: bytes, headers: dict[bytes, bytes]) -> str | None:
     return None
 
 
-def fields(text: bytes) -> list[tuple[str, str]]:
-    """The name-value pairs of a query string or form body.
-
-    >>> fields(b"query=ASK%20%7B%7D&format=json")
-    [('query', 'ASK {}'), ('format', 'json')]
-    """
-    return urllib.parse.parse_qsl(
-        text.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=1000
-    )
-
-
 def first(pairs: list[tuple[str, str]], name: str) -> str | None:
     return next((value for key, value in pairs if key == name), None)
 
@@ -189,6 +186,14 @@ class Front:
         self, request: Request, connection: Connection
     ) -> Answer | Awaitable[Answer | None] | None:
         """The answer to ``request``: now, later through ``connection.finish``, or awaited."""
+        try:
+            return self.answer(request, connection)
+        except TooManyFields as err:
+            return one_line(400, str(err))
+
+    def answer(
+        self, request: Request, connection: Connection
+    ) -> Answer | Awaitable[Answer | None] | None:
         headers = request.headers
         host = headers.get(b"host", b"").decode("latin-1")
         if not loopback_or_literal(host):
@@ -309,7 +314,9 @@ class Front:
         """kg's prefixes before the text, less those it declares itself."""
         if not self.prefix_lines:
             return text
-        declared = {name.lower() for name in DECLARED.findall(text)}
+        declared = (
+            {name.lower() for name in DECLARED.findall(text)} if "prefix" in text.lower() else ()
+        )
         if not declared:
             header = self.all_prefixes
         else:
