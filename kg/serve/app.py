@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from time import monotonic
 
 from kg.errors import StoreError
 from kg.serve.backend import Child, Supervisor
@@ -353,7 +354,7 @@ class Front:
         carried on by the coroutine ``relay``.
         """
         supervisor = self.supervisor
-        deadline = self.loop.time() + self.config.timeout
+        deadline = monotonic() + self.config.timeout
         if supervisor.ready.is_set():
             exchange = self.pool.idle_exchange(supervisor.generation)
             if exchange is not None:
@@ -383,7 +384,7 @@ class Front:
         """Time out the requests answered by callback (``forward``'s common case)."""
         while True:
             await asyncio.sleep(DEADLINE_STEP)
-            now = self.loop.time()
+            now = monotonic()
             for exchange in [e for e in self.inflight if e.deadline <= now]:
                 self.inflight.discard(exchange)
                 exchange.listener = None

@@ -32,7 +32,7 @@ class Limits:
     body_bytes: int = 16 * 1024 * 1024  # a request body (a Graph Store upload, a form)
     connections: int = 256  # open connections at once; more are answered 503 and closed
     idle_seconds: float = 15.0  # a connection with no request under way is closed after this
-    body_seconds: float = 30.0  # time to send a request body
+    body_seconds: float = 30.0  # time to send a whole request (its head and body)
     allow_service: bool = False  # SERVICE in queries, LOAD in updates
 
 
