@@ -164,7 +164,6 @@ class Front:
             for line in config.prefixes.splitlines()
             if len(line.split()) > 1
         ]
-        self.all_prefixes = " ".join(line for _, line in self.prefix_lines)
         self.prepared: dict[tuple[bytes, bytes], bytes | Answer] = {}
         self.inflight: set[Exchange] = set()  # sent by forward's common case, not yet answered
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -312,16 +311,26 @@ class Front:
         )  # fmt: skip
 
     def with_prefixes(self, text: str) -> str:
-        """kg's prefixes before the text, less those it declares itself."""
-        if not self.prefix_lines:
-            return text
+        """kg's prefixes before the text: those it uses and does not declare itself.
+
+        A prefix the text never names is left out (less for Oxigraph to parse);
+        text with escapes, which could spell a name, gets them all.
+
+        >>> front = Front(ServeConfig(prefixes="PREFIX kg: <k#>\\nPREFIX rdfs: <r#>"), None)
+        >>> front.with_prefixes("SELECT * { ?x a kg:Product }")
+        'PREFIX kg: <k#> SELECT * { ?x a kg:Product }'
+        >>> front.with_prefixes("PREFIX kg: <o#> SELECT * { ?x rdfs:label ?l ; a kg:P }")
+        'PREFIX rdfs: <r#> PREFIX kg: <o#> SELECT * { ?x rdfs:label ?l ; a kg:P }'
+        """
         declared = (
             {name.lower() for name in DECLARED.findall(text)} if "prefix" in text.lower() else ()
         )
-        if not declared:
-            header = self.all_prefixes
-        else:
-            header = " ".join(line for name, line in self.prefix_lines if name not in declared)
+        escaped = "\\" in text
+        header = " ".join(
+            line
+            for name, line in self.prefix_lines
+            if name not in declared and (escaped or name + ":" in text)
+        )
         # one line, before the query's first: Oxigraph's error positions keep their line
         return header + " " + text if header else text
 
