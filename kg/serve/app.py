@@ -139,14 +139,22 @@ def upstream_message(
     )  # fmt: skip
 
 
-def dataset_target(path: bytes, pairs: list[tuple[str, str]]) -> bytes:
-    """``path`` with the protocol's dataset parameters among ``pairs``, as Oxigraph reads them.
+def sparql_body(kind: str, text: str, pairs: list[tuple[str, str]]) -> tuple[bytes, bytes]:
+    """The media type and body that send ``text`` to Oxigraph, with any dataset parameters.
 
-    >>> dataset_target(b"/query", [("query", "ASK {}"), ("default-graph-uri", "http://g")])
-    b'/query?default-graph-uri=http%3A%2F%2Fg'
+    Plain text when there are none; a form otherwise (in the body, not the
+    URL: a query may name hundreds of graphs, past Oxigraph's 8 KB of headers).
+
+    >>> sparql_body("query", "ASK {}", [("default-graph-uri", "http://g")])
+    (b'application/x-www-form-urlencoded', b'query=ASK+%7B%7D&default-graph-uri=http%3A%2F%2Fg')
+    >>> sparql_body("update", "CLEAR ALL", [])
+    (b'application/sparql-update', b'CLEAR ALL')
     """
     dataset = [(name, value) for name, value in pairs if name in DATASET_PARAMS]
-    return path + b"?" + urllib.parse.urlencode(dataset).encode() if dataset else path
+    if not dataset:
+        return b"application/sparql-" + kind.encode(), text.encode("utf-8", "surrogatepass")
+    form = urllib.parse.urlencode([(kind, text), *dataset], errors="surrogatepass")
+    return b"application/x-www-form-urlencoded", form.encode()
 
 
 class Front:
@@ -280,11 +288,8 @@ class Front:
             refused = refusal(text, self.limits, kind)
             if refused:
                 return one_line(400, refused)
-            message = upstream_message(
-                b"POST", dataset_target(b"/update", pairs), b"*/*",
-                b"application/sparql-update", self.with_prefixes(text).encode(),
-            )  # fmt: skip
-            return message, kind
+            media, body = sparql_body(kind, self.with_prefixes(text), pairs)
+            return upstream_message(b"POST", b"/update", b"*/*", media, body), kind
         ready = self.upstream_query(request, pairs, text)
         return ready if isinstance(ready, Answer) else (ready, kind)
 
@@ -305,10 +310,8 @@ class Front:
         accept = FORMAT_PARAM.get(wanted) if wanted else None
         if accept is None:
             accept = (wanted.encode() if wanted else None) or request.headers.get(b"accept", b"*/*")
-        return upstream_message(
-            b"POST", dataset_target(b"/query", pairs), accept, b"application/sparql-query",
-            self.with_prefixes(text).encode("utf-8", "surrogatepass"),
-        )  # fmt: skip
+        media, body = sparql_body("query", self.with_prefixes(text), pairs)
+        return upstream_message(b"POST", b"/query", accept, media, body)
 
     def with_prefixes(self, text: str) -> str:
         """kg's prefixes before the text: those it uses and does not declare itself.
