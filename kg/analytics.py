@@ -25,8 +25,10 @@ from itertools import pairwise
 import networkx as nx
 
 from kg.errors import KGError
+from kg.ontology import local_name
 from kg.store import Store
-from kg.views import Table, local_name, render_table, term_text, with_prefixes
+from kg.views.prefixes import with_prefixes
+from kg.views.tables import Table, render_table, term_text
 
 
 class EntityError(KGError):

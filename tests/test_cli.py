@@ -15,7 +15,7 @@ from cli_helpers import run_kg, run_kg_process
 from rdflib import Dataset
 
 from kg.evaluate import GoldArticle, predicted, score_article
-from kg.rdf import FORMATS
+from kg.formats import extensions
 
 pytestmark = pytest.mark.model
 
@@ -42,7 +42,7 @@ def test_cli_extract_writes_format_by_extension(
     result = run_kg("extract", str(seed_path), "-o", str(out))
     assert result.returncode == 0, result.stderr
     dataset = Dataset()
-    dataset.parse(out, format=FORMATS[suffix])
+    dataset.parse(out, format=extensions()[suffix])
     objects = {str(o) for _, _, o, _ in dataset.quads((None, None, None, None))}
     assert "Xiaomi 12 Ultra" in objects
     assert "Huawei Xs 2" in objects
@@ -122,7 +122,7 @@ def test_cli_export_round_trips(example_store: Path, tmp_path: Path, suffix: str
     result = run_kg("export", "--store", str(example_store), "-o", str(out))
     assert result.returncode == 0, result.stderr
     dataset = Dataset()
-    dataset.parse(out, format=FORMATS[suffix])
+    dataset.parse(out, format=extensions()[suffix])
     objects = {str(o) for _, _, o, _ in dataset.quads((None, None, None, None))}
     assert {"Huawei Xs 2", "Xiaomi 12 Ultra", "Leica"} <= objects
 

@@ -9,8 +9,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.cli.results import column_order, fitted, reshaped, table_text
-from kg.store import RESULT_FORMATS
-from kg.views import Table
+from kg.formats import result_syntax
+from kg.views.tables import Table
 
 EX = "http://example.org/"
 
@@ -43,7 +43,7 @@ def parsed(text: str, fmt: str) -> tuple[list[str], list[dict[str, str]]]:
     if fmt == "csv":
         header, *body = csv.reader(io.StringIO(text, newline=""))
         return header, [dict(zip(header, row, strict=True)) for row in body]
-    result = ox.parse_query_results(text.encode(), format=RESULT_FORMATS[fmt])
+    result = ox.parse_query_results(text.encode(), format=result_syntax(fmt))
     columns = [v.value for v in result.variables]
     return columns, [{c: s[c].value for c in columns} for s in result]
 
@@ -51,7 +51,7 @@ def parsed(text: str, fmt: str) -> tuple[list[str], list[dict[str, str]]]:
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml"])
 @pytest.mark.parametrize("limit", [None, 0, 2, 10])
 def test_cli_results_reshaped_orders_and_limits(fmt: str, limit: int | None) -> None:
-    text = solutions(3).serialize(format=RESULT_FORMATS[fmt]).decode()
+    text = solutions(3).serialize(format=result_syntax(fmt)).decode()
     columns, rows = parsed(reshaped(text, fmt, ["s", "o"], limit), fmt)
     expected = [{"s": f"{EX}s{n}", "o": f"v,{n}"} for n in range(3)][:limit]
     assert (columns, rows) == (["s", "o"], expected)

@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.evaluate import GoldArticle, evaluate_corpus, predicted, score_article
-from kg.ontology import KG
+from kg.rdf import KG
 
 GOLD = {
     "article": "a.txt",

@@ -32,7 +32,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 from test_store import LENS, SPLIT
 
-from kg.ontology import ARTICLE, ENTITY, KG
+from kg.rdf import ARTICLE, ENTITY, KG
 from kg.serve import Limits, refusal
 from kg.serve.app import ServeConfig, serving
 from kg.store import open_store

@@ -65,7 +65,7 @@ def serve(
     from kg.serve import Limits, ServeConfig
     from kg.serve.__main__ import config_json
     from kg.store import MEMORY, open_store
-    from kg.views import PREFIX_HEADER
+    from kg.views.prefixes import PREFIX_HEADER
 
     if store_location.startswith(("http://", "https://")):
         raise InputError(

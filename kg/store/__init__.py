@@ -16,8 +16,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-
-from rdflib import Dataset
+from typing import TYPE_CHECKING
 
 from kg.ontology import BASE
 from kg.store.base import (
@@ -34,6 +33,9 @@ from kg.store.http import Retry
 from kg.store.merged import MERGED
 from kg.store.readonly import ReadOnlyStore
 from kg.store.remote import Endpoints, SparqlStore
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
 
 REMOTE_SCHEMES = ("http://", "https://")
 
@@ -93,6 +95,8 @@ def open_store(
 def to_rdflib(store: Store) -> Dataset:
     """The whole store as an rdflib Dataset: a named graph per article, the merged layer
     as its default graph."""
+    from rdflib import Dataset
+
     dataset = Dataset()
     dataset.parse(io.BytesIO(store.dump("nquads")), format="nquads")
     return dataset
