@@ -158,9 +158,14 @@ def communities(graph: nx.MultiDiGraph) -> list[list[str]]:
     simple = undirected(graph)
     if simple.number_of_edges() == 0:
         return []
-    groups = nx.community.greedy_modularity_communities(simple)
+    # networkx walks sets of nodes; numbered nodes (in label order) make those walks,
+    # and so its tie-breaks, the same whatever the string-hash seed (PYTHONHASHSEED).
+    nodes = list(simple)
+    numbered = nx.convert_node_labels_to_integers(simple, ordering="default")
+    groups = nx.community.greedy_modularity_communities(numbered)
     label = {n: simple.nodes[n].get("label", n) for n in simple}
-    ordered = [sorted(group, key=lambda n: (label[n], n)) for group in groups]
+    named = ([nodes[i] for i in group] for group in groups)
+    ordered = [sorted(group, key=lambda n: (label[n], n)) for group in named]
     ordered.sort(key=lambda g: (-len(g), label[g[0]]))
     return ordered
 
