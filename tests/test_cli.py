@@ -149,9 +149,16 @@ def _bad_inputs(tmp: Path) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize(
     "case",
-    ["missing", "empty", "binary", "unknown-extension", "malformed-query", "store-is-a-file",
-     "unknown-output-format"],
-)  # fmt: skip
+    [
+        "missing",
+        "empty",
+        "binary",
+        "unknown-extension",
+        "malformed-query",
+        "store-is-a-file",
+        "unknown-output-format",
+    ],
+)
 def test_cli_bad_input_gets_one_line_and_exit_2(tmp_path: Path, case: str) -> None:
     result = run_kg_process(*_bad_inputs(tmp_path)[case])
     assert result.returncode == 2
@@ -196,8 +203,14 @@ def test_cli_build_progress_moves_per_article_with_total(
         encoding="utf-8",
     )
     args = [str(tmp_path / i) if i != "-" else i for i in inputs]
-    result = run_kg("build", *args, "--store", str(tmp_path / "store"), "--progress",
-                    input="Acme Optics has partnered with Ember Devices.\n")  # fmt: skip
+    result = run_kg(
+        "build",
+        *args,
+        "--store",
+        str(tmp_path / "store"),
+        "--progress",
+        input="Acme Optics has partnered with Ember Devices.\n",
+    )
     assert result.returncode == 0, result.stderr
     done = [int(n) for n in re.findall(r"(\d+)(?:/\d+)? articles \[", result.stderr)]
     articles = 3 + (2 if "extra.jsonl" in inputs else 0) + (1 if "-" in inputs else 0)
@@ -217,9 +230,13 @@ def test_cli_build_progress_hears_each_article_before_its_batch_is_stored(tmp_pa
     from kg.store import open_store
 
     events: list[str] = []
-    build(open_store("memory:"), read_articles([write_notes(tmp_path / "notes", 3)]),
-          progress=lambda: events.append("article"), stored=lambda n: events.append(f"stored {n}"),
-          limits=WriteBatch(articles=2))  # fmt: skip
+    build(
+        open_store("memory:"),
+        read_articles([write_notes(tmp_path / "notes", 3)]),
+        progress=lambda: events.append("article"),
+        stored=lambda n: events.append(f"stored {n}"),
+        limits=WriteBatch(articles=2),
+    )
     assert events == ["article", "article", "stored 2", "article", "stored 1"]
 
 

@@ -19,14 +19,17 @@ EX = "http://example.org/"
     ("sparql", "variables", "expected"),
     [
         ("SELECT * WHERE { ?s ?p ?name }", ["name", "p", "s"], ["s", "p", "name"]),
-        ("select distinct * { ?zeta <p> ?alpha . ?alpha <q> $mid }", ["alpha", "mid", "zeta"],
-         ["zeta", "alpha", "mid"]),
+        (
+            "select distinct * { ?zeta <p> ?alpha . ?alpha <q> $mid }",
+            ["alpha", "mid", "zeta"],
+            ["zeta", "alpha", "mid"],
+        ),
         ("SELECT ?b ?a WHERE { ?a ?p ?b }", ["b", "a"], ["b", "a"]),
         ("SELECT ?a (COUNT(*) AS ?n) WHERE { ?a ?p ?b } GROUP BY ?a", ["a", "n"], ["a", "n"]),
         ("PREFIX ex: <http://example.org/> SELECT * WHERE { ?y ex:p ?x }", ["x", "y"], ["y", "x"]),
     ],
     ids=["star", "distinct-star-dollar", "explicit", "aggregate", "prefix"],
-)  # fmt: skip
+)
 def test_cli_results_column_order(sparql: str, variables: list[str], expected: list[str]) -> None:
     assert column_order(sparql, variables) == expected
 
@@ -60,17 +63,52 @@ def test_cli_results_reshaped_orders_and_limits(fmt: str, limit: int | None) -> 
 @pytest.mark.parametrize(
     ("max_width", "expected"),
     [
-        (None, ["name                key", "------------------  ---",
-                "one two three four  k", "x                   y", "(2 rows)"]),
-        (0, ["name                key", "------------------  ---",
-             "one two three four  k", "x                   y", "(2 rows)"]),
-        (15, ["name        key", "----------  ---", "one two     k", "three four",
-              "x           y", "(2 rows)"]),
-        (4, ["name      key", "--------  ---", "one two   k", "three", "four", "x         y",
-             "(2 rows)"]),
+        (
+            None,
+            [
+                "name                key",
+                "------------------  ---",
+                "one two three four  k",
+                "x                   y",
+                "(2 rows)",
+            ],
+        ),
+        (
+            0,
+            [
+                "name                key",
+                "------------------  ---",
+                "one two three four  k",
+                "x                   y",
+                "(2 rows)",
+            ],
+        ),
+        (
+            15,
+            [
+                "name        key",
+                "----------  ---",
+                "one two     k",
+                "three four",
+                "x           y",
+                "(2 rows)",
+            ],
+        ),
+        (
+            4,
+            [
+                "name      key",
+                "--------  ---",
+                "one two   k",
+                "three",
+                "four",
+                "x         y",
+                "(2 rows)",
+            ],
+        ),
     ],
     ids=["none", "zero", "wraps", "narrower-than-possible"],
-)  # fmt: skip
+)
 def test_cli_results_table_text_wraps(max_width: int | None, expected: list[str]) -> None:
     table = Table(["name", "key"], [["one two three four", "k"], ["x", "y"]])
     assert table_text(table, max_width).splitlines() == expected

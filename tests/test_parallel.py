@@ -191,8 +191,18 @@ def closed_port() -> int:
 
 def test_parallel_dask_unreachable_scheduler_is_one_line(capsys, article_dir: Path, tmp_path):
     address = f"tcp://127.0.0.1:{closed_port()}"
-    code = main(["build", str(article_dir), "--store", str(tmp_path / "s"), "--engine", "dask",
-                 "--scheduler", address])  # fmt: skip
+    code = main(
+        [
+            "build",
+            str(article_dir),
+            "--store",
+            str(tmp_path / "s"),
+            "--engine",
+            "dask",
+            "--scheduler",
+            address,
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith(f"kg: error: cannot reach the Dask scheduler at {address} (")
@@ -221,8 +231,18 @@ def test_parallel_cli_rejects_bad_engine_flags(capsys, flags, message, article_d
 @pytest.mark.parametrize("flags", [["--workers", "2"], ["--engine", "dask", "--workers", "1"]])
 def test_parallel_worker_errors_are_one_line(capfd, flags, article_dir, tmp_path):
     store = tmp_path / "s"
-    code = main(["build", str(article_dir), "--store", str(store), "--model", "no_such_model",
-                 "--no-progress", *flags])  # fmt: skip
+    code = main(
+        [
+            "build",
+            str(article_dir),
+            "--store",
+            str(store),
+            "--model",
+            "no_such_model",
+            "--no-progress",
+            *flags,
+        ]
+    )
     err = capfd.readouterr().err
     assert code == 2
     assert err == (

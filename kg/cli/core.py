@@ -192,8 +192,10 @@ def demo(store_location: str, html_path: Path, model: str | None) -> None:
         click.echo(render_result(prefixed_query(store, DEMO_DENIED), "table") + "\n")
         write_html(store, html_path)
     click.echo(f"HTML view: {html_path} (open it in a browser; click an edge for its evidence)")
-    click.echo(f"Next: kg query 'SELECT ...' --store {store_location}, kg rank, kg path A B, "
-               "kg viz --focus NAME (kg --help)")  # fmt: skip
+    click.echo(
+        f"Next: kg query 'SELECT ...' --store {store_location}, kg rank, kg path A B, "
+        "kg viz --focus NAME (kg --help)"
+    )
 
 
 DEMO_FACTS = """
