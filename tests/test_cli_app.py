@@ -111,21 +111,22 @@ SMALL_NQ = "".join(
 """Ten triples in eleven quads: two articles name Acme."""
 
 
+STORE_READ_NEVER = {"spacy", "rdflib", "yaml", "networkx", "pyvis", "trafilatura", "tqdm"}
+"""What reading a store must not import: rdflib and yaml alone cost ``kg query`` about
+0.2 s of its 0.4 s budget (issue 14); the read path is pyoxigraph's."""
+
+
 @pytest.mark.parametrize(
-    ("args", "not_loaded"),
-    [
-        (["stats"], {"spacy", "networkx", "pyvis", "trafilatura", "tqdm"}),
-        (["query", "SELECT * WHERE { ?s ?p ?o }"], {"spacy", "networkx", "pyvis", "trafilatura"}),
-        (["export", "-o", "{tmp}/out.ttl"], {"spacy", "networkx", "pyvis", "trafilatura"}),
-    ],
+    "args",
+    [["stats"], ["query", "SELECT * WHERE { ?s ?p ?o }"], ["export", "-o", "{tmp}/out.ttl"]],
     ids=["stats", "query", "export"],
 )
-def test_cli_app_read_commands_do_not_load_spacy(
-    small_store: Path, tmp_path: Path, args: list[str], not_loaded: set[str]
+def test_cli_app_read_commands_load_nothing_heavy(
+    small_store: Path, tmp_path: Path, args: list[str]
 ) -> None:
     argv = [a.replace("{tmp}", str(tmp_path)) for a in [*args, "--store", str(small_store)]]
     code = f"from kg.cli import main\nassert main({argv!r}) == 0"
-    assert modules_loaded_by(code) & not_loaded == set()
+    assert modules_loaded_by(code) & STORE_READ_NEVER == set()
 
 
 @pytest.mark.parametrize("name", COMMANDS)
