@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from cli_helpers import run_kg as run_kg_here
 from rdflib import Dataset
 
 from kg.ingest import Failure, Note, Options, read_inputs
@@ -415,6 +416,10 @@ def test_hostile_stdin(monkeypatch: pytest.MonkeyPatch, case: str) -> None:
 def run_kg(
     *args: str, cwd: Path | None = None, prefix: tuple[str, ...] = ()
 ) -> subprocess.CompletedProcess[str]:
+    """``kg ARGS...`` in this process (spaCy loads once), or, under a ``prefix`` that
+    changes what the process may do (dropped capabilities), as a new process."""
+    if not prefix:
+        return run_kg_here(*args, cwd=cwd)
     return subprocess.run(
         [*prefix, "kg", *args], capture_output=True, text=True, cwd=cwd, timeout=600
     )
