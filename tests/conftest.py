@@ -54,6 +54,20 @@ def example_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled 29-article corpus built once with ``kg build --example``; read only."""
+    from cli_helpers import run_kg
+
+    from kg.examples import articles
+
+    store = tmp_path_factory.mktemp("bundled") / "kg-store"
+    done = run_kg("build", "--example", "--store", str(store), "--no-progress")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith(f"{len(articles())} article(s) added, 0 unchanged")
+    return store
+
+
+@pytest.fixture(scope="session")
 def nlp():
     from kg.nlp import load_pipeline
 

@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from cli_helpers import run_kg
 
 from kg.examples import articles, corpus_path, example_path, examples_folder, gold_path, query_path
 from kg.ingest import read_article
@@ -124,14 +123,11 @@ def test_examples_key_facts_are_gold(fact: tuple[str, str, str], modality: str) 
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str], set[str]]:
-    """``kg build --example`` once: each (subject, relation, object) with its modalities."""
-    store_path = tmp_path_factory.mktemp("examples") / "kg-store"
-    done = run_kg("build", "--example", "--store", str(store_path), "--no-progress")
-    assert done.returncode == 0, done.stderr
-    assert done.stderr.startswith(f"{len(articles())} article(s) added, 0 unchanged")
+def built(bundled_store: Path) -> dict[tuple[str, str, str], set[str]]:
+    """``kg build --example`` (once a session): each (subject, relation, object) with its
+    modalities."""
     names = canonical_names()
-    store = open_store(str(store_path))
+    store = open_store(str(bundled_store), read_only=True)
     rows = store.query(
         with_prefixes("""
         SELECT ?s ?p ?o ?m WHERE {

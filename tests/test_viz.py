@@ -16,6 +16,7 @@ from cli_helpers import run_kg
 from kg import KnowledgeGraph
 from kg.analytics import Evidence
 from kg.examples import example_path
+from kg.store import open_store
 from kg.viz import Page, View, VizOptions, iframe, render, viz_html
 
 pytestmark = pytest.mark.model
@@ -263,8 +264,6 @@ def test_viz_cli_bad_input_is_one_line_exit_2(
 
 
 def test_viz_cli_empty_store_is_an_error(tmp_path: Path) -> None:
-    from kg.store import open_store
-
     open_store(tmp_path / "empty").close()  # a store with nothing in it
     result = run_kg("viz", "--store", str(tmp_path / "empty"), "-o", str(tmp_path / "g.html"))
     assert (result.returncode, result.stderr) == (
@@ -1098,13 +1097,11 @@ def test_viz_page_finds_a_symmetric_facts_evidence_either_way_round() -> None:
 
 
 @pytest.fixture(scope="module")
-def corpus_store():
-    """The bundled 29-article corpus, in memory."""
-    from kg.examples import articles
-
-    graph = KnowledgeGraph.open("memory:")
-    graph.add(*articles())
-    return graph.store
+def corpus_store(bundled_store: Path):
+    """The bundled 29-article corpus (built once a session), opened read-only."""
+    store = open_store(bundled_store, read_only=True)
+    yield store
+    store.close()
 
 
 @pytest.mark.browser
