@@ -7,7 +7,6 @@ After changing a notebook or what kg prints, rewrite the outputs with
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -27,9 +26,6 @@ REGENERATE = "python tests/test_notebooks.py"
 def run(path: Path) -> nbformat.NotebookNode:
     """The notebook after running every cell; a cell error raises CellExecutionError."""
     notebook = nbformat.read(path, as_version=4)
-    # One string-hash seed for the kernel, so networkx's tie-breaks (set order) and
-    # so the printed communities are the same on every run.
-    os.environ.setdefault("PYTHONHASHSEED", "0")
     client = NotebookClient(
         notebook,
         timeout=600,
