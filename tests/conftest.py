@@ -68,6 +68,20 @@ def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def dev_nquads(dev_dir: Path) -> bytes:
+    """The dev corpus (25 articles) built once into memory, dumped as N-Quads (the
+    merged layer in the default graph): tests load it into a store of their own rather
+    than parse the same articles again."""
+    from kg.api import build
+    from kg.ingest import read_articles
+    from kg.store import open_store
+
+    store = open_store("memory:")
+    build(store, read_articles([dev_dir]))
+    return store.dump("nquads")
+
+
+@pytest.fixture(scope="session")
 def nlp():
     from kg.nlp import load_pipeline
 

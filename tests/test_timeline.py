@@ -204,11 +204,11 @@ def test_timeline_facts_csv_and_timeline_commands(tmp_path, capsys) -> None:
 
 
 @pytest.mark.corpus
-def test_timeline_dev_corpus_naive_join_gives_one_row_per_partner(dev_dir, tmp_path) -> None:
+def test_timeline_dev_corpus_naive_join_gives_one_row_per_partner(dev_dir, dev_nquads) -> None:
     from kg.ingest import read_articles
 
-    store = open_store("memory:")
-    build(store, read_articles([dev_dir]))
+    store = open_store("memory:")  # the dev corpus as built (conftest), in a store of its own
+    store.load(dev_nquads, "nquads", "urn:unused")
     rows = store.query("""PREFIX kg: <https://w3id.org/kg-news/ontology#>
       PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
       SELECT ?n WHERE { ?x kg:partnersWith ?y . ?y rdfs:label "Leica" . ?x rdfs:label ?n }""")
