@@ -10,7 +10,6 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -229,6 +228,8 @@ class Ontology:
 
 
 def ontology_dir() -> Path:
+    from importlib import resources
+
     return Path(str(resources.files("kg.ontologies")))
 
 
