@@ -68,16 +68,15 @@ def exported(store: Store, fmt: str) -> Exported:
         if rdf.quads:
             return Exported(data, counted(len(store), "quad"))
         return Exported(data, counted(data.count(b"\n"), "triple"))
-    scratch = ox.Store()
-    scratch.bulk_extend(ox.parse(store.dump("nquads"), format=rdf_format("nquads")))
     prefixes = {name: str(namespace) for name, namespace in PREFIXES.items()}
+    scratch = ox.Store()
     if rdf.quads:
+        scratch.bulk_extend(store.quads())
         data = scratch.dump(format=rdf_format(fmt), prefixes=prefixes)
         return Exported(data, counted(len(scratch), "quad"))
-    union = ox.Store()
-    union.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in scratch)
-    data = union.dump(format=rdf_format(fmt), from_graph=ox.DefaultGraph(), prefixes=prefixes)
-    return Exported(data, counted(len(union), "triple"))
+    scratch.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads())
+    data = scratch.dump(format=rdf_format(fmt), from_graph=ox.DefaultGraph(), prefixes=prefixes)
+    return Exported(data, counted(len(scratch), "triple"))
 
 
 def counted(count: int, noun: str) -> str:
