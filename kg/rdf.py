@@ -13,12 +13,20 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
+from kg import ontology
+from kg.formats import RDF_FORMATS
 from kg.model import Article, Entity, Modality, Resolution, ResolvedFact
-from kg.ontology import KG, PREFIXES, article_iri, evidence_iri
+from kg.ontology import PREFIXES, article_iri, evidence_iri
 from kg.temporal import When, fact_time
+
+KG, ENTITY, ARTICLE, EVIDENCE = (
+    Namespace(ns) for ns in (ontology.KG, ontology.ENTITY, ontology.ARTICLE, ontology.EVIDENCE)
+)
+"""``kg.ontology``'s namespaces with rdflib terms (``URIRef``), for building and reading
+rdflib graphs; ``kg.ontology``'s own give plain IRI strings."""
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -188,26 +196,11 @@ def dataset_of(graphs: Iterable[Graph]) -> Dataset:
     return dataset
 
 
-TRIPLE_FORMATS = frozenset({"turtle", "nt"})
-
-
 def serialized(dataset: Dataset, fmt: str) -> bytes:
     """The dataset in ``fmt``; formats without named graphs get the union of all graphs."""
-    if fmt not in TRIPLE_FORMATS:
+    if RDF_FORMATS[fmt].quads:
         return dataset.serialize(format=fmt, encoding="utf-8")
     union = bind_prefixes(Graph())
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         union.add((s, p, o))
     return union.serialize(format=fmt, encoding="utf-8")
-
-
-FORMATS = {
-    ".nq": "nquads",
-    ".nquads": "nquads",
-    ".trig": "trig",
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".nt": "nt",
-}

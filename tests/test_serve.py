@@ -34,7 +34,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 from test_store import LENS, SPLIT
 
-from kg.ontology import ARTICLE, ENTITY, KG
+from kg.rdf import ARTICLE, ENTITY, KG
 from kg.serve import Limits, refusal
 from kg.serve.app import ServeConfig, serving
 from kg.serve.guard import plainly_within, scanned_refusal
