@@ -33,10 +33,10 @@ from kg.extract.syntax import (
     anchor_distance,
     between_object,
     conj_root,
+    describes_noun,
     mention_root,
     modifiers_of,
     nearest_group,
-    object_relative,
     participle_modifier,
     relative_antecedent,
     scope_tokens,
@@ -84,6 +84,9 @@ class Extractor:
         self.overriders = overriders(self.patterns)
         self.not_parties = frozenset(w.lower() for w in data.get("not_parties", ()))
         self.rounds = RoundReader(RoundWords.of(data["funding_rounds"]))
+        self.round_pattern = next(
+            p for p in self.patterns if p.relation == self.rounds.words.relation
+        )
 
     def __call__(self, doc: Doc, article: Article) -> Extraction:
         """The passes in order: mentions -> rule facts (triggers, roles, modality) ->
@@ -165,11 +168,14 @@ class Extractor:
         """Investors of a funding round and the company that raised it, which news
         often names in different sentences (``kg.extract.rounds``)."""
         reader = self.rounds
+        investors = list(reader.investors(doc, mentions, roots))
+        if not investors:
+            return []
         raisers = reader.raisers(doc, mentions, roots)
-        pattern = next(p for p in self.patterns if p.relation == reader.words.relation)
+        pattern = self.round_pattern
         sents = list(doc.sents)
         facts = []
-        for found in reader.investors(doc, mentions, roots):
+        for found in investors:
             investor = found.investor
             investee = found.investee or nearest_raiser(raisers, investor.sent_index)
             if investee is None or investee.name == investor.name:
@@ -357,7 +363,7 @@ class Extractor:
         if pattern.domain & pattern.range or pattern.check_roles:
             subjects = [m for m in subjects if roles[m] == "subj"]
             objects = [m for m in objects if roles[m] == "obj"]
-        elif participle_modifier(trigger.anchor) or object_relative(trigger.anchor):
+        elif describes_noun(trigger.anchor):
             # a participle or relative clause says what it is about ("a lab co-founded by
             # Elon Musk" says nothing of the company the sentence is about)
             objects = [m for m in objects if roles[m] == "obj"]

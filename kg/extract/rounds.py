@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from kg.extract.candidates import lemma
 from kg.extract.syntax import conj_root
 from kg.model import Mention
 
@@ -60,10 +61,6 @@ class RoundInvestor:
     investor: Mention
     cue: Token
     investee: Mention | None
-
-
-def lemma(token: Token) -> str:
-    return token.lemma_.lower()
 
 
 class RoundReader:

@@ -66,7 +66,7 @@ def syntactic_role(
     if token is None:
         return "other"
     anchor_path = {t.i for t in [anchor, *anchor.ancestors]}
-    if participle_modifier(anchor) or object_relative(anchor):
+    if describes_noun(anchor):
         # "Google-backed Waymo", "a startup acquired by EMC", "the site Groupon snapped
         # up": the noun the participle or relative clause describes is what it acts on;
         # a name hyphenated to the participle is its agent
@@ -129,6 +129,12 @@ def participle_modifier(token: Token) -> bool:
     """Whether the token is a past participle describing a noun ("SoftBank-owned Arm",
     "a unit sold to Intel"), so that noun is acted on, not acting."""
     return token.dep_ in ("amod", "acl") and token.tag_ == "VBN" and token.head.i != token.i
+
+
+def describes_noun(token: Token) -> bool:
+    """Whether the token heads a participle or relative clause that describes the noun
+    it hangs on ("SoftBank-owned Arm", "the app that Facebook bought")."""
+    return participle_modifier(token) or object_relative(token)
 
 
 def object_relative(token: Token) -> bool:

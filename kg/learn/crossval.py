@@ -24,7 +24,6 @@ from kg.evaluate import (
     Prediction,
     predicted,
     read_gold,
-    score_article,
     scored,
 )
 from kg.extract.facts import Extractor
@@ -95,17 +94,17 @@ def held_out_predictions(
             e for i, a in enumerate(annotated) if fold_of(i, folds) != fold for e in examples[a.key]
         ]
         extractor = Extractor(nlp, model=fit(taught, **settings))
-        for a in held:
-            pairs.append((a.gold, predicted(article_graph(resolve(extractor(a.doc, a.article))))))
+        pairs += [(a.gold, prediction_of(extractor, a)) for a in held]
     return pairs
 
 
 def rules_only_scores(annotated: Sequence[Annotated], nlp) -> EvaluationResult:
     """The same articles scored with no decision model (the rules' facts alone)."""
     extractor = Extractor(nlp, model=None)
-    return EvaluationResult(
-        [
-            score_article(a.gold, predicted(article_graph(resolve(extractor(a.doc, a.article)))))
-            for a in annotated
-        ]
-    )
+    return scored([(a.gold, prediction_of(extractor, a)) for a in annotated])
+
+
+def prediction_of(extractor: Extractor, annotated: Annotated) -> Prediction:
+    """What the whole extractor, resolution and RDF give for one parsed article, as
+    the corpus scorer reads it."""
+    return predicted(article_graph(resolve(extractor(annotated.doc, annotated.article))))
