@@ -101,6 +101,8 @@ class MentionReader:
         events += [(i, ("Year", i, i + 1)) for i in years if i not in taken]
         for _, item in sorted(events, key=lambda x: x[0]):
             if isinstance(item, Span):
+                if is_adjective(item):
+                    continue
                 one = self.entity_mention(doc, item, sent_of, seen_products)
                 if one is not None and not one.gazetteer and one.name in classes:
                     one = replace(one, cls=classes[one.name])
@@ -273,9 +275,12 @@ class MentionReader:
             )
 
         found: set[str] = set()
+        named_roots = {r.i for m in mentions if not m.anaphor and (r := mention_root(doc, m))}
         for m in mentions:
             root = mention_root(doc, m)
             if m.cls not in ("Person", "Place") or m.gazetteer or m.anaphor or root is None:
+                continue
+            if m.cls == "Place" and describes_a_name(root, named_roots):
                 continue
             if self.described_as_company(root) or (
                 object_of_company_trigger(root) and not near(root, role_anchors, 3)
@@ -455,6 +460,23 @@ class MentionReader:
                 pick = subjects[-1]
         return Mention(span.text, pick.name, pick.cls, span.start_char, span.end_char, sent,
                        pick.gazetteer, anaphor=True)  # fmt: skip
+
+
+def is_adjective(ent: Span) -> bool:
+    """Whether the model's entity is one adjective the gazetteer does not know: a
+    nationality ("Slovak partner"), never a party."""
+    return not ent.id_ and len(ent) == 1 and ent[0].tag_ == "JJ" and ent[0].dep_ == "amod"
+
+
+def describes_a_name(root: Token, named_roots: set[int]) -> bool:
+    """Whether a place is set beside another name in apposition, as where that name is
+    ("Ludic Labs, a San Mateo, Calif., startup"): the place stays a place."""
+    token = root
+    while token.dep_ == "appos" and token.head.i != token.i:
+        token = token.head
+        if token.i in named_roots:
+            return True
+    return False
 
 
 def clean_name(text: str) -> str:

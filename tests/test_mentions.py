@@ -1,0 +1,43 @@
+"""Mentions on sentences written for these tests: which names are entities, and of
+which class, before any relation is read (``kg.extract.mentions``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extractor_for
+
+pytestmark = pytest.mark.model
+
+
+def mentions(nlp, text: str) -> set[tuple[str, str]]:
+    """(name, class) of the named (not referring) mentions, after the context passes."""
+    extractor = extractor_for(nlp)
+    doc = nlp(text)
+    found, _ = extractor.proposals(doc)
+    return {(m.name, m.cls) for m in found if not m.anaphor and m.cls != "Year"}
+
+
+# name -> class that must be found, and names that must not be entities at all
+CASES = {
+    "place-in-apposition-stays-a-place": (
+        "Yahoo said Monday it has acquired Tamber Labs, a San Jose, Calif., startup that "
+        "builds photo apps.",
+        {"Tamber Labs": "Organization", "San Jose": "Place", "Calif.": "Place"},
+        set(),
+    ),
+    "nationality-adjective-is-no-entity": (
+        "Czech investor Petr Novak and Slovak partner Juraj Hrasko bought a stake in Casino.",
+        {"Petr Novak": "Person", "Juraj Hrasko": "Person"},
+        {"Slovak", "Czech"},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_mentions_classes(nlp, case: str) -> None:
+    text, classes, absent = CASES[case]
+    found = mentions(nlp, text)
+    names = {name for name, _ in found}
+    assert {n: c for n, c in found if n in classes} == classes
+    assert not names & absent
