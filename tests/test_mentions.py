@@ -31,6 +31,41 @@ CASES = {
         {"Petr Novak": "Person", "Juraj Hrasko": "Person"},
         {"Slovak", "Czech"},
     ),
+    "model-code-is-a-product": (
+        "Nio also built the EP9 electric hypercar in Britain.",
+        {"NIO": "Organization", "EP9": "Product"},
+        set(),
+    ),
+    "name-before-product-noun-is-a-product": (
+        "Sony will ship its Vexa image sensors to phone makers next year.",
+        {"Sony": "Organization", "Vexa": "Product"},
+        set(),
+    ),
+    "names-after-company-noun": (
+        "Meta has bought the audio companies Tamber and Quillcast.",
+        {"Meta": "Organization", "Tamber": "Organization", "Quillcast": "Organization"},
+        set(),
+    ),
+    "name-after-firm-called": (
+        "The funds went to a new firm called Halden Mobile, which Geely will control.",
+        {"Halden Mobile": "Organization"},
+        set(),
+    ),
+    "name-after-backed": (
+        "Amazon led a $50 million round in Ford-backed Velotrax.",
+        {"Amazon": "Organization", "Ford": "Organization", "Velotrax": "Organization"},
+        set(),
+    ),
+    "unit-of-a-known-company": (
+        "Stefan Braun, head of Volkswagen Commercial Vehicles, spoke on Monday.",
+        {"Stefan Braun": "Person", "Volkswagen Commercial Vehicles": "Organization"},
+        {"Volkswagen"},
+    ),
+    "joint-name-of-two-known-companies": (
+        "Sony Ericsson sold millions of phones.",
+        {"Sony Ericsson": "Organization"},
+        {"Sony", "Ericsson"},
+    ),
 }
 
 

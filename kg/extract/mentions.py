@@ -28,6 +28,7 @@ from kg.ontology import Ontology
 REFERENCE_DETERMINERS = frozenset({"the", "this", "that"})
 REFERENCE_MODIFIERS = frozenset({"ADJ", "NOUN", "PROPN", "PUNCT", "NUM"})
 YEAR = re.compile(r"^(1[6-9]|20)\d\d$")
+MODEL_CODE = re.compile(r"^[A-Za-z]{1,5}-?\d+[A-Za-z\d]{0,3}\+?$")
 
 
 class MentionReader:
@@ -57,6 +58,7 @@ class MentionReader:
             w.lower() for w in data.get("anaphora_nouns", {}).get("Organization", ())
         } | {w.lower() for w in data.get("company_nouns", ())}
         self.organisation_words = {w.lower() for w in data.get("organisation_words", ())}
+        self.product_nouns = {w.lower() for w in data.get("product_nouns", ())}
         self.pronoun_classes = {
             word.lower(): tuple(classes) for word, classes in data.get("pronouns", {}).items()
         }
@@ -86,6 +88,12 @@ class MentionReader:
             if ent.label_ in LABEL_TO_CLASS:
                 taken.update(range(ent.start, ent.end))
         named = [e for e in doc.ents if e.label_ in LABEL_TO_CLASS]
+        discovered = self.discovered_names(doc, named)
+        if discovered:
+            covered = {i for d in discovered for i in range(d.start, d.end)}
+            named = [e for e in named if not covered.intersection(range(e.start, e.end))]
+            named = sorted(named + discovered, key=lambda e: e.start)
+            taken.update(covered)
         named += self.unlabelled_repeats(doc, named, taken)
         taken.update(i for e in named for i in range(e.start, e.end))
         classes = self.voted_classes(named)
@@ -117,6 +125,82 @@ class MentionReader:
                 if mention.cls == "Product":
                     seen_products.append(mention)
         return found
+
+    def discovered_names(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """Organisations the model missed or split, found from their context:
+        a known company's unit ("Volvo Commercial Vehicles": the known name, then two
+        or more capitalised words ending in an organisation word), two known
+        companies' joint name ("Sony Ericsson"), names after a company noun ("the
+        podcast companies Gimlet and Parcast", "a firm called Tamber Mobile"), and a
+        name after "-backed", "-based" or "-owned" ("Ford-backed Argon")."""
+        known = {e.start: e for e in ents if organization_label(e.id_)}
+        found: list[Span] = []
+        end = 0
+        for token in doc:
+            i = token.i
+            if i < end:
+                continue
+            span = None
+            if i in known:
+                span = self.unit_name(doc, known[i], known)
+            elif self.introduces_name(doc, i):
+                for start, stop in self.name_runs(doc, i + 1):
+                    if not any(e.start == start and e.end == stop and e.id_ for e in ents):
+                        found.append(Span(doc, start, stop, label="ORG"))
+                    end = stop
+                continue
+            if span is not None:
+                found.append(span)
+                end = span.end
+        return found
+
+    def unit_name(self, doc: Doc, ent: Span, known: dict[int, Span]) -> Span | None:
+        """ "Volvo Commercial Vehicles" or "Sony Ericsson" from the known name at ``ent``."""
+        if ent.end in known and ent[-1].whitespace_ and is_name_word(doc[ent.end]):
+            return Span(doc, ent.start, known[ent.end].end, label="ORG")
+        stop = ent.end
+        while stop < len(doc) and stop - ent.end < 4 and is_name_word(doc[stop]):
+            stop += 1
+        while stop - ent.end >= 2:
+            if doc[stop - 1].lower_ in self.organisation_words:
+                return Span(doc, ent.start, stop, label="ORG")
+            stop -= 1
+        return None
+
+    def introduces_name(self, doc: Doc, i: int) -> bool:
+        """Whether the words up to ``i`` say a name follows: a company noun ("the
+        podcast companies", "a firm called"), or "-backed", "-based", "-owned"."""
+        token = doc[i]
+        lemma = token.lemma_.lower()
+        if lemma in ("call", "name") and i > 0 and doc[i - 1].lemma_.lower() in self.company_nouns:
+            return True
+        if lemma in self.company_nouns and token.pos_ == "NOUN":
+            return i + 1 < len(doc) and doc[i + 1].text not in ("called", "named")
+        return token.lower_ in ("backed", "based", "owned") and i > 0 and doc[i - 1].text == "-"
+
+    def name_runs(self, doc: Doc, start: int) -> list[tuple[int, int]]:
+        """Runs of capitalised proper nouns from ``start``, and their conjuncts
+        ("Gimlet and Parcast")."""
+        runs: list[tuple[int, int]] = []
+        i = start
+        while i < len(doc):
+            stop = i
+            while stop < len(doc) and stop - i < 4 and is_name_word(doc[stop]):
+                stop += 1
+            if stop == i or doc[stop - 1].lower_ in self.not_entities:
+                break
+            if any(t.lower_.rstrip(".,") not in self.ontology.corporate_suffixes
+                   for t in doc[i:stop]):  # fmt: skip
+                runs.append((i, stop))
+            if (
+                stop + 1 < len(doc)
+                and doc[stop].lower_ in ("and", ",")
+                and doc[stop + 1].dep_ == "conj"
+            ):
+                i = stop + 1
+            else:
+                break
+        return runs
 
     def unlabelled_repeats(self, doc: Doc, ents: list[Span], taken: set[int]) -> list[Span]:
         """Names the statistical model tagged once but missed elsewhere in the article
@@ -213,9 +297,11 @@ class MentionReader:
     def people_by_context(
         self, doc: Doc, mentions: list[Mention], triggers: list[TriggerMatch]
     ) -> list[Mention]:
-        """Organisation mentions that context shows are people: a surname of a person
-        named in the article ("Mollenkopf"), or a personal-looking name next to a
-        person's role ("founded by Ernst Leitz", "Dinesh Paliwal will remain CEO")."""
+        """Mentions whose class context corrects: organisation mentions that are
+        people (a surname of a person named in the article, "Mollenkopf", or a
+        personal-looking name next to a person's role, "founded by Ernst Leitz"),
+        people and places only an organisation fits (``companies_by_context``), and
+        names only a product fits (``products_by_context``)."""
         people = {m.name for m in mentions if m.cls == "Person" and not m.anaphor}
         by_surname = {n.split()[-1]: n for n in people if len(n.split()) > 1}
         renamed: dict[str, str] = {}
@@ -235,8 +321,11 @@ class MentionReader:
             ):
                 renamed[m.name] = m.name
         companies = self.companies_by_context(doc, mentions, triggers, role_anchors, sent_of)
+        products = self.products_by_context(doc, mentions)
         return [
-            replace(m, cls="Person", name=renamed[m.name])
+            replace(m, cls="Product")
+            if m.name in products and not m.gazetteer and not m.anaphor
+            else replace(m, cls="Person", name=renamed[m.name])
             if m.cls == "Organization" and m.name in renamed and not m.gazetteer
             else replace(m, cls="Organization")
             if m.cls in ("Person", "Place") and m.name in companies
@@ -294,6 +383,35 @@ class MentionReader:
             and near(root, role_anchors, 3) and not self.described_as_company(root)
         }  # fmt: skip
         return found - people_elsewhere
+
+    def products_by_context(self, doc: Doc, mentions: list[Mention]) -> set[str]:
+        """Names the model calls organisations, people or places that only a product
+        fits: a model code ("EP9", "ARMv8"), or a name set before a product noun ("the
+        Tamber sensor", "its Vela image sensors"); never one the article describes as a
+        company ("Vela, a chip developer")."""
+        found: set[str] = set()
+        companies: set[str] = set()
+        for m in mentions:
+            if m.gazetteer or m.anaphor or m.cls not in ("Organization", "Person", "Place"):
+                continue
+            root = mention_root(doc, m)
+            if root is None:
+                continue
+            if self.described_as_company(root):
+                companies.add(m.name)
+            elif is_model_code(m.name) or self.modifies_product_noun(root):
+                found.add(m.name)
+        return found - companies
+
+    def modifies_product_noun(self, root: Token) -> bool:
+        """ "the Vela sensor", "Vela image sensors": the name is a compound of a product
+        noun (directly or through another compound), not of a maker ("sensor maker")."""
+        head = root
+        while head.dep_ == "compound" and head.head.i != head.i:
+            head = head.head
+            if head.lemma_.lower() in self.product_nouns:
+                return head.head.lemma_.lower() not in self.company_nouns or head.dep_ != "compound"
+        return False
 
     def described_as_company(self, root: Token) -> bool:
         """ "Corephotonics, an Israeli company", "zoom developer Corephotonics"."""
@@ -462,6 +580,21 @@ class MentionReader:
                        pick.gazetteer, anaphor=True)  # fmt: skip
 
 
+NAME_ENT_TYPES = frozenset(
+    {"", "ORG", "PERSON", "GPE", "LOC", "PRODUCT", "WORK_OF_ART", "NORP", "FAC"}
+)
+
+
+def is_name_word(token: Token) -> bool:
+    """A word of a name: a capitalised proper noun the model does not call a date,
+    money or number ("Parcast", "ArgoAI", "Vehicles")."""
+    return (
+        token.tag_ in ("NNP", "NNPS")
+        and token.text[:1].isupper()
+        and token.ent_type_ in NAME_ENT_TYPES
+    )
+
+
 def is_adjective(ent: Span) -> bool:
     """Whether the model's entity is one adjective the gazetteer does not know: a
     nationality ("Slovak partner"), never a party."""
@@ -488,6 +621,16 @@ def clean_name(text: str) -> str:
     for suffix in ("'s", "’s"):
         name = name.removesuffix(suffix)
     return name or text
+
+
+def is_model_code(name: str) -> bool:
+    """Whether a name is one model code, letters then digits: a product's, never a
+    company's, person's or place's.
+
+    >>> [is_model_code(n) for n in ("EP9", "ARMv8", "Z6", "3M", "Intel", "X 9")]
+    [True, True, True, False, False, False]
+    """
+    return MODEL_CODE.match(name) is not None
 
 
 def has_model_number(name: str) -> bool:
