@@ -66,6 +66,27 @@ CASES = {
         {"Sony Ericsson": "Organization"},
         {"Sony", "Ericsson"},
     ),
+    "person-in-apposition-to-a-role": (
+        "The founders — Logan Hart, Zumo’s CEO, and John Zimmer, its president — will stay "
+        "on the board. Zumo said so.",
+        {"Logan Hart": "Person", "John Zimmer": "Person", "Zumo": "Organization"},
+        set(),
+    ),
+    "person-in-a-list-is-no-organisation": (
+        "Czech investor Petr Novak and Slovak partner Juraj Hrasko bought a stake in Casino.",
+        {"Petr Novak": "Person", "Juraj Hrasko": "Person"},
+        set(),
+    ),
+    "nonprofit-called": (
+        "Marta Kovacs, CEO of a nonprofit called Booklift, joined the board.",
+        {"Marta Kovacs": "Person", "Booklift": "Organization"},
+        set(),
+    ),
+    "ampersand-name-after-a-company-noun": (
+        "Umesh Patel, vice chairman with executive search firm Carter & Dunmore, said so.",
+        {"Umesh Patel": "Person", "Carter & Dunmore": "Organization"},
+        {"Carter"},
+    ),
 }
 
 
@@ -76,3 +97,21 @@ def test_mentions_classes(nlp, case: str) -> None:
     names = {name for name, _ in found}
     assert {n: c for n, c in found if n in classes} == classes
     assert not names & absent
+
+
+# a name, and how many times it is a mention of that class
+REPEATS = {
+    "organisation-before-the-model-tags-it": (
+        "After starting Brivo in 2012, Green and Tolliver were famous. Dana Green, Brivo's "
+        "CEO, and Mark Tolliver, its president, stayed.",
+        ("Brivo", "Organization", 2),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REPEATS))
+def test_mentions_repeats(nlp, case: str) -> None:
+    text, (name, cls, count) = REPEATS[case]
+    extractor = extractor_for(nlp)
+    found, _ = extractor.proposals(nlp(text))
+    assert sum(m.name == name and m.cls == cls and not m.anaphor for m in found) == count

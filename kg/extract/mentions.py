@@ -145,7 +145,7 @@ class MentionReader:
                 span = self.unit_name(doc, known[i], known)
             elif self.introduces_name(doc, i):
                 for start, stop in self.name_runs(doc, i + 1):
-                    if not any(e.start == start and e.end == stop and e.id_ for e in ents):
+                    if not any(keeps_its_name(e, start, stop) for e in ents):
                         found.append(Span(doc, start, stop, label="ORG"))
                     end = stop
                 continue
@@ -185,7 +185,11 @@ class MentionReader:
         i = start
         while i < len(doc):
             stop = i
-            while stop < len(doc) and stop - i < 4 and is_name_word(doc[stop]):
+            while stop < len(doc) and stop - i < 4 and (
+                is_name_word(doc[stop])
+                or (doc[stop].text == "&" and stop > i and stop + 1 < len(doc)
+                    and is_name_word(doc[stop + 1]))
+            ):  # fmt: skip
                 stop += 1
             if stop == i or doc[stop - 1].lower_ in self.not_entities:
                 break
@@ -218,7 +222,10 @@ class MentionReader:
             if ent.label_ == "PERSON" and len(words) >= 2:
                 forms.append(words[-1:])
             for form in forms:
-                names.setdefault(form[0], []).append((form, ent.label_, ent.start))
+                # an organisation's name counts before its tagged place too; a
+                # surname only after the full name
+                first = -1 if ent.label_ == "ORG" else ent.start
+                names.setdefault(form[0], []).append((form, ent.label_, first))
         found: list[Span] = []
         if not names:
             return found
@@ -302,36 +309,59 @@ class MentionReader:
         personal-looking name next to a person's role, "founded by Ernst Leitz"),
         people and places only an organisation fits (``companies_by_context``), and
         names only a product fits (``products_by_context``)."""
-        people = {m.name for m in mentions if m.cls == "Person" and not m.anaphor}
-        by_surname = {n.split()[-1]: n for n in people if len(n.split()) > 1}
-        renamed: dict[str, str] = {}
         role_anchors = [t.anchor for t in triggers if t.pattern.domain == {"Person"}]
         sent_of = sentence_numbers(doc)
+        renamed = self.people_beside_roles(doc, mentions, {a.i for a in role_anchors})
+        people = {m.name for m in mentions if m.cls == "Person" and not m.anaphor} | set(renamed)
+        by_surname = {n.split()[-1]: n for n in people if len(n.split()) > 1}
         for m in mentions:
-            if m.cls != "Organization" or m.gazetteer or m.anaphor:
+            if m.cls not in ("Organization", "Place", "Product") or m.gazetteer or m.anaphor:
                 continue
             if m.name in by_surname:
                 renamed[m.name] = by_surname[m.name]
-            elif self.looks_like_person(m.name) and any(
-                anchor_distance(root, a) <= 3
-                for root in [mention_root(doc, m)]
-                if root is not None
-                for a in role_anchors
-                if sent_of[a.i] == sent_of[root.i]
+            elif (
+                m.cls == "Organization"
+                and self.looks_like_person(m.name)
+                and any(
+                    anchor_distance(root, a) <= 3
+                    for root in [mention_root(doc, m)]
+                    if root is not None
+                    for a in role_anchors
+                    if sent_of[a.i] == sent_of[root.i]
+                )
             ):
                 renamed[m.name] = m.name
         companies = self.companies_by_context(doc, mentions, triggers, role_anchors, sent_of)
         products = self.products_by_context(doc, mentions)
         return [
-            replace(m, cls="Product")
+            replace(m, cls="Person", name=renamed[m.name])
+            if m.cls != "Person" and m.name in renamed and not m.gazetteer and not m.anaphor
+            else replace(m, cls="Product")
             if m.name in products and not m.gazetteer and not m.anaphor
-            else replace(m, cls="Person", name=renamed[m.name])
-            if m.cls == "Organization" and m.name in renamed and not m.gazetteer
             else replace(m, cls="Organization")
             if m.cls in ("Person", "Place") and m.name in companies
             else m
             for m in mentions
         ]
+
+    def people_beside_roles(
+        self, doc: Doc, mentions: list[Mention], anchors: set[int]
+    ) -> dict[str, str]:
+        """Personal-looking names the model calls something else, set in apposition
+        to a person's role: "Dana Whitfield, Lyft's CEO", "CEO Dana Whitfield"."""
+        found: dict[str, str] = {}
+        for m in mentions:
+            if m.cls == "Person" or m.gazetteer or m.anaphor or not self.looks_like_person(m.name):
+                continue
+            root = mention_root(doc, m)
+            if root is None:
+                continue
+            beside = [c for c in root.children if c.dep_ in ("appos", "compound")]
+            if root.dep_ == "appos":
+                beside.append(root.head)
+            if any(t.i in anchors for t in beside):
+                found[m.name] = m.name
+        return found
 
     def companies_by_context(
         self,
@@ -595,6 +625,16 @@ def is_name_word(token: Token) -> bool:
     )
 
 
+def keeps_its_name(ent: Span, start: int, stop: int) -> bool:
+    """Whether an entity stays as it is over a name found from context at
+    ``start:stop``: it is a known name of exactly those words, or the model's name
+    reaches beyond them ("Christian & Timbers" over "Christian")."""
+    if ent.start == start and ent.end == stop:
+        return bool(ent.id_)
+    overlaps = ent.start < stop and start < ent.end
+    return overlaps and not (start <= ent.start and ent.end <= stop)
+
+
 def is_adjective(ent: Span) -> bool:
     """Whether the model's entity is one adjective the gazetteer does not know: a
     nationality ("Slovak partner"), never a party."""
@@ -604,6 +644,8 @@ def is_adjective(ent: Span) -> bool:
 def describes_a_name(root: Token, named_roots: set[int]) -> bool:
     """Whether a place is set beside another name in apposition, as where that name is
     ("Ludic Labs, a San Mateo, Calif., startup"): the place stays a place."""
+    if any(c.dep_ == "conj" for c in root.children):
+        return False  # a list the parser read as appositions ("Microsoft, Citrix, Oracle")
     token = root
     while token.dep_ == "appos" and token.head.i != token.i:
         token = token.head
