@@ -105,7 +105,8 @@ def train(
 
 def cross_validation_report(gold: Sequence[Path], folds: int, model: str | None) -> str:
     """The rules alone and the model, each article scored by a model not fitted on it."""
-    from kg.learn.crossval import annotated_articles, held_out_scores, rules_only_scores
+    from kg.evaluate import scored
+    from kg.learn.crossval import annotated_articles, held_out_predictions, rules_only_scores
     from kg.nlp import load_pipeline
 
     nlp = load_pipeline(model)
@@ -116,9 +117,11 @@ def cross_validation_report(gold: Sequence[Path], folds: int, model: str | None)
         f"{len(annotated)} articles, {folds} folds",
         "decision       P      R      F1     tp   fp   fn",
     ]
+    held_out = held_out_predictions(annotated, nlp, folds)
     for name, result in (
         ("rules alone", rules_only_scores(annotated, nlp)),
-        ("model", held_out_scores(annotated, nlp, folds)),
+        ("model", scored(held_out)),
+        *((f"model ≥ {t:.1f}", scored(held_out, t)) for t in (0.8, 0.9)),
     ):
         lines.append(
             f"{name:<12} {result.precision:.3f}  {result.recall:.3f}  {result.f1:.3f}  "

@@ -18,7 +18,15 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from kg.evaluate import EvaluationResult, GoldArticle, predicted, read_gold, score_article
+from kg.evaluate import (
+    EvaluationResult,
+    GoldArticle,
+    Prediction,
+    predicted,
+    read_gold,
+    score_article,
+    scored,
+)
 from kg.extract.facts import Extractor
 from kg.learn.train import Example, article_examples, fit
 from kg.model import Article
@@ -68,11 +76,19 @@ def held_out_scores(
 
     ``settings`` go to ``kg.learn.train.fit`` (``c``, ``threshold``, ``rule_threshold``).
     """
+    return scored(held_out_predictions(annotated, nlp, folds, **settings))
+
+
+def held_out_predictions(
+    annotated: Sequence[Annotated], nlp, folds: int = FOLDS, **settings: float
+) -> list[tuple[GoldArticle, Prediction]]:
+    """Each article with what a model fitted on the other folds' articles predicts
+    (``kg.evaluate.scored`` and ``curve`` score them at any confidence)."""
     proposer = Extractor(nlp, model=None)
     examples: dict[str, list[Example]] = {
         a.key: list(article_examples(a.gold, a.key, proposer, a.doc)) for a in annotated
     }
-    scores = []
+    pairs = []
     for fold in range(folds):
         held = [a for i, a in enumerate(annotated) if fold_of(i, folds) == fold]
         taught = [
@@ -80,9 +96,8 @@ def held_out_scores(
         ]
         extractor = Extractor(nlp, model=fit(taught, **settings))
         for a in held:
-            prediction = predicted(article_graph(resolve(extractor(a.doc, a.article))))
-            scores.append(score_article(a.gold, prediction))
-    return EvaluationResult(scores)
+            pairs.append((a.gold, predicted(article_graph(resolve(extractor(a.doc, a.article))))))
+    return pairs
 
 
 def rules_only_scores(annotated: Sequence[Annotated], nlp) -> EvaluationResult:
