@@ -87,6 +87,16 @@ CASES = {
         {"Umesh Patel": "Person", "Carter & Dunmore": "Organization"},
         {"Carter"},
     ),
+    "possessive-inside-a-name-is-owner-and-unit": (
+        "New investors included Harbor Ventures's Seed Fund, the company said.",
+        {"Harbor Ventures": "Organization", "Seed Fund": "Organization"},
+        {"Harbor Ventures's Seed Fund"},
+    ),
+    "possessive-of-a-plural-inside-a-name": (
+        "Other investors included Kestrel Partners' Growth Fund.",
+        {"Kestrel Partners": "Organization", "Growth Fund": "Organization"},
+        set(),
+    ),
 }
 
 
