@@ -4,8 +4,12 @@ which class, before any relation is read (``kg.extract.mentions``)."""
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Doc
 
-from kg.extract import extractor_for
+from kg.extract import MentionReader, extractor_for
+from kg.extract.patterns import Words
+from kg.model import Mention
+from kg.ontology import load_ontology
 
 pytestmark = pytest.mark.model
 
@@ -97,6 +101,11 @@ CASES = {
         {"Kestrel Partners": "Organization", "Growth Fund": "Organization"},
         set(),
     ),
+    "honorific-makes-a-person": (
+        "The stake went back to founders Paul Hart and Dr. Quell last year.",
+        {"Paul Hart": "Person", "Quell": "Person"},
+        set(),
+    ),
 }
 
 
@@ -125,3 +134,42 @@ def test_mentions_repeats(nlp, case: str) -> None:
     extractor = extractor_for(nlp)
     found, _ = extractor.proposals(nlp(text))
     assert sum(m.name == name and m.cls == cls and not m.anaphor for m in found) == count
+
+
+def parsed(nlp, words: list[str], heads: list[int], deps: list[str], ents: list[str]) -> Doc:
+    """A doc with the parse given, so a context rule is tested whatever the model says."""
+    return Doc(nlp.vocab, words=words, heads=heads, deps=deps, ents=ents)
+
+
+def test_mentions_name_in_apposition_to_a_place_after_in_is_a_place(nlp) -> None:
+    words = ["They", "met", "in", "Sakai", ",", "Osaka", "Prefecture", "."]
+    doc = parsed(
+        nlp,
+        words,
+        heads=[1, 1, 1, 2, 3, 6, 3, 1],
+        deps=["nsubj", "ROOT", "prep", "pobj", "punct", "compound", "appos", "punct"],
+        ents=["O", "O", "O", "B-ORG", "O", "B-GPE", "I-GPE", "O"],
+    )
+    sakai = Mention("Sakai", "Sakai", "Organization", 12, 17, 0)
+    osaka = Mention("Osaka Prefecture", "Osaka Prefecture", "Place", 19, 35, 0)
+    reader = MentionReader(nlp, load_ontology())
+    assert reader.places_by_context(doc, [sakai, osaka]) == {"Sakai"}
+    in_a_name = Mention("Sakai Labs", "Sakai Labs", "Organization", 12, 17, 0)
+    assert reader.places_by_context(doc, [in_a_name, osaka]) == set()
+
+
+def test_mentions_reference_to_a_name_context_made_a_person_is_dropped(nlp) -> None:
+    words = ["CEO", "Dana", "Whitfield", "spoke", ".", "The", "company", "grew", "."]
+    doc = parsed(
+        nlp,
+        words,
+        heads=[2, 2, 3, 3, 3, 6, 7, 7, 7],
+        deps=["compound", "compound", "nsubj", "ROOT", "punct", "det", "nsubj", "ROOT", "punct"],
+        ents=["O", "B-ORG", "I-ORG", "O", "O", "O", "O", "O", "O"],
+    )
+    dana = Mention("Dana Whitfield", "Dana Whitfield", "Organization", 4, 18, 0)
+    company = Mention("The company", "Dana Whitfield", "Organization", 27, 38, 1, anaphor=True)
+    extractor = extractor_for(nlp)
+    triggers = extractor.triggers.matches(doc, Words.of(doc))
+    found = extractor.reader.people_by_context(doc, [dana, company], triggers)
+    assert [(m.name, m.cls, m.anaphor) for m in found] == [("Dana Whitfield", "Person", False)]

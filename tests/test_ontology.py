@@ -92,6 +92,7 @@ def word_lists() -> dict[str, list[str]]:
         "company_nouns",
         "pairs",
         "product_nouns",
+        "honorifics",
     ):
         lists[key] = [str(w).lower() for w in data.get(key, ())]
     return lists

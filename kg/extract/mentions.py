@@ -59,6 +59,7 @@ class MentionReader:
         } | {w.lower() for w in data.get("company_nouns", ())}
         self.organisation_words = {w.lower() for w in data.get("organisation_words", ())}
         self.product_nouns = {w.lower() for w in data.get("product_nouns", ())}
+        self.honorifics = {w.lower() for w in data.get("honorifics", ())}
         self.pronoun_classes = {
             word.lower(): tuple(classes) for word, classes in data.get("pronouns", {}).items()
         }
@@ -333,28 +334,64 @@ class MentionReader:
                 renamed[m.name] = m.name
         companies = self.companies_by_context(doc, mentions, triggers, role_anchors, sent_of)
         products = self.products_by_context(doc, mentions)
+        places = self.places_by_context(doc, mentions)
         return [
             replace(m, cls="Person", name=renamed[m.name])
             if m.cls != "Person" and m.name in renamed and not m.gazetteer and not m.anaphor
             else replace(m, cls="Product")
             if m.name in products and not m.gazetteer and not m.anaphor
+            else replace(m, cls="Place")
+            if m.name in places and not m.gazetteer and not m.anaphor
             else replace(m, cls="Organization")
             if m.cls in ("Person", "Place") and m.name in companies
             else m
             for m in mentions
-        ]
+            if not (  # a reference to an "organisation" that context made something else
+                m.anaphor and m.cls == "Organization" and not m.gazetteer
+                and (m.name in renamed or m.name in products or m.name in places)
+            )
+        ]  # fmt: skip
+
+    def places_by_context(self, doc: Doc, mentions: list[Mention]) -> set[str]:
+        """Names the model calls organisations or people that are places: "a plant in
+        Kameyama, Mie Prefecture" (after "in", "at" or "near", with a place in
+        apposition), unless a name holds an organisation's word."""
+        place_roots = {
+            r.i for m in mentions if m.cls == "Place" and (r := mention_root(doc, m)) is not None
+        }
+        found: set[str] = set()
+        for m in mentions:
+            if m.cls not in ("Organization", "Person") or m.gazetteer or m.anaphor:
+                continue
+            root = mention_root(doc, m)
+            if (
+                root is not None
+                and root.dep_ == "pobj"
+                and root.head.lower_ in ("in", "at", "near")
+                and any(c.dep_ == "appos" and c.i in place_roots for c in root.children)
+                and not any(w.lower() in self.organisation_words for w in m.name.split())
+            ):
+                found.add(m.name)
+        return found
 
     def people_beside_roles(
         self, doc: Doc, mentions: list[Mention], anchors: set[int]
     ) -> dict[str, str]:
-        """Personal-looking names the model calls something else, set in apposition
-        to a person's role: "Dana Whitfield, Lyft's CEO", "CEO Dana Whitfield"."""
+        """Names the model calls something else that are people's: after an honorific
+        ("Dr. Quell"), or personal-looking and in apposition to a person's role ("Dana
+        Whitfield, Lyft's CEO", "CEO Dana Whitfield")."""
         found: dict[str, str] = {}
         for m in mentions:
-            if m.cls == "Person" or m.gazetteer or m.anaphor or not self.looks_like_person(m.name):
+            if m.cls == "Person" or m.gazetteer or m.anaphor:
                 continue
-            root = mention_root(doc, m)
-            if root is None:
+            span = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
+            if span is None:
+                continue
+            if span.start > 0 and doc[span.start - 1].lower_ in self.honorifics:
+                found[m.name] = m.name
+                continue
+            root = span.root
+            if not self.looks_like_person(m.name):
                 continue
             beside = [c for c in root.children if c.dep_ in ("appos", "compound")]
             if root.dep_ == "appos":
