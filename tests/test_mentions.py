@@ -125,6 +125,11 @@ REPEATS = {
         "CEO, and Mark Tolliver, its president, stayed.",
         ("Brivo", "Organization", 2),
     ),
+    "full-name-of-a-person-before-the-model-tags-it": (
+        "Days later, Oppo’s Liu Feng posted a photo with the team. “It is a good hire,” "
+        "said Liu Feng.",
+        ("Liu Feng", "Person", 2),
+    ),
 }
 
 
@@ -173,3 +178,25 @@ def test_mentions_reference_to_a_name_context_made_a_person_is_dropped(nlp) -> N
     triggers = extractor.triggers.matches(doc, Words.of(doc))
     found = extractor.reader.people_by_context(doc, [dana, company], triggers)
     assert [(m.name, m.cls, m.anaphor) for m in found] == [("Dana Whitfield", "Person", False)]
+
+
+# a reference's words -> the name it refers to
+REFERENCES = {
+    "noun-with-a-participle": (
+        "Spotify reported results on Monday. The music streaming giant has bought the "
+        "podcast companies Tamber and Quillcast.",
+        ("The music streaming giant", "Spotify"),
+    ),
+    "bare-company-noun-before-a-role": (
+        "HTC bought a stake in Beats Electronics in 2011. It later sold the stake to company "
+        "founders Jimmy Iovine and Andre Young.",
+        ("company", "Beats"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFERENCES))
+def test_mentions_references(nlp, case: str) -> None:
+    text, (words, name) = REFERENCES[case]
+    found, _ = extractor_for(nlp).proposals(nlp(text))
+    assert [m.name for m in found if m.anaphor and m.text == words] == [name]

@@ -223,9 +223,9 @@ class MentionReader:
             if ent.label_ == "PERSON" and len(words) >= 2:
                 forms.append(words[-1:])
             for form in forms:
-                # an organisation's name counts before its tagged place too; a
-                # surname only after the full name
-                first = -1 if ent.label_ == "ORG" else ent.start
+                # an organisation's or a person's full name counts before its tagged
+                # place too; a surname only after the full name
+                first = -1 if ent.label_ == "ORG" or len(form) > 1 else ent.start
                 names.setdefault(form[0], []).append((form, ent.label_, first))
         found: list[Span] = []
         if not names:
@@ -282,8 +282,10 @@ class MentionReader:
 
     def noun_references(self, doc: Doc) -> list[tuple[str, int, int]]:
         """(class, start, end) of "the company", "the German firm", "this e-commerce
-        giant": a determiner, up to three modifiers, a noun from ``anaphora_nouns``;
-        the longest such phrase from each determiner; no word of it named."""
+        giant", "the music streaming giant": a determiner, up to three modifiers
+        (adjectives, nouns, participles), a noun from ``anaphora_nouns``; the longest
+        such phrase from each determiner; no word of it named. Also the bare nouns of
+        ``bare_noun_references``."""
         found = []
         for token in doc:
             if token.lower_ not in REFERENCE_DETERMINERS:
@@ -296,10 +298,28 @@ class MentionReader:
                 cls = self.noun_anaphora.get(word.lemma_.lower())
                 if cls is not None:
                     best = (cls, token.i, j + 1)
-                if word.pos_ not in REFERENCE_MODIFIERS:
+                if word.pos_ not in REFERENCE_MODIFIERS and word.tag_ not in ("VBG", "VBN"):
                     break
             if best is not None:
                 found.append(best)
+        found += self.bare_noun_references(doc)
+        return found
+
+    def bare_noun_references(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """(class, start, end) of a bare company noun modifying another noun, which
+        means the company last named: "company founders A and B", "firm spokesman"."""
+        found = []
+        for token in doc:
+            cls = self.noun_anaphora.get(token.lemma_.lower())
+            if (
+                cls is not None
+                and token.tag_ == "NN"
+                and token.dep_ == "compound"
+                and token.head.pos_ == "NOUN"
+                and not any(c.dep_ in ("det", "poss", "amod", "compound") for c in token.children)
+                and not (token.i > 0 and doc[token.i - 1].dep_ in ("det", "poss"))
+            ):
+                found.append((cls, token.i, token.i + 1))
         return found
 
     def people_by_context(
