@@ -193,7 +193,7 @@ PATTERN_KEYS: dict[str, frozenset[str]] = {
         "reverse", "overrides", "when_negated", "subject_preps", "object_preps", "possessor",
         "co_subject_preps", "check_roles", "direct_object", "triggers",
     }),
-    "triggers[]": frozenset({"phrase", "pos", "head", "child", "rel"}),
+    "triggers[]": frozenset({"phrase", "pos", "head", "child", "rel", "match"}),
     "possessive_relations[]": frozenset(
         {"relation", "possessor", "possessed", "confidence", "through"}
     ),

@@ -395,6 +395,22 @@ FAMILIES = {
         "Beats has received $500 million from the Carlyle Group in exchange for a minority stake.",
         {("Carlyle Group", "investedIn", "Beats", A)},
     ),
+    "participle-says-nothing-of-the-other-parties": (
+        "Microsoft invested in a lab co-founded by Elon Musk.",
+        set(),
+    ),
+    "based-describes-its-noun-not-the-possessor": (
+        "Nokia's Texas-based subsidiary hired staff.",
+        set(),
+    ),
+    "found-as-the-past-of-find-is-no-founding": (
+        "Huawei has found its way into many homes since 2004.",
+        set(),
+    ),
+    "title-phrase-before-a-name": (
+        "Mobileye chief technical officer Amnon Shashua spoke to Tesla.",
+        {("Amnon Shashua", "worksFor", "Mobileye", A)},
+    ),
     "round-speaker-is-no-employee-of-the-investors": (
         "Sequoia Capital led the round, joined by Accel, said Waymo CEO John Krafcik.",
         {("John Krafcik", "ceoOf", "Waymo", A)},

@@ -36,6 +36,7 @@ from kg.extract.syntax import (
     mention_root,
     modifiers_of,
     nearest_group,
+    object_relative,
     participle_modifier,
     relative_antecedent,
     scope_tokens,
@@ -356,6 +357,10 @@ class Extractor:
         if pattern.domain & pattern.range or pattern.check_roles:
             subjects = [m for m in subjects if roles[m] == "subj"]
             objects = [m for m in objects if roles[m] == "obj"]
+        elif participle_modifier(trigger.anchor) or object_relative(trigger.anchor):
+            # a participle or relative clause says what it is about ("a lab co-founded by
+            # Elon Musk" says nothing of the company the sentence is about)
+            objects = [m for m in objects if roles[m] == "obj"]
         partners = [m for m in near if roles[m] == "cosubj" and m.cls in pattern.domain]
         subjects = nearest_group([m for m in subjects if m not in partners], dist, heads)
         if subjects:
@@ -540,7 +545,11 @@ def title_pairs(
     )
     if person is None:
         return []
-    title = trigger.tokens | {anchor.i}
+    title = (
+        trigger.tokens
+        | {anchor.i}
+        | {c.i for c in anchor.subtree if c.i < anchor.i and c.dep_ in ("compound", "amod")}
+    )
     return [
         (person, m)
         for m in near

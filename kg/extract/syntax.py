@@ -76,6 +76,16 @@ def syntactic_role(
             return "obj"
         if token.dep_ == "npadvmod" and token.head.i == anchor.i:
             return "agent"
+        if noun.dep_ == "attr" and token.dep_ in ("nsubj", "nsubjpass"):
+            # "Harman will be 100 percent owned by Samsung", "X is a startup acquired
+            # by Y": the copula's subject is what the participle's noun is
+            return "obj" if token.head.i == noun.head.i else "other"
+        if token.dep_ == "attr" and noun.dep_ in ("nsubj", "nsubjpass"):
+            # "the phone X released was the Y": what the noun is said to be
+            return "obj" if token.head.i == noun.head.i else "other"
+        if not anchor.left_edge.i <= token.i <= anchor.right_edge.i:
+            # outside the participle's phrase: the sentence's other parties
+            return "other"
     if anchor.dep_ == "appos" and token.i == anchor.head.i:
         # "OnePlus, a subsidiary of Oppo": the name the trigger noun describes
         return "subj"
