@@ -106,6 +106,16 @@ CASES = {
         {"Paul Hart": "Person", "Quell": "Person"},
         set(),
     ),
+    "organisation-of-an-officer-stays-an-organisation": (
+        "Nordtek Microsystems chief executive Ann Lee is stepping aside after two decades.",
+        {"Nordtek Microsystems": "Organization", "Ann Lee": "Person"},
+        set(),
+    ),
+    "possessor-of-the-bought-company-stays-a-person": (
+        "Spotify is in talks to acquire Bill Simmons' media startup The Ringer.",
+        {"Spotify": "Organization", "Bill Simmons": "Person"},
+        {"Bill Simmons'"},
+    ),
 }
 
 

@@ -343,6 +343,7 @@ class MentionReader:
             elif (
                 m.cls == "Organization"
                 and self.looks_like_person(m.name)
+                and not modifies_a_noun(doc, m)
                 and any(
                     anchor_distance(root, a) <= 3
                     for root in [mention_root(doc, m)]
@@ -459,7 +460,9 @@ class MentionReader:
             if m.cls == "Place" and describes_a_name(root, named_roots):
                 continue
             if self.described_as_company(root) or (
-                object_of_company_trigger(root) and not near(root, role_anchors, 3)
+                root.dep_ != "poss"
+                and object_of_company_trigger(root)
+                and not near(root, role_anchors, 3)
             ):
                 found.add(m.name)
         if not found:
@@ -726,14 +729,32 @@ def describes_a_name(root: Token, named_roots: set[int]) -> bool:
 
 
 def clean_name(text: str) -> str:
-    """A mention's name: whitespace collapsed, leading "the" and possessive dropped."""
+    """A mention's name: whitespace collapsed, leading "the" and possessive dropped.
+
+    >>> clean_name("the Ringer's"), clean_name("Bill Simmons'")
+    ('Ringer', 'Bill Simmons')
+    """
     words = text.split()
     if words and words[0].lower() == "the":
         words = words[1:]
     name = " ".join(words)
-    for suffix in ("'s", "’s"):
+    for suffix in ("'s", "’s", "'", "’"):
         name = name.removesuffix(suffix)
     return name or text
+
+
+def modifies_a_noun(doc: Doc, mention: Mention) -> bool:
+    """Whether a name modifies a noun outside it, as an organisation does its
+    officer ("Vexa Systems chief executive Ann Lee", "Vexa Systems' president")."""
+    span = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    return (
+        root.dep_ in ("compound", "poss", "nmod")
+        and root.head.pos_ in ("NOUN", "PROPN")
+        and not span.start <= root.head.i < span.end
+    )
 
 
 def is_model_code(name: str) -> bool:
