@@ -116,6 +116,11 @@ CASES = {
         {"Spotify": "Organization", "Bill Simmons": "Person"},
         {"Bill Simmons'"},
     ),
+    "name-ending-in-a-product-noun-is-a-product": (
+        "The network hired Dana Hart, whose Dana Hart Show airs weekly.",
+        {"Dana Hart": "Person", "Dana Hart Show": "Product"},
+        set(),
+    ),
 }
 
 

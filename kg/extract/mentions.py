@@ -476,9 +476,10 @@ class MentionReader:
 
     def products_by_context(self, doc: Doc, mentions: list[Mention]) -> set[str]:
         """Names the model calls organisations, people or places that only a product
-        fits: a model code ("EP9", "ARMv8"), or a name set before a product noun ("the
-        Tamber sensor", "its Vela image sensors"); never one the article describes as a
-        company ("Vela, a chip developer")."""
+        fits: a model code ("EP9", "ARMv8"), a name set before a product noun ("the
+        Tamber sensor", "its Vela image sensors") or ending in one ("The Dana Hart
+        Podcast"); never one the article describes as a company ("Vela, a chip
+        developer")."""
         found: set[str] = set()
         companies: set[str] = set()
         for m in mentions:
@@ -489,18 +490,33 @@ class MentionReader:
                 continue
             if self.described_as_company(root):
                 companies.add(m.name)
-            elif is_model_code(m.name) or self.modifies_product_noun(root):
+            elif (
+                is_model_code(m.name)
+                or self.modifies_product_noun(root)
+                or self.ends_in_product_noun(m.name)
+            ):
                 found.add(m.name)
         return found - companies
 
+    def ends_in_product_noun(self, name: str) -> bool:
+        """ "The Dana Hart Podcast", "Velo Phone": a name of two or more words ending in a
+        product noun is a product's (a show's, a phone's), not a person's or a company's."""
+        words = name.lower().split()
+        return (
+            len(words) >= 2
+            and words[-1] in self.product_nouns
+            and not any(w in self.organisation_words for w in words)
+        )
+
     def modifies_product_noun(self, root: Token) -> bool:
         """ "the Vela sensor", "Vela image sensors": the name is a compound of a product
-        noun (directly or through another compound), not of a maker ("sensor maker")."""
+        noun (directly or through another compound) that heads its phrase, not one
+        that modifies a maker or another noun ("sensor maker", "a Vela podcast slate")."""
         head = root
         while head.dep_ == "compound" and head.head.i != head.i:
             head = head.head
             if head.lemma_.lower() in self.product_nouns:
-                return head.head.lemma_.lower() not in self.company_nouns or head.dep_ != "compound"
+                return head.dep_ != "compound"
         return False
 
     def described_as_company(self, root: Token) -> bool:
