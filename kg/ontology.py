@@ -257,7 +257,7 @@ PATTERN_KEYS: dict[str, frozenset[str]] = {
         "defaults", "relations", "possessive_relations", "product_makers", "products",
         "modality", "not_entities", "not_parties", "organisation_words", "keep_hyphenated",
         "company_nouns", "possessives", "pairs", "pronouns", "anaphora", "anaphora_nouns",
-        "corporate_suffixes", "funding_rounds",
+        "corporate_suffixes", "funding_rounds", "product_nouns", "honorifics",
     }),
     "defaults": frozenset({"max_distance", "confidence", "subject_preps"}),
     "relations[]": frozenset({

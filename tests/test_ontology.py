@@ -96,7 +96,15 @@ def word_lists() -> dict[str, list[str]]:
         for part in ("negation", "denial", "hedge")
         for kind in ("words", "phrases", "sentence_verbs", "governors")
     }
-    for key in ("not_entities", "organisation_words", "keep_hyphenated", "company_nouns", "pairs"):
+    for key in (
+        "not_entities",
+        "organisation_words",
+        "keep_hyphenated",
+        "company_nouns",
+        "pairs",
+        "product_nouns",
+        "honorifics",
+    ):
         lists[key] = [str(w).lower() for w in data.get(key, ())]
     return lists
 

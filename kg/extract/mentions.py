@@ -28,6 +28,7 @@ from kg.ontology import Ontology
 REFERENCE_DETERMINERS = frozenset({"the", "this", "that"})
 REFERENCE_MODIFIERS = frozenset({"ADJ", "NOUN", "PROPN", "PUNCT", "NUM"})
 YEAR = re.compile(r"^(1[6-9]|20)\d\d$")
+MODEL_CODE = re.compile(r"^[A-Za-z]{1,5}-?\d+[A-Za-z\d]{0,3}\+?$")
 
 
 class MentionReader:
@@ -57,6 +58,8 @@ class MentionReader:
             w.lower() for w in data.get("anaphora_nouns", {}).get("Organization", ())
         } | {w.lower() for w in data.get("company_nouns", ())}
         self.organisation_words = {w.lower() for w in data.get("organisation_words", ())}
+        self.product_nouns = {w.lower() for w in data.get("product_nouns", ())}
+        self.honorifics = {w.lower() for w in data.get("honorifics", ())}
         self.pronoun_classes = {
             word.lower(): tuple(classes) for word, classes in data.get("pronouns", {}).items()
         }
@@ -85,7 +88,13 @@ class MentionReader:
         for ent in doc.ents:
             if ent.label_ in LABEL_TO_CLASS:
                 taken.update(range(ent.start, ent.end))
-        named = [e for e in doc.ents if e.label_ in LABEL_TO_CLASS]
+        named = split_possessives(doc, [e for e in doc.ents if e.label_ in LABEL_TO_CLASS])
+        discovered = self.discovered_names(doc, named)
+        if discovered:
+            covered = {i for d in discovered for i in range(d.start, d.end)}
+            named = [e for e in named if not covered.intersection(range(e.start, e.end))]
+            named = sorted(named + discovered, key=lambda e: e.start)
+            taken.update(covered)
         named += self.unlabelled_repeats(doc, named, taken)
         taken.update(i for e in named for i in range(e.start, e.end))
         classes = self.voted_classes(named)
@@ -101,6 +110,8 @@ class MentionReader:
         events += [(i, ("Year", i, i + 1)) for i in years if i not in taken]
         for _, item in sorted(events, key=lambda x: x[0]):
             if isinstance(item, Span):
+                if is_adjective(item):
+                    continue
                 one = self.entity_mention(doc, item, sent_of, seen_products)
                 if one is not None and not one.gazetteer and one.name in classes:
                     one = replace(one, cls=classes[one.name])
@@ -115,6 +126,86 @@ class MentionReader:
                 if mention.cls == "Product":
                     seen_products.append(mention)
         return found
+
+    def discovered_names(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """Organisations the model missed or split, found from their context:
+        a known company's unit ("Volvo Commercial Vehicles": the known name, then two
+        or more capitalised words ending in an organisation word), two known
+        companies' joint name ("Sony Ericsson"), names after a company noun ("the
+        podcast companies Gimlet and Parcast", "a firm called Tamber Mobile"), and a
+        name after "-backed", "-based" or "-owned" ("Ford-backed Argon")."""
+        known = {e.start: e for e in ents if organization_label(e.id_)}
+        found: list[Span] = []
+        end = 0
+        for token in doc:
+            i = token.i
+            if i < end:
+                continue
+            span = None
+            if i in known:
+                span = self.unit_name(doc, known[i], known)
+            elif self.introduces_name(doc, i):
+                for start, stop in self.name_runs(doc, i + 1):
+                    if not any(keeps_its_name(e, start, stop) for e in ents):
+                        found.append(Span(doc, start, stop, label="ORG"))
+                    end = stop
+                continue
+            if span is not None:
+                found.append(span)
+                end = span.end
+        return found
+
+    def unit_name(self, doc: Doc, ent: Span, known: dict[int, Span]) -> Span | None:
+        """ "Volvo Commercial Vehicles" or "Sony Ericsson" from the known name at ``ent``."""
+        if ent.end in known and ent[-1].whitespace_ and is_name_word(doc[ent.end]):
+            return Span(doc, ent.start, known[ent.end].end, label="ORG")
+        stop = ent.end
+        while stop < len(doc) and stop - ent.end < 4 and is_name_word(doc[stop]):
+            stop += 1
+        while stop - ent.end >= 2:
+            if doc[stop - 1].lower_ in self.organisation_words:
+                return Span(doc, ent.start, stop, label="ORG")
+            stop -= 1
+        return None
+
+    def introduces_name(self, doc: Doc, i: int) -> bool:
+        """Whether the words up to ``i`` say a name follows: a company noun ("the
+        podcast companies", "a firm called"), or "-backed", "-based", "-owned"."""
+        token = doc[i]
+        lemma = token.lemma_.lower()
+        if lemma in ("call", "name") and i > 0 and doc[i - 1].lemma_.lower() in self.company_nouns:
+            return True
+        if lemma in self.company_nouns and token.pos_ == "NOUN":
+            return i + 1 < len(doc) and doc[i + 1].text not in ("called", "named")
+        return token.lower_ in ("backed", "based", "owned") and i > 0 and doc[i - 1].text == "-"
+
+    def name_runs(self, doc: Doc, start: int) -> list[tuple[int, int]]:
+        """Runs of capitalised proper nouns from ``start``, and their conjuncts
+        ("Gimlet and Parcast")."""
+        runs: list[tuple[int, int]] = []
+        i = start
+        while i < len(doc):
+            stop = i
+            while stop < len(doc) and stop - i < 4 and (
+                is_name_word(doc[stop])
+                or (doc[stop].text == "&" and stop > i and stop + 1 < len(doc)
+                    and is_name_word(doc[stop + 1]))
+            ):  # fmt: skip
+                stop += 1
+            if stop == i or doc[stop - 1].lower_ in self.not_entities:
+                break
+            if any(t.lower_.rstrip(".,") not in self.ontology.corporate_suffixes
+                   for t in doc[i:stop]):  # fmt: skip
+                runs.append((i, stop))
+            if (
+                stop + 1 < len(doc)
+                and doc[stop].lower_ in ("and", ",")
+                and doc[stop + 1].dep_ == "conj"
+            ):
+                i = stop + 1
+            else:
+                break
+        return runs
 
     def unlabelled_repeats(self, doc: Doc, ents: list[Span], taken: set[int]) -> list[Span]:
         """Names the statistical model tagged once but missed elsewhere in the article
@@ -132,7 +223,10 @@ class MentionReader:
             if ent.label_ == "PERSON" and len(words) >= 2:
                 forms.append(words[-1:])
             for form in forms:
-                names.setdefault(form[0], []).append((form, ent.label_, ent.start))
+                # an organisation's or a person's full name counts before its tagged
+                # place too; a surname only after the full name
+                first = -1 if ent.label_ == "ORG" or len(form) > 1 else ent.start
+                names.setdefault(form[0], []).append((form, ent.label_, first))
         found: list[Span] = []
         if not names:
             return found
@@ -188,8 +282,10 @@ class MentionReader:
 
     def noun_references(self, doc: Doc) -> list[tuple[str, int, int]]:
         """(class, start, end) of "the company", "the German firm", "this e-commerce
-        giant": a determiner, up to three modifiers, a noun from ``anaphora_nouns``;
-        the longest such phrase from each determiner; no word of it named."""
+        giant", "the music streaming giant": a determiner, up to three modifiers
+        (adjectives, nouns, participles), a noun from ``anaphora_nouns``; the longest
+        such phrase from each determiner; no word of it named. Also the bare nouns of
+        ``bare_noun_references``."""
         found = []
         for token in doc:
             if token.lower_ not in REFERENCE_DETERMINERS:
@@ -202,45 +298,128 @@ class MentionReader:
                 cls = self.noun_anaphora.get(word.lemma_.lower())
                 if cls is not None:
                     best = (cls, token.i, j + 1)
-                if word.pos_ not in REFERENCE_MODIFIERS:
+                if word.pos_ not in REFERENCE_MODIFIERS and word.tag_ not in ("VBG", "VBN"):
                     break
             if best is not None:
                 found.append(best)
+        found += self.bare_noun_references(doc)
+        return found
+
+    def bare_noun_references(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """(class, start, end) of a bare company noun modifying another noun, which
+        means the company last named: "company founders A and B", "firm spokesman"."""
+        found = []
+        for token in doc:
+            cls = self.noun_anaphora.get(token.lemma_.lower())
+            if (
+                cls is not None
+                and token.tag_ == "NN"
+                and token.dep_ == "compound"
+                and token.head.pos_ == "NOUN"
+                and not any(c.dep_ in ("det", "poss", "amod", "compound") for c in token.children)
+                and not (token.i > 0 and doc[token.i - 1].dep_ in ("det", "poss"))
+            ):
+                found.append((cls, token.i, token.i + 1))
         return found
 
     def people_by_context(
         self, doc: Doc, mentions: list[Mention], triggers: list[TriggerMatch]
     ) -> list[Mention]:
-        """Organisation mentions that context shows are people: a surname of a person
-        named in the article ("Mollenkopf"), or a personal-looking name next to a
-        person's role ("founded by Ernst Leitz", "Dinesh Paliwal will remain CEO")."""
-        people = {m.name for m in mentions if m.cls == "Person" and not m.anaphor}
-        by_surname = {n.split()[-1]: n for n in people if len(n.split()) > 1}
-        renamed: dict[str, str] = {}
+        """Mentions whose class context corrects: organisation mentions that are
+        people (a surname of a person named in the article, "Mollenkopf", or a
+        personal-looking name next to a person's role, "founded by Ernst Leitz"),
+        people and places only an organisation fits (``companies_by_context``), and
+        names only a product fits (``products_by_context``)."""
         role_anchors = [t.anchor for t in triggers if t.pattern.domain == {"Person"}]
         sent_of = sentence_numbers(doc)
+        renamed = self.people_beside_roles(doc, mentions, {a.i for a in role_anchors})
+        people = {m.name for m in mentions if m.cls == "Person" and not m.anaphor} | set(renamed)
+        by_surname = {n.split()[-1]: n for n in people if len(n.split()) > 1}
         for m in mentions:
-            if m.cls != "Organization" or m.gazetteer or m.anaphor:
+            if m.cls not in ("Organization", "Place", "Product") or m.gazetteer or m.anaphor:
                 continue
             if m.name in by_surname:
                 renamed[m.name] = by_surname[m.name]
-            elif self.looks_like_person(m.name) and any(
-                anchor_distance(root, a) <= 3
-                for root in [mention_root(doc, m)]
-                if root is not None
-                for a in role_anchors
-                if sent_of[a.i] == sent_of[root.i]
+            elif (
+                m.cls == "Organization"
+                and self.looks_like_person(m.name)
+                and not modifies_a_noun(doc, m)
+                and any(
+                    anchor_distance(root, a) <= 3
+                    for root in [mention_root(doc, m)]
+                    if root is not None
+                    for a in role_anchors
+                    if sent_of[a.i] == sent_of[root.i]
+                )
             ):
                 renamed[m.name] = m.name
         companies = self.companies_by_context(doc, mentions, triggers, role_anchors, sent_of)
+        products = self.products_by_context(doc, mentions)
+        places = self.places_by_context(doc, mentions)
         return [
             replace(m, cls="Person", name=renamed[m.name])
-            if m.cls == "Organization" and m.name in renamed and not m.gazetteer
+            if m.cls != "Person" and m.name in renamed and not m.gazetteer and not m.anaphor
+            else replace(m, cls="Product")
+            if m.name in products and not m.gazetteer and not m.anaphor
+            else replace(m, cls="Place")
+            if m.name in places and not m.gazetteer and not m.anaphor
             else replace(m, cls="Organization")
             if m.cls in ("Person", "Place") and m.name in companies
             else m
             for m in mentions
-        ]
+            if not (  # a reference to an "organisation" that context made something else
+                m.anaphor and m.cls == "Organization" and not m.gazetteer
+                and (m.name in renamed or m.name in products or m.name in places)
+            )
+        ]  # fmt: skip
+
+    def places_by_context(self, doc: Doc, mentions: list[Mention]) -> set[str]:
+        """Names the model calls organisations or people that are places: "a plant in
+        Kameyama, Mie Prefecture" (after "in", "at" or "near", with a place in
+        apposition), unless a name holds an organisation's word."""
+        place_roots = {
+            r.i for m in mentions if m.cls == "Place" and (r := mention_root(doc, m)) is not None
+        }
+        found: set[str] = set()
+        for m in mentions:
+            if m.cls not in ("Organization", "Person") or m.gazetteer or m.anaphor:
+                continue
+            root = mention_root(doc, m)
+            if (
+                root is not None
+                and root.dep_ == "pobj"
+                and root.head.lower_ in ("in", "at", "near")
+                and any(c.dep_ == "appos" and c.i in place_roots for c in root.children)
+                and not any(w.lower() in self.organisation_words for w in m.name.split())
+            ):
+                found.add(m.name)
+        return found
+
+    def people_beside_roles(
+        self, doc: Doc, mentions: list[Mention], anchors: set[int]
+    ) -> dict[str, str]:
+        """Names the model calls something else that are people's: after an honorific
+        ("Dr. Quell"), or personal-looking and in apposition to a person's role ("Dana
+        Whitfield, Lyft's CEO", "CEO Dana Whitfield")."""
+        found: dict[str, str] = {}
+        for m in mentions:
+            if m.cls == "Person" or m.gazetteer or m.anaphor:
+                continue
+            span = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
+            if span is None:
+                continue
+            if span.start > 0 and doc[span.start - 1].lower_ in self.honorifics:
+                found[m.name] = m.name
+                continue
+            root = span.root
+            if not self.looks_like_person(m.name):
+                continue
+            beside = [c for c in root.children if c.dep_ in ("appos", "compound")]
+            if root.dep_ == "appos":
+                beside.append(root.head)
+            if any(t.i in anchors for t in beside):
+                found[m.name] = m.name
+        return found
 
     def companies_by_context(
         self,
@@ -273,12 +452,17 @@ class MentionReader:
             )
 
         found: set[str] = set()
+        named_roots = {r.i for m in mentions if not m.anaphor and (r := mention_root(doc, m))}
         for m in mentions:
             root = mention_root(doc, m)
             if m.cls not in ("Person", "Place") or m.gazetteer or m.anaphor or root is None:
                 continue
+            if m.cls == "Place" and describes_a_name(root, named_roots):
+                continue
             if self.described_as_company(root) or (
-                object_of_company_trigger(root) and not near(root, role_anchors, 3)
+                root.dep_ != "poss"
+                and object_of_company_trigger(root)
+                and not near(root, role_anchors, 3)
             ):
                 found.add(m.name)
         if not found:
@@ -289,6 +473,51 @@ class MentionReader:
             and near(root, role_anchors, 3) and not self.described_as_company(root)
         }  # fmt: skip
         return found - people_elsewhere
+
+    def products_by_context(self, doc: Doc, mentions: list[Mention]) -> set[str]:
+        """Names the model calls organisations, people or places that only a product
+        fits: a model code ("EP9", "ARMv8"), a name set before a product noun ("the
+        Tamber sensor", "its Vela image sensors") or ending in one ("The Dana Hart
+        Podcast"); never one the article describes as a company ("Vela, a chip
+        developer")."""
+        found: set[str] = set()
+        companies: set[str] = set()
+        for m in mentions:
+            if m.gazetteer or m.anaphor or m.cls not in ("Organization", "Person", "Place"):
+                continue
+            root = mention_root(doc, m)
+            if root is None:
+                continue
+            if self.described_as_company(root):
+                companies.add(m.name)
+            elif (
+                is_model_code(m.name)
+                or self.modifies_product_noun(root)
+                or self.ends_in_product_noun(m.name)
+            ):
+                found.add(m.name)
+        return found - companies
+
+    def ends_in_product_noun(self, name: str) -> bool:
+        """ "The Dana Hart Podcast", "Velo Phone": a name of two or more words ending in a
+        product noun is a product's (a show's, a phone's), not a person's or a company's."""
+        words = name.lower().split()
+        return (
+            len(words) >= 2
+            and words[-1] in self.product_nouns
+            and not any(w in self.organisation_words for w in words)
+        )
+
+    def modifies_product_noun(self, root: Token) -> bool:
+        """ "the Vela sensor", "Vela image sensors": the name is a compound of a product
+        noun (directly or through another compound) that heads its phrase, not one
+        that modifies a maker or another noun ("sensor maker", "a Vela podcast slate")."""
+        head = root
+        while head.dep_ == "compound" and head.head.i != head.i:
+            head = head.head
+            if head.lemma_.lower() in self.product_nouns:
+                return head.dep_ != "compound"
+        return False
 
     def described_as_company(self, root: Token) -> bool:
         """ "Corephotonics, an Israeli company", "zoom developer Corephotonics"."""
@@ -457,15 +686,101 @@ class MentionReader:
                        pick.gazetteer, anaphor=True)  # fmt: skip
 
 
+NAME_ENT_TYPES = frozenset(
+    {"", "ORG", "PERSON", "GPE", "LOC", "PRODUCT", "WORK_OF_ART", "NORP", "FAC"}
+)
+
+
+def is_name_word(token: Token) -> bool:
+    """A word of a name: a capitalised proper noun the model does not call a date,
+    money or number ("Parcast", "ArgoAI", "Vehicles")."""
+    return (
+        token.tag_ in ("NNP", "NNPS")
+        and token.text[:1].isupper()
+        and token.ent_type_ in NAME_ENT_TYPES
+    )
+
+
+def split_possessives(doc: Doc, ents: list[Span]) -> list[Span]:
+    """The model's names that hold a possessive, as owner and unit: "Harbor
+    Ventures's Seed Fund" is two organisations (known names are never split)."""
+    found = []
+    for ent in ents:
+        cut = next((t.i for t in ent[1:-1] if t.tag_ == "POS" and not ent.id_), None)
+        if cut is None:
+            found.append(ent)
+        else:
+            found += [Span(doc, ent.start, cut, label=ent.label_),
+                      Span(doc, cut + 1, ent.end, label=ent.label_)]  # fmt: skip
+    return found
+
+
+def keeps_its_name(ent: Span, start: int, stop: int) -> bool:
+    """Whether an entity stays as it is over a name found from context at
+    ``start:stop``: it is a known name of exactly those words, or the model's name
+    reaches beyond them ("Christian & Timbers" over "Christian")."""
+    if ent.start == start and ent.end == stop:
+        return bool(ent.id_)
+    overlaps = ent.start < stop and start < ent.end
+    return overlaps and not (start <= ent.start and ent.end <= stop)
+
+
+def is_adjective(ent: Span) -> bool:
+    """Whether the model's entity is one adjective the gazetteer does not know: a
+    nationality ("Slovak partner"), never a party."""
+    return not ent.id_ and len(ent) == 1 and ent[0].tag_ == "JJ" and ent[0].dep_ == "amod"
+
+
+def describes_a_name(root: Token, named_roots: set[int]) -> bool:
+    """Whether a place is set beside another name in apposition, as where that name is
+    ("Ludic Labs, a San Mateo, Calif., startup"): the place stays a place."""
+    if any(c.dep_ == "conj" for c in root.children):
+        return False  # a list the parser read as appositions ("Microsoft, Citrix, Oracle")
+    token = root
+    while token.dep_ == "appos" and token.head.i != token.i:
+        token = token.head
+        if token.i in named_roots:
+            return True
+    return False
+
+
 def clean_name(text: str) -> str:
-    """A mention's name: whitespace collapsed, leading "the" and possessive dropped."""
+    """A mention's name: whitespace collapsed, leading "the" and possessive dropped.
+
+    >>> clean_name("the Ringer's"), clean_name("Bill Simmons'")
+    ('Ringer', 'Bill Simmons')
+    """
     words = text.split()
     if words and words[0].lower() == "the":
         words = words[1:]
     name = " ".join(words)
-    for suffix in ("'s", "’s"):
+    for suffix in ("'s", "’s", "'", "’"):
         name = name.removesuffix(suffix)
     return name or text
+
+
+def modifies_a_noun(doc: Doc, mention: Mention) -> bool:
+    """Whether a name modifies a noun outside it, as an organisation does its
+    officer ("Vexa Systems chief executive Ann Lee", "Vexa Systems' president")."""
+    span = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    return (
+        root.dep_ in ("compound", "poss", "nmod")
+        and root.head.pos_ in ("NOUN", "PROPN")
+        and not span.start <= root.head.i < span.end
+    )
+
+
+def is_model_code(name: str) -> bool:
+    """Whether a name is one model code, letters then digits: a product's, never a
+    company's, person's or place's.
+
+    >>> [is_model_code(n) for n in ("EP9", "ARMv8", "Z6", "3M", "Intel", "X 9")]
+    [True, True, True, False, False, False]
+    """
+    return MODEL_CODE.match(name) is not None
 
 
 def has_model_number(name: str) -> bool:
