@@ -85,12 +85,13 @@ class Store:
         from kg.store import merged
 
         before = merged.touched_in_store(self, [iri for iri, _ in graphs])
-        touched = before | merged.touched_in_ntriples(text for _, text in graphs)
         if self.atomic_updates:  # graphs and merged layer in one transaction
             pending = merged.Pending.of(graphs)
-            steps = merged.refresh_steps(self, touched, pending=pending)
+            touched = before | pending.touched()
+            steps = merged.refresh_steps(self, touched, pending=pending, replaced=before.entities)
             self.update(" ;\n".join([replace_update(graphs), *steps]))
             return
+        touched = before | merged.touched_in_ntriples(text for _, text in graphs)
         self._write_graphs(graphs)
         merged.refresh(self, touched)
 
