@@ -157,6 +157,27 @@ def test_merged_any_writes_removals_and_batches_equal_one_clean_build(batches) -
     assert merged_layer(store) == merged_layer(clean_build(held))
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(OPERATIONS, st.sampled_from([0, 6, 40_000]))
+def test_merged_remembered_evidence_changes_nothing(batches, limit: int) -> None:
+    """While a build remembers the evidence it wrote (at most ``limit`` reports, the
+    oldest graphs forgotten first), the merged layer is what reading the store gives."""
+    store = OxigraphStore()
+    with store.remembering():
+        assert store.evidence is not None
+        store.evidence.limit = limit
+        held = apply(store, batches)
+        assert store.evidence.size <= limit
+    assert store.evidence is None
+    assert merged_layer(store) == merged_layer(clean_build(held))
+
+
+def test_merged_remembering_is_only_for_embedded_writers() -> None:
+    store = SparqlPath()
+    with store.remembering():
+        assert store.evidence is None
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(OPERATIONS)
 def test_merged_index_path_equals_sparql_path(batches) -> None:

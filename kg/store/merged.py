@@ -270,11 +270,20 @@ def indexed_reports(
     (one index lookup each), the statements within a graph from that graph's own index,
     and denials, which have no plain triple, among the store's few negated statements.
     A statement counts when its graph states its triple or it is a denial (``counts``).
+    The graphs whose reports ``store.evidence`` keeps are not read at all.
     """
     skip = skip | {MERGED}
+    memory = store.evidence
+    kept: set[ox.Term] = set()  # graphs whose reports ``memory`` holds
 
     def named(graph: ox.Term) -> bool:
-        return isinstance(graph, ox.NamedNode) and graph.value not in skip
+        """Whether to read this graph's statements from the store (else: skip, or kept)."""
+        if not isinstance(graph, ox.NamedNode) or graph.value in skip:
+            return False
+        if memory is not None and graph.value in memory.by_graph:
+            kept.add(graph)
+            return False
+        return True
 
     on_pair: set[tuple[ox.Term, ox.Term, ox.Term]] = set()  # (graph, subject, object)
     in_group: set[tuple[ox.Term, ox.Term, ox.Term]] = set()  # (graph, relation, object)
@@ -307,7 +316,7 @@ def indexed_reports(
     for q in store.quads_matching(None, MODALITY_PREDICATE, NEGATED, None):
         key = (q.subject, q.graph_name)
         if key in statements or not named(q.graph_name):
-            continue
+            continue  # already read, skipped, or kept in memory
         parts = statement_parts(store, *key)
         s, p, o = statement_triple(parts)
         if s is not None and (frozenset((s, o)) in pair_keys or (local(p.value), o) in holders):
@@ -339,6 +348,8 @@ def indexed_reports(
     for s, p, o, graph in sorted(plain, key=str):
         if (s, p, o, graph) not in stated:
             found.append(report_of(s, p, o, ASSERTED, graph, article_meta(graph, graph), {}, terms))
+    if memory is not None and kept:
+        found += memory.reports(sorted(kept, key=str), pair_keys, holders, terms)
     return found
 
 
@@ -618,6 +629,58 @@ def fact_triples(fact: MergedFact, terms: dict[str, ox.Term], rules: TimeRules) 
 
 
 @dataclass
+class Evidence:
+    """The evidence of the graphs a build wrote, kept in memory while it writes.
+
+    Each batch's refresh reads the evidence of every fact it touches, and in news the
+    same facts come back batch after batch (a hub's partnerships, its CEO): read from
+    the store, that evidence costs more with every article stored. The graphs a build
+    writes pass through ``Pending`` anyway; their reports are kept here, by graph, and
+    the store is read only for graphs written before. Only a writer that holds the store
+    alone may keep it (``Store.remembering``); at most ``limit`` reports are kept (the
+    oldest graphs are read from the store again), so memory stays bounded.
+    """
+
+    limit: int = 40_000
+    by_graph: dict[str, list[Report]] = field(default_factory=dict)
+    terms: dict[str, ox.Term] = field(default_factory=dict)
+    size: int = 0
+
+    def remember(self, pending: Pending) -> None:
+        """The pending graphs are now in the store as read (an empty one is gone)."""
+        for graph, reports in pending.by_graph.items():
+            self.forget([graph])
+            self.by_graph[graph] = reports
+            self.size += len(reports)
+        self.terms.update(pending.terms)
+        while self.size > self.limit and self.by_graph:
+            self.forget([next(iter(self.by_graph))])
+
+    def forget(self, graphs: Iterable[str]) -> None:
+        for graph in graphs:
+            self.size -= len(self.by_graph.pop(graph, ()))
+
+    def reports(
+        self,
+        graphs: Iterable[ox.Term],
+        pairs: set[frozenset[ox.Term]],
+        holders: set[tuple[str, ox.Term]],
+        terms: dict[str, ox.Term],
+    ) -> list[Report]:
+        """The kept reports of these graphs on these pairs (either way round) and groups."""
+        pair_values = {frozenset(t.value for t in pair) for pair in pairs}
+        group_values = {(p, o.value) for p, o in holders}
+        found = []
+        for graph in graphs:
+            for r in self.by_graph[graph.value]:
+                if (frozenset((r.subject, r.object)) in pair_values
+                        or (r.predicate, r.object) in group_values):  # fmt: skip
+                    found.append(r)
+                    terms[r.subject], terms[r.object] = self.terms[r.subject], self.terms[r.object]
+        return found
+
+
+@dataclass
 class Pending:
     """Graphs about to be written (or dropped), read from their N-Triples texts, so the
     merged layer's change can go out in the same update as the graphs themselves."""
@@ -627,12 +690,16 @@ class Pending:
     entity_parts: list[tuple[ox.Term, str, ox.Term]] = field(default_factory=list)
     terms: dict[str, ox.Term] = field(default_factory=dict)
 
+    by_graph: dict[str, list[Report]] = field(default_factory=dict)
+
     @classmethod
     def of(cls, graphs: Sequence[tuple[str, str]]) -> Pending:
         pending = cls(tuple(iri for iri, _ in graphs))
         for iri, text in graphs:
+            start = len(pending.reports)
             if text.strip():
                 pending.read(iri, text)
+            pending.by_graph[iri] = pending.reports[start:]
         return pending
 
     def touched(self, rules: TimeRules | None = None) -> Touched:
