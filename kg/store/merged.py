@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from sys import intern
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -641,7 +642,7 @@ class Evidence:
     oldest graphs are read from the store again), so memory stays bounded.
     """
 
-    limit: int = 40_000
+    limit: int = 30_000
     by_graph: dict[str, list[Report]] = field(default_factory=dict)
     terms: dict[str, ox.Term] = field(default_factory=dict)
     size: int = 0
@@ -655,6 +656,9 @@ class Evidence:
         self.terms.update(pending.terms)
         while self.size > self.limit and self.by_graph:
             self.forget([next(iter(self.by_graph))])
+        if len(self.terms) > 2 * self.limit:  # the terms of forgotten reports go too
+            named = {v for rs in self.by_graph.values() for r in rs for v in (r.subject, r.object)}
+            self.terms = {v: t for v, t in self.terms.items() if v in named}
 
     def forget(self, graphs: Iterable[str]) -> None:
         for graph in graphs:
@@ -757,18 +761,20 @@ class Pending:
         if not isinstance(s, ox.NamedNode) or isinstance(o, ox.BlankNode):
             return
         meta = nodes.get(article, {})
-        self.terms[s.value], self.terms[o.value] = s, o
+        subject, obj = intern(s.value), intern(o.value)  # shared: reports may be kept
+        self.terms[subject], self.terms[obj] = s, o
+        day, read_on = day_of(meta.get(DCTERMS_DATE)), day_of(meta.get(str(KG.readOn)))
         self.reports.append(
             Report(
-                subject=s.value,
-                predicate=local(p.value),
-                object=o.value,
-                modality=local(modality.value).lower(),
-                article=article.value,
-                day=day_of(meta.get(DCTERMS_DATE)),
+                subject=subject,
+                predicate=intern(local(p.value)),
+                object=obj,
+                modality=intern(local(modality.value).lower()),
+                article=intern(article.value),
+                day=intern(day) if day else None,
                 start=value(parts.get(str(KG.validFrom))),
                 end=value(parts.get(str(KG.validUntil))),
-                read_on=day_of(meta.get(str(KG.readOn))),
+                read_on=intern(read_on) if read_on else None,
                 object_is_iri=isinstance(o, ox.NamedNode),
             )
         )
