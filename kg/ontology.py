@@ -185,7 +185,7 @@ PATTERN_KEYS: dict[str, frozenset[str]] = {
         "defaults", "relations", "possessive_relations", "product_makers", "products",
         "modality", "not_entities", "not_parties", "organisation_words", "keep_hyphenated",
         "company_nouns", "possessives", "pairs", "pronouns", "anaphora", "anaphora_nouns",
-        "corporate_suffixes",
+        "corporate_suffixes", "funding_rounds",
     }),
     "defaults": frozenset({"max_distance", "confidence", "subject_preps"}),
     "relations[]": frozenset({
@@ -193,9 +193,15 @@ PATTERN_KEYS: dict[str, frozenset[str]] = {
         "reverse", "overrides", "when_negated", "subject_preps", "object_preps", "possessor",
         "co_subject_preps", "check_roles", "direct_object", "triggers",
     }),
-    "triggers[]": frozenset({"phrase", "pos", "head", "child", "rel"}),
-    "possessive_relations[]": frozenset({"relation", "possessor", "possessed", "confidence"}),
+    "triggers[]": frozenset({"phrase", "pos", "head", "child", "rel", "match"}),
+    "possessive_relations[]": frozenset(
+        {"relation", "possessor", "possessed", "confidence", "through"}
+    ),
     "product_makers": frozenset({"relation", "confidence"}),
+    "funding_rounds": frozenset({
+        "relation", "confidence", "round_words", "raise_verbs", "investor_verbs",
+        "investor_nouns",
+    }),
     "products": frozenset({"model_words", "series_words", "quantity_words", "stop_words"}),
     "modality": frozenset({"negation", "denial", "hedge", "confidence"}),
     "modality.negation": frozenset({"deps", "governors", "words", "phrases"}),
@@ -219,7 +225,7 @@ def check_patterns(data: Any, where: str = "patterns.yaml") -> None:
     if not isinstance(data, dict):
         raise OntologyError(f"{where}: expected a mapping at the top")
     _check_keys(data, "", where, "top level")
-    for section in ("defaults", "products", "product_makers", "modality"):
+    for section in ("defaults", "products", "product_makers", "funding_rounds", "modality"):
         if section in data:
             _check_keys(data[section], section, where, section)
     for part in ("negation", "denial", "hedge", "confidence"):

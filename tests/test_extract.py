@@ -333,6 +333,88 @@ FAMILIES = {
         "The Nasdaq-listed company Zoom acquired Five9.",
         set(),
     ),
+    "investor-hyphen-backed": (
+        "Volvo bought a stake in Google-backed Waymo.",
+        {("Google", "investedIn", "Waymo", A), ("Volvo", "investedIn", "Waymo", A)},
+    ),
+    "owner-hyphen-owned-is-not-denied-with-the-deal": (
+        "Nvidia dropped its plan to buy SoftBank-owned Arm.",
+        {("Arm", "subsidiaryOf", "SoftBank", A), ("Nvidia", "acquired", "Arm", N)},
+    ),
+    "acquired-participle-in-apposition": (
+        "Intel spun off Altera, a startup acquired by Intel in 2015.",
+        {("Intel", "acquired", "Altera", A)},
+    ),
+    "round-investors-across-sentences": (
+        "Waymo has raised $2 billion in new funding. Sequoia Capital led the round, "
+        "joined by existing backers Accel and Benchmark.",
+        {
+            ("Accel", "investedIn", "Waymo", A),
+            ("Benchmark", "investedIn", "Waymo", A),
+            ("Sequoia Capital", "investedIn", "Waymo", A),
+        },
+    ),
+    "round-led-by-with-participation-from": (
+        "Waymo raised $50 million on Tuesday. The round was led by Tiger Global, with "
+        "participation from Naspers and SoftBank.",
+        {
+            ("Naspers", "investedIn", "Waymo", A),
+            ("SoftBank", "investedIn", "Waymo", A),
+            ("Tiger Global", "investedIn", "Waymo", A),
+        },
+    ),
+    "backers-possessor-is-the-investee": (
+        "Waymo's backers include Benchmark Capital.",
+        {("Benchmark Capital", "investedIn", "Waymo", A)},
+    ),
+    "owner-controls": (
+        "Waymo is controlled by Alphabet.",
+        {("Waymo", "subsidiaryOf", "Alphabet", A)},
+    ),
+    "supplier-makes-parts-for": (
+        "Sony makes sensors for Nikon.",
+        {("Sony", "supplierOf", "Nikon", A)},
+    ),
+    "subsidiary-possessor-of-a-named-unit": (
+        "Intel's Mobileye division went public.",
+        {("Mobileye", "subsidiaryOf", "Intel", A)},
+    ),
+    "titles-before-names-each-with-its-own-company": (
+        "Sony Vice President Jane Smith and Honda spokesperson John Doe attended.",
+        {("Jane Smith", "worksFor", "Sony", A), ("John Doe", "worksFor", "Honda", A)},
+    ),
+    "acquired-object-relative": (
+        "Instagram, the app that Facebook bought, grew fast.",
+        {("Facebook", "acquired", "Instagram", A)},
+    ),
+    "owner-object-relative": (
+        "Arm, which SoftBank owns, grew.",
+        {("Arm", "subsidiaryOf", "SoftBank", A)},
+    ),
+    "round-money-received-from": (
+        "Beats has received $500 million from the Carlyle Group in exchange for a minority stake.",
+        {("Carlyle Group", "investedIn", "Beats", A)},
+    ),
+    "participle-says-nothing-of-the-other-parties": (
+        "Microsoft invested in a lab co-founded by Elon Musk.",
+        set(),
+    ),
+    "based-describes-its-noun-not-the-possessor": (
+        "Nokia's Texas-based subsidiary hired staff.",
+        set(),
+    ),
+    "found-as-the-past-of-find-is-no-founding": (
+        "Huawei has found its way into many homes since 2004.",
+        set(),
+    ),
+    "title-phrase-before-a-name": (
+        "Mobileye chief technical officer Amnon Shashua spoke to Tesla.",
+        {("Amnon Shashua", "worksFor", "Mobileye", A)},
+    ),
+    "round-speaker-is-no-employee-of-the-investors": (
+        "Sequoia Capital led the round, joined by Accel, said Waymo CEO John Krafcik.",
+        {("John Krafcik", "ceoOf", "Waymo", A)},
+    ),
 }
 KNOWN_MISSES = {
     "rival-possessive": (

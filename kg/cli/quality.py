@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -56,6 +57,7 @@ def evaluate(gold: Path, articles: Path | None, show: bool, curve: bool, model: 
     epilog=examples(
         "kg train corpus/train/gold.jsonl corpus/dev/gold.jsonl",
         "kg train my-news/gold.jsonl -o my-model.json",
+        "kg train corpus/train/gold.jsonl corpus/dev/gold.jsonl --folds 5",
     )
 )
 @click.argument(
@@ -68,8 +70,17 @@ def evaluate(gold: Path, articles: Path | None, show: bool, curve: bool, model: 
     default=None,
     help="Where to write the model (default: the bundled kg/learn/relation_model.json).",
 )
+@click.option(
+    "--folds",
+    type=click.IntRange(min=2),
+    default=None,
+    help="Instead of writing a model, score every article with a model fitted on the "
+    "other folds' articles (article-level cross-validation) and print the scores.",
+)
 @model_option
-def train(gold: tuple[Path, ...], output: Path | None, model: str | None) -> None:
+def train(
+    gold: tuple[Path, ...], output: Path | None, folds: int | None, model: str | None
+) -> None:
     """Refit the extractor's decision model on gold files (articles beside each file).
 
     The shipped model is trained on the corpus's train/ and dev/ gold:
@@ -80,6 +91,9 @@ def train(gold: tuple[Path, ...], output: Path | None, model: str | None) -> Non
     from kg.learn.train import fit, learner, training_examples
 
     learner()  # before parsing anything: scikit-learn is there
+    if folds is not None:
+        click.echo(cross_validation_report(gold, folds, model))
+        return
     fitted = fit(training_examples(gold, model))
     target = output or model_path()
     target.write_text(fitted.to_json() + "\n", encoding="utf-8")
@@ -87,3 +101,30 @@ def train(gold: tuple[Path, ...], output: Path | None, model: str | None) -> Non
         f"trained on {fitted.meta['examples']} candidates ({fitted.meta['positives']} true) "
         f"from {fitted.meta['articles']} articles; {len(fitted.weights)} weights -> {target}"
     )
+
+
+def cross_validation_report(gold: Sequence[Path], folds: int, model: str | None) -> str:
+    """The rules alone and the model, each article scored by a model not fitted on it."""
+    from kg.evaluate import scored
+    from kg.learn.crossval import annotated_articles, held_out_predictions, rules_only_scores
+    from kg.nlp import load_pipeline
+
+    nlp = load_pipeline(model)
+    annotated = annotated_articles(gold, nlp)
+    if len(annotated) < folds:
+        raise click.UsageError(f"{len(annotated)} articles cannot make {folds} folds; use fewer")
+    lines = [
+        f"{len(annotated)} articles, {folds} folds",
+        "decision       P      R      F1     tp   fp   fn",
+    ]
+    held_out = held_out_predictions(annotated, nlp, folds)
+    for name, result in (
+        ("rules alone", rules_only_scores(annotated, nlp)),
+        ("model", scored(held_out)),
+        *((f"model ≥ {t:.1f}", scored(held_out, t)) for t in (0.8, 0.9)),
+    ):
+        lines.append(
+            f"{name:<12} {result.precision:.3f}  {result.recall:.3f}  {result.f1:.3f}  "
+            f"{result.tp:>4} {result.fp:>4} {result.fn:>4}"
+        )
+    return "\n".join(lines)

@@ -30,7 +30,8 @@ others a known name's role would only teach the model which companies the traini
 articles happened to pair."""
 SHARED = frozenset(
     {"rule", "dist", "gap", "order", "sdep", "odep", "dpath", "sana", "oana", "head", "conj",
-     "interv", "nm", "trigd", "trig", "trigon", "appos", "poss", "rulemod", "other"}
+     "interv", "nm", "trigd", "trig", "trigon", "appos", "poss", "rulemod", "other", "sner",
+     "oner", "sgaz", "ogaz"}
 )  # fmt: skip
 """Feature kinds also emitted without the relation's name, so relations with few
 examples borrow what the others teach (rules fire, short paths, lists)."""
@@ -236,6 +237,7 @@ class CandidateReader:
             feats.append(("sana", ""))
         if o.anaphor:
             feats.append(("oana", ""))
+        feats += entity_evidence("s", s, rs) + entity_evidence("o", o, ro)
         if relation.name in ROLE_RELATIONS:
             for role in sorted(self.roles.get(o.name, ())):
                 feats.append(("orole", role))
@@ -289,6 +291,14 @@ def trigger_features(
     if d == 0:
         feats.append(("trigon", t.pattern.id))
     return feats
+
+
+def entity_evidence(side: str, mention: Mention, root: Token) -> list[tuple[str, str]]:
+    """How sure the mention's class is: the statistical model's own label on its root
+    (an organisation it tagged PERSON was reclassified by context) and whether the
+    gazetteer knows the name. Facts on names only context typed are wrong more often."""
+    label = root.ent_type_ or "none"
+    return [(f"{side}ner", f"{mention.cls}:{label}"), (f"{side}gaz", str(mention.gazetteer))]
 
 
 def _arcs(a: Token, b: Token) -> int:

@@ -28,6 +28,7 @@ from kg.extract.patterns import (
     modality_cues,
     relation_patterns,
 )
+from kg.extract.rounds import RoundReader, RoundWords, nearest_raiser
 from kg.extract.syntax import (
     anchor_distance,
     between_object,
@@ -35,6 +36,8 @@ from kg.extract.syntax import (
     mention_root,
     modifiers_of,
     nearest_group,
+    object_relative,
+    participle_modifier,
     relative_antecedent,
     scope_tokens,
     scope_words,
@@ -80,6 +83,7 @@ class Extractor:
         self.candidate_reader = CandidateReader(relations().values(), self.roles)
         self.overriders = overriders(self.patterns)
         self.not_parties = frozenset(w.lower() for w in data.get("not_parties", ()))
+        self.rounds = RoundReader(RoundWords.of(data["funding_rounds"]))
 
     def __call__(self, doc: Doc, article: Article) -> Extraction:
         """The passes in order: mentions -> rule facts (triggers, roles, modality) ->
@@ -136,6 +140,7 @@ class Extractor:
         denials = self.denials(words)
         facts = list(self.product_facts(doc, mentions))
         facts += self.possessive_facts(doc, mentions)
+        facts += self.round_facts(doc, mentions, roots, denials)
         by_sentence: dict[int, list[Mention]] = {}
         for mention in mentions:
             by_sentence.setdefault(mention.sent_index, []).append(mention)
@@ -148,6 +153,45 @@ class Extractor:
                         sent, sent_triggers, by_sentence.get(index, []), roots, denied
                     )
                 )
+        return facts
+
+    def round_facts(
+        self,
+        doc: Doc,
+        mentions: list[Mention],
+        roots: dict[Mention, Token | None],
+        denials: list[int],
+    ) -> list[Fact]:
+        """Investors of a funding round and the company that raised it, which news
+        often names in different sentences (``kg.extract.rounds``)."""
+        reader = self.rounds
+        raisers = reader.raisers(doc, mentions, roots)
+        pattern = next(p for p in self.patterns if p.relation == reader.words.relation)
+        sents = list(doc.sents)
+        facts = []
+        for found in reader.investors(doc, mentions, roots):
+            investor = found.investor
+            investee = found.investee or nearest_raiser(raisers, investor.sent_index)
+            if investee is None or investee.name == investor.name:
+                continue
+            sent = sents[investor.sent_index]
+            denied = any(sent.start <= i < sent.end for i in denials)
+            trigger = TriggerMatch(pattern, found.cue, frozenset({found.cue.i}))
+            modality = Modality.NEGATED if denied else self.modality(trigger)
+            confidence = reader.words.confidence * self.cues.confidence[modality]
+            facts.append(
+                Fact(
+                    subject=investor,
+                    predicate=reader.words.relation,
+                    obj=investee,
+                    modality=modality,
+                    confidence=round(confidence, 3),
+                    sentence=sent.text.strip(),
+                    sent_start=sent.start_char,
+                    sent_end=sent.end_char,
+                    pattern="funding-round",
+                )
+            )
         return facts
 
     def denials(self, words: Words) -> list[int]:
@@ -249,7 +293,13 @@ class Extractor:
                 if heads[m] is not None and heads[m].i not in trigger.tokens
                 and anchor_distance(heads[m], trigger.anchor) <= pattern.max_distance
             ]  # fmt: skip
-            modality = Modality.NEGATED if sentence_negated else self.modality(trigger)
+            # what a participle says of its noun ("SoftBank-owned Arm") is taken as
+            # given, not as what the sentence's verbs deny
+            presupposed = participle_modifier(trigger.anchor)
+            if presupposed:
+                modality = Modality.ASSERTED
+            else:
+                modality = Modality.NEGATED if sentence_negated else self.modality(trigger)
             relation = pattern.relation
             if modality is Modality.NEGATED and pattern.when_negated:
                 relation, modality = (
@@ -279,6 +329,10 @@ class Extractor:
         trigger: TriggerMatch,
     ) -> Iterator[tuple[Mention, Mention]]:
         """Subject and object: the nearest fitting mentions on each side, with their conjuncts."""
+        titled = title_pairs(pattern, near, heads, trigger)
+        if titled:
+            yield from titled
+            return
         dist = {m: anchor_distance(heads[m], trigger.anchor) for m in near}
         roles = {
             m: syntactic_role(
@@ -302,6 +356,10 @@ class Extractor:
         ]  # fmt: skip
         if pattern.domain & pattern.range or pattern.check_roles:
             subjects = [m for m in subjects if roles[m] == "subj"]
+            objects = [m for m in objects if roles[m] == "obj"]
+        elif participle_modifier(trigger.anchor) or object_relative(trigger.anchor):
+            # a participle or relative clause says what it is about ("a lab co-founded by
+            # Elon Musk" says nothing of the company the sentence is about)
             objects = [m for m in objects if roles[m] == "obj"]
         partners = [m for m in near if roles[m] == "cosubj" and m.cls in pattern.domain]
         subjects = nearest_group([m for m in subjects if m not in partners], dist, heads)
@@ -367,9 +425,10 @@ class Extractor:
         sents = list(doc.sents)
         facts = []
         for rule in self.ontology.patterns.get("possessive_relations", ()):
+            through = frozenset(w.lower() for w in rule.get("through", ()))
             for i, owner in roots.items():
                 token = doc[i]
-                owned = roots.get(token.head.i)
+                owned = roots.get(token.head.i) or named_unit(token.head, roots, through)
                 if (
                     token.dep_ != "poss"
                     or owned is None
@@ -462,6 +521,51 @@ class Extractor:
                     return name
         counts = [n for n, _ in makers_before.most_common() if n in self.makers]
         return counts[0] if counts else None
+
+
+def title_pairs(
+    pattern: RelationPattern,
+    near: list[Mention],
+    heads: dict[Mention, Token | None],
+    trigger: TriggerMatch,
+) -> list[tuple[Mention, Mention]]:
+    """A title written before a name with its organisation before it ("Sony President
+    Jane Smith", "Honda CEO Toshihiro Mibe"): that person and that organisation only,
+    not every organisation a list of such names mentions."""
+    anchor = trigger.anchor
+    if anchor.dep_ != "compound" or "Person" not in pattern.domain:
+        return []
+    person = next(
+        (
+            m
+            for m in near
+            if m.cls == "Person" and (r := heads[m]) is not None and r.i == anchor.head.i
+        ),
+        None,
+    )
+    if person is None:
+        return []
+    title = (
+        trigger.tokens
+        | {anchor.i}
+        | {c.i for c in anchor.subtree if c.i < anchor.i and c.dep_ in ("compound", "amod")}
+    )
+    return [
+        (person, m)
+        for m in near
+        if m.cls in pattern.range
+        and (r := heads[m]) is not None
+        and r.head.i in title
+        and r.dep_ in ("compound", "poss", "nmod")
+    ]
+
+
+def named_unit(noun: Token, roots: dict[int, Mention], nouns: frozenset[str]) -> Mention | None:
+    """The name of a unit noun ("Intel's Mobileye division" -> Mobileye): a mention
+    compounded onto one of ``nouns``."""
+    if noun.lemma_.lower() not in nouns:
+        return None
+    return next((roots[c.i] for c in noun.children if c.dep_ == "compound" and c.i in roots), None)
 
 
 def is_non_party(name: str, banned: frozenset[str] | set[str]) -> bool:

@@ -83,13 +83,14 @@ class TriggerIndex:
 
     def __init__(self, nlp: Language, data: dict, patterns: list[RelationPattern]) -> None:
         self.patterns = patterns
-        self.phrases: dict[tuple[str, ...], list[tuple[int, str | None]]] = {}
+        self.phrases: dict[tuple[str, ...], list[tuple[int, str | None, bool]]] = {}
         self.heads: dict[str, list[tuple[int, frozenset[str], bool]]] = {}
         for index, pattern in enumerate(patterns):
             for trigger in pattern_triggers(data, pattern.id):
                 if "phrase" in trigger:
                     words = tuple(t.text.lower() for t in nlp.make_doc(trigger["phrase"]))
-                    self.phrases.setdefault(words, []).append((index, trigger.get("pos")))
+                    by_lemma = trigger.get("match", "word") == "lemma"
+                    self.phrases.setdefault(words, []).append((index, trigger.get("pos"), by_lemma))
                 else:
                     children = frozenset(w.lower() for w in trigger["child"])
                     descendants = trigger.get("rel", ">") == ">>"
@@ -111,10 +112,14 @@ class TriggerIndex:
             else:
                 sizes = range(1, min(self.longest_phrase, n - i) + 1)
             for size in sizes:
-                for words in {tuple(lowers[i : i + size]), tuple(lemmas[i : i + size])}:
-                    for index, pos in self.phrases.get(words, ()):
+                lemma_words = tuple(lemmas[i : i + size])
+                for words in {tuple(lowers[i : i + size]), lemma_words}:
+                    for index, pos, by_lemma in self.phrases.get(words, ()):
                         span = doc[i : i + size]
                         if pos is not None and any(t.pos_ != pos for t in span):
+                            continue
+                        if by_lemma and words != lemma_words:
+                            # "found" as a word, but the past of "find"
                             continue
                         found.setdefault(
                             (index, span.root.i),

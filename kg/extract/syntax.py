@@ -11,6 +11,7 @@ from kg.model import Mention
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "poss", "agent"})
 OBJECT_DEPS = frozenset({"nsubjpass", "dobj", "pobj", "attr", "oprd", "dative"})
 CLAUSE_DEPS = frozenset({"advcl", "relcl", "ccomp", "parataxis", "conj", "acl"})
+RELATIVE_WORDS = frozenset({"which", "that", "who", "whom", "whose", "where", "when"})
 SCOPE_CHILD_DEPS = frozenset({"neg", "aux", "auxpass", "advmod", "mark", "prep", "npadvmod"})
 
 
@@ -65,6 +66,26 @@ def syntactic_role(
     if token is None:
         return "other"
     anchor_path = {t.i for t in [anchor, *anchor.ancestors]}
+    if participle_modifier(anchor) or object_relative(anchor):
+        # "Google-backed Waymo", "a startup acquired by EMC", "the site Groupon snapped
+        # up": the noun the participle or relative clause describes is what it acts on;
+        # a name hyphenated to the participle is its agent
+
+        noun = anchor.head
+        if token.i == noun.i or (noun.dep_ == "appos" and noun.head.i == token.i):
+            return "obj"
+        if token.dep_ == "npadvmod" and token.head.i == anchor.i:
+            return "agent"
+        if noun.dep_ == "attr" and token.dep_ in ("nsubj", "nsubjpass"):
+            # "Harman will be 100 percent owned by Samsung", "X is a startup acquired
+            # by Y": the copula's subject is what the participle's noun is
+            return "obj" if token.head.i == noun.head.i else "other"
+        if token.dep_ == "attr" and noun.dep_ in ("nsubj", "nsubjpass"):
+            # "the phone X released was the Y": what the noun is said to be
+            return "obj" if token.head.i == noun.head.i else "other"
+        if not anchor.left_edge.i <= token.i <= anchor.right_edge.i:
+            # outside the participle's phrase: the sentence's other parties
+            return "other"
     if anchor.dep_ == "appos" and token.i == anchor.head.i:
         # "OnePlus, a subsidiary of Oppo": the name the trigger noun describes
         return "subj"
@@ -102,6 +123,26 @@ def syntactic_role(
         # "acquired a stake in OpenAI": the stake is the object, not OpenAI
         return "obj" if not direct_object or conj_root(token) == child.i else "other"
     return "other"
+
+
+def participle_modifier(token: Token) -> bool:
+    """Whether the token is a past participle describing a noun ("SoftBank-owned Arm",
+    "a unit sold to Intel"), so that noun is acted on, not acting."""
+    return token.dep_ in ("amod", "acl") and token.tag_ == "VBN" and token.head.i != token.i
+
+
+def object_relative(token: Token) -> bool:
+    """Whether the token is the verb of a relative clause whose noun is its object:
+    "the site Groupon snapped up", "the app that Facebook bought"."""
+    if token.dep_ != "relcl" or token.pos_ != "VERB":
+        return False
+    subjects = [c for c in token.children if c.dep_ == "nsubj"]
+    objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+    return (
+        bool(subjects)
+        and all(c.lower_ not in RELATIVE_WORDS for c in subjects)
+        and all(c.lower_ in RELATIVE_WORDS for c in objects)
+    )
 
 
 def modifiers_of(

@@ -1,0 +1,170 @@
+"""Doc + mentions -> investment facts of funding news, across sentences.
+
+Funding news names the investors in one sentence ("A led the round, joined by
+backers B and C"; "investors including D") and the company that raised the
+money in another (the headline, "X raised $50 million"). A trigger-and-distance
+rule cannot pair them. This pass finds the raisers (organisations that are the
+subject of a raising verb whose clause names a round or an amount), then the
+investors (names attached to an investor word: the subject of "led"/"joined" a
+round, the agent of "led by", "backers A and B", "investors including C",
+"participation from D"), and states ``investor investedIn raiser``, taking the
+raiser named nearest before the investors' sentence (else the first after).
+A possessor of the investor word ("Ludic's backers") is the investee itself.
+The words are data: ``funding_rounds`` in ``ontologies/patterns.yaml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from kg.extract.syntax import conj_root
+from kg.model import Mention
+
+INVESTOR_PREPS = frozenset({"by", "from", "including", "like", "as", "with"})
+
+
+@dataclass(frozen=True)
+class RoundWords:
+    """The words of ``funding_rounds`` in the patterns."""
+
+    relation: str
+    confidence: float
+    round_words: frozenset[str]
+    raise_verbs: frozenset[str]
+    investor_verbs: frozenset[str]
+    investor_nouns: frozenset[str]
+
+    @classmethod
+    def of(cls, raw: dict) -> RoundWords:
+        def words(key: str) -> frozenset[str]:
+            return frozenset(w.lower() for w in raw[key])
+
+        return cls(
+            raw["relation"],
+            float(raw["confidence"]),
+            words("round_words"),
+            words("raise_verbs"),
+            words("investor_verbs"),
+            words("investor_nouns"),
+        )
+
+
+@dataclass(frozen=True)
+class RoundInvestor:
+    """An investor named in a sentence about a round, the word it hangs on, and the
+    investee when the sentence itself names it (a possessor: "Ludic's backers")."""
+
+    investor: Mention
+    cue: Token
+    investee: Mention | None
+
+
+def lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+class RoundReader:
+    def __init__(self, words: RoundWords) -> None:
+        self.words = words
+
+    def names_round(self, token: Token) -> bool:
+        """Whether a verb's own phrase names a round or an amount ("raised $5m",
+        "led the Series B", "the round was led")."""
+        near = [*token.children, *(g for c in token.children for g in c.children)]
+        return any(lemma(t) in self.words.round_words or t.ent_type_ == "MONEY" for t in near)
+
+    def raisers(
+        self, doc: Doc, mentions: Sequence[Mention], roots: dict[Mention, Token | None]
+    ) -> list[Mention]:
+        """Organisations that raised money, in text order."""
+        found = []
+        for m in mentions:
+            root = roots.get(m)
+            if m.cls != "Organization" or root is None:
+                continue
+            base = doc[conj_root(root) or root.i]
+            verb = base.head
+            if (
+                base.dep_ == "nsubj"
+                and lemma(verb) in self.words.raise_verbs
+                and self.names_round(verb)
+            ):
+                found.append(m)
+        return sorted(found, key=lambda m: m.start_char)
+
+    def investors(
+        self, doc: Doc, mentions: Sequence[Mention], roots: dict[Mention, Token | None]
+    ) -> Iterator[RoundInvestor]:
+        """Organisations attached to an investor word in a sentence about a round."""
+        by_token = {r.i: m for m, r in roots.items() if r is not None}
+        for m in mentions:
+            root = roots.get(m)
+            if m.cls != "Organization" or root is None:
+                continue
+            cue = self.investor_cue(doc[conj_root(root) or root.i])
+            if cue is None:
+                continue
+            owner = next((c for c in cue.children if c.dep_ == "poss"), None)
+            investee = by_token.get(owner.i) if owner is not None else None
+            yield RoundInvestor(m, cue, investee)
+
+    def investor_cue(self, base: Token) -> Token | None:
+        """The investor word a name hangs on, if it hangs on one."""
+        nouns, verbs = self.words.investor_nouns, self.words.investor_verbs
+        head = base.head
+        if base.dep_ == "nsubj" and lemma(head) in verbs and self.round_clause(head):
+            return head
+        if base.dep_ == "pobj" and head.lower_ in INVESTOR_PREPS:
+            governor = head.head
+            if lemma(governor) in nouns:
+                return governor
+            if lemma(governor) in verbs and self.round_clause(governor):
+                return governor
+            if (
+                head.lower_ == "from"
+                and lemma(governor) in self.words.raise_verbs
+                and self.names_round(governor)
+            ):
+                # "X received $500 million from Y"
+                return governor
+        if base.dep_ == "appos" and lemma(head) in nouns:
+            return head
+        if base.dep_ == "dobj" and lemma(head) == "include":
+            subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+            if subject is not None and lemma(subject) in nouns:
+                return subject
+        return next(
+            (c for c in base.children if c.dep_ in ("compound", "amod") and lemma(c) in nouns),
+            None,
+        )
+
+    def round_clause(self, verb: Token) -> bool:
+        """A verb about a round: it names one, or hangs on a verb that does ("led the
+        round, joined by ..."), or its agent is an investor word."""
+        if self.names_round(verb):
+            return True
+        if verb.dep_ in ("advcl", "conj", "xcomp") and self.names_round(verb.head):
+            return True
+        return any(
+            c.dep_ == "agent" and any(lemma(g) in self.words.investor_nouns for g in c.children)
+            for c in verb.children
+        )
+
+
+def nearest_raiser(raisers: Sequence[Mention], sent_index: int) -> Mention | None:
+    """The raiser named last at or before the sentence, else the first after it.
+
+    >>> a = Mention("A", "A", "Organization", 0, 1, 0)
+    >>> b = Mention("B", "B", "Organization", 50, 51, 3)
+    >>> [nearest_raiser([a, b], n).name for n in (0, 2, 3, 5)]
+    ['A', 'A', 'B', 'B']
+    >>> nearest_raiser([b], 1).name
+    'B'
+    """
+    before = [m for m in raisers if m.sent_index <= sent_index]
+    if before:
+        return before[-1]
+    return raisers[0] if raisers else None
