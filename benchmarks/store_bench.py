@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from kg.ontology import ARTICLE, ENTITY, KG
+from kg.rdf import ARTICLE, ENTITY, KG
 from kg.store import open_store
 from kg.store.interop import import_file
 from kg.views import with_prefixes

@@ -25,8 +25,10 @@ from itertools import pairwise
 import networkx as nx
 
 from kg.errors import KGError
+from kg.ontology import local_name
 from kg.store import Store
-from kg.views import Table, local_name, render_table, term_text, with_prefixes
+from kg.views.prefixes import with_prefixes
+from kg.views.tables import Table, render_table, term_text
 
 
 class EntityError(KGError):
@@ -156,9 +158,14 @@ def communities(graph: nx.MultiDiGraph) -> list[list[str]]:
     simple = undirected(graph)
     if simple.number_of_edges() == 0:
         return []
-    groups = nx.community.greedy_modularity_communities(simple)
+    # networkx walks sets of nodes; numbered nodes (in label order) make those walks,
+    # and so its tie-breaks, the same whatever the string-hash seed (PYTHONHASHSEED).
+    nodes = list(simple)
+    numbered = nx.convert_node_labels_to_integers(simple, ordering="default")
+    groups = nx.community.greedy_modularity_communities(numbered)
     label = {n: simple.nodes[n].get("label", n) for n in simple}
-    ordered = [sorted(group, key=lambda n: (label[n], n)) for group in groups]
+    named = ([nodes[i] for i in group] for group in groups)
+    ordered = [sorted(group, key=lambda n: (label[n], n)) for group in named]
     ordered.sort(key=lambda g: (-len(g), label[g[0]]))
     return ordered
 

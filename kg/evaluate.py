@@ -18,8 +18,9 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.ingest import read_article
-from kg.ontology import KG, RELATIONS, SYMMETRIC, normalise
+from kg.ontology import RELATIONS, SYMMETRIC, normalise
 from kg.pipeline import article_graphs
+from kg.rdf import KG
 
 Triple = tuple[str, str, str]
 

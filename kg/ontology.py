@@ -7,24 +7,52 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import yaml
-from rdflib import Graph, Namespace
-from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import KGError
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+
+class Namespace(str):
+    """An IRI namespace whose terms are IRI strings: ``KG.Fact`` or ``KG["Fact"]``.
+
+    Plain strings, so SPARQL text, pyoxigraph and the store layer use the
+    vocabulary without importing rdflib (about 0.15 s that ``kg query`` and
+    ``kg stats`` need not pay); ``kg.rdf.KG`` is the same namespace as rdflib
+    terms, for building rdflib graphs.
+
+    >>> KG.Fact, KG["partnersWith"] == KG.partnersWith
+    ('https://w3id.org/kg-news/ontology#Fact', True)
+    """
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return f"{self}{name}"
+
+    def __getitem__(self, name: str) -> str:  # type: ignore[override]
+        return f"{self}{name}"
+
 
 BASE = "https://w3id.org/kg-news/"
 KG = Namespace(BASE + "ontology#")
 ENTITY = Namespace(BASE + "id/")
 ARTICLE = Namespace(BASE + "article/")
 EVIDENCE = Namespace(BASE + "evidence/")
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
 
 PREFIXES: dict[str, Namespace] = {
     "kg": KG,
@@ -34,6 +62,8 @@ PREFIXES: dict[str, Namespace] = {
     "xsd": XSD,
     "dcterms": DCTERMS,
 }
+"""The prefixes kg declares everywhere: in SPARQL (``kg.views.prefixes``), in Turtle and
+TriG exports, and on rdflib graphs (``kg.rdf``)."""
 
 CLASSES = ("Organization", "Person", "Product", "Place")
 
@@ -71,33 +101,71 @@ def relations() -> dict[str, Relation]:
     >>> sorted(relations()["investedIn"].domain)
     ['Organization', 'Person']
     """
-    graph = ontology_graph()
+    triples = ontology_triples()
+    types = triples.get(RDF.type, {})
     found: dict[str, Relation] = {}
-    for kind in (OWL.ObjectProperty, OWL.DatatypeProperty):
-        for prop in graph.subjects(RDF.type, kind):
-            if not str(prop).startswith(str(KG)):
-                continue
-            domain = _classes(graph, graph.value(prop, RDFS.domain))
-            rng = _classes(graph, graph.value(prop, RDFS.range))
-            if not domain or not rng:
-                continue
-            name = str(prop)[len(str(KG)) :]
-            symmetric = (prop, RDF.type, OWL.SymmetricProperty) in graph
-            found[name] = Relation(name, domain, rng, symmetric)
+    for prop, kinds in types.items():
+        if not prop.startswith(KG) or not kinds & {OWL.ObjectProperty, OWL.DatatypeProperty}:
+            continue
+        domain = _classes(triples, _one(triples, RDFS.domain, prop))
+        rng = _classes(triples, _one(triples, RDFS.range, prop))
+        if not domain or not rng:
+            continue
+        name = prop[len(KG) :]
+        found[name] = Relation(name, domain, rng, OWL.SymmetricProperty in kinds)
     return dict(sorted(found.items(), key=lambda item: _line_order(item[0])))
 
 
-def _classes(graph: Graph, node: object) -> frozenset[str]:
+Triples = dict[str, dict[str, frozenset[str]]]
+"""predicate IRI -> subject -> its objects (IRIs, blank node ids, literal values)."""
+
+
+@cache
+def ontology_triples() -> Triples:
+    """``kg.ttl`` read with pyoxigraph into plain strings, by predicate then subject.
+
+    rdflib's Turtle parser takes about 0.1 s on this file; pyoxigraph about 5 ms.
+    ``ontology_graph()`` still gives the rdflib Graph (SHACL validation needs one).
+
+    >>> sorted(ontology_triples()[KG.endOf][KG.endedPartnershipWith])
+    ['https://w3id.org/kg-news/ontology#partnersWith']
+    """
+    import pyoxigraph as ox
+
+    found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for triple in ox.parse(path=str(ontology_dir() / "kg.ttl"), format=ox.RdfFormat.TURTLE):
+        found[triple.predicate.value][triple.subject.value].add(triple.object.value)
+    return {p: {s: frozenset(o) for s, o in by_s.items()} for p, by_s in found.items()}
+
+
+def _one(triples: Triples, predicate: str, subject: str) -> str | None:
+    objects = triples.get(predicate, {}).get(subject, frozenset())
+    return min(objects) if objects else None
+
+
+def _classes(triples: Triples, node: str | None) -> frozenset[str]:
     """Core class names a domain or range names: one class, an ``owl:unionOf`` list,
     or ``xsd:gYear`` (a year)."""
     if node is None:
         return frozenset()
     if node == XSD.gYear:
         return frozenset({YEAR_CLASS})
-    members = graph.value(node, OWL.unionOf)
-    nodes = list(Collection(graph, members)) if members is not None else [node]
-    names = {str(n)[len(str(KG)) :] for n in nodes if str(n).startswith(str(KG))}
+    members = _one(triples, OWL.unionOf, node)
+    nodes = [node] if members is None else _list(triples, members)
+    names = {n[len(KG) :] for n in nodes if n.startswith(KG)}
     return frozenset(n for n in names if n in CLASSES)
+
+
+def _list(triples: Triples, head: str) -> list[str]:
+    """The members of an RDF collection (``rdf:first`` / ``rdf:rest``), in order."""
+    members: list[str] = []
+    node: str | None = head
+    while node is not None and node != RDF.nil and len(members) < 1000:
+        first = _one(triples, RDF.first, node)
+        if first is not None:
+            members.append(first)
+        node = _one(triples, RDF.rest, node)
+    return members
 
 
 @cache
@@ -160,10 +228,14 @@ class Ontology:
 
 
 def ontology_dir() -> Path:
+    from importlib import resources
+
     return Path(str(resources.files("kg.ontologies")))
 
 
 def _read_yaml(name: str, directory: Path | None) -> Any:
+    import yaml
+
     path = (directory or ontology_dir()) / name
     with path.open(encoding="utf-8") as fh:  # libyaml's safe loader: same data, ~10x faster
         return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -270,12 +342,17 @@ def load_ontology(directory: Path | None = None) -> Ontology:
 
 
 def ontology_graph() -> Graph:
+    """``kg.ttl`` as an rdflib Graph (for SHACL; ``ontology_triples`` reads it faster)."""
+    from rdflib import Graph
+
     graph = Graph()
     graph.parse(ontology_dir() / "kg.ttl", format="turtle")
     return graph
 
 
 def shapes_graph() -> Graph:
+    from rdflib import Graph
+
     graph = Graph()
     graph.parse(ontology_dir() / "shapes.ttl", format="turtle")
     return graph
@@ -312,3 +389,12 @@ def article_iri(article_id: str) -> str:
 
 def evidence_iri(article_id: str, key: str) -> str:
     return str(EVIDENCE[f"{slug(article_id)}/{key}"])
+
+
+def local_name(iri: str) -> str:
+    """The part of an IRI after its last ``#`` or ``/``.
+
+    >>> local_name(KG.partnersWith), local_name(ENTITY["organization/leica"])
+    ('partnersWith', 'leica')
+    """
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]

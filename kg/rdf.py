@@ -13,12 +13,20 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
+from kg import ontology
+from kg.formats import RDF_FORMATS
 from kg.model import Article, Entity, Modality, Resolution, ResolvedFact
-from kg.ontology import KG, PREFIXES, article_iri, evidence_iri
+from kg.ontology import PREFIXES, article_iri, evidence_iri
 from kg.temporal import When, fact_time
+
+KG, ENTITY, ARTICLE, EVIDENCE = (
+    Namespace(ns) for ns in (ontology.KG, ontology.ENTITY, ontology.ARTICLE, ontology.EVIDENCE)
+)
+"""``kg.ontology``'s namespaces with rdflib terms (``URIRef``), for building and reading
+rdflib graphs; ``kg.ontology``'s own give plain IRI strings."""
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -78,9 +86,21 @@ def article_triples(resolution: Resolution, read_on: date | None = None) -> list
     triples = list(metadata_triples(article, read_on))
     for entity in resolution.entities:
         triples.extend(entity_triples(entity))
-    for fact in resolution.facts:
+    for fact in strongest_per_evidence(resolution.facts):
         triples.extend(fact_triples(article, fact))
     return list(dict.fromkeys(triples))
+
+
+def strongest_per_evidence(facts: Iterable[ResolvedFact]) -> list[ResolvedFact]:
+    """One fact per evidence node, the most confident: two names of one sentence that
+    resolve to one entity ("Acme", "Acme Corp") would otherwise give one statement
+    two confidences."""
+    best: dict[str, ResolvedFact] = {}
+    for fact in facts:
+        key = evidence_key(fact)
+        if key not in best or fact.confidence > best[key].confidence:
+            best[key] = fact
+    return list(best.values())
 
 
 def metadata_triples(article: Article, read_on: date | None = None) -> Iterator[Triple]:
@@ -176,26 +196,11 @@ def dataset_of(graphs: Iterable[Graph]) -> Dataset:
     return dataset
 
 
-TRIPLE_FORMATS = frozenset({"turtle", "nt"})
-
-
 def serialized(dataset: Dataset, fmt: str) -> bytes:
     """The dataset in ``fmt``; formats without named graphs get the union of all graphs."""
-    if fmt not in TRIPLE_FORMATS:
+    if RDF_FORMATS[fmt].quads:
         return dataset.serialize(format=fmt, encoding="utf-8")
     union = bind_prefixes(Graph())
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         union.add((s, p, o))
     return union.serialize(format=fmt, encoding="utf-8")
-
-
-FORMATS = {
-    ".nq": "nquads",
-    ".nquads": "nquads",
-    ".trig": "trig",
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".nt": "nt",
-}

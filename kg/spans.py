@@ -21,9 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
-from rdflib import OWL, RDF
-
-from kg.ontology import KG, ontology_graph
+from kg.ontology import KG, OWL, RDF, ontology_triples
 
 STRENGTH = {"asserted": 2, "hedged": 1, "negated": 0}
 
@@ -52,19 +50,20 @@ def local(iri: object) -> str:
 
 @cache
 def time_rules() -> TimeRules:
-    graph = ontology_graph()
+    triples = ontology_triples()
     closes: dict[str, set[str]] = defaultdict(set)
     end_of: dict[str, set[str]] = defaultdict(set)
-    for s, o in graph.subject_objects(KG.closes):
-        closes[local(s)].add(local(o))
-    for s, o in graph.subject_objects(KG.endOf):
-        end_of[local(s)].add(local(o))
-        closes[local(s)].add(local(o))
+    for s, objects in triples.get(KG.closes, {}).items():
+        closes[local(s)].update(local(o) for o in objects)
+    for s, objects in triples.get(KG.endOf, {}).items():
+        end_of[local(s)].update(local(o) for o in objects)
+        closes[local(s)].update(local(o) for o in objects)
+    types = triples.get(RDF.type, {})
     return TimeRules(
-        symmetric=frozenset(local(s) for s in graph.subjects(RDF.type, OWL.SymmetricProperty)),
+        symmetric=frozenset(local(s) for s, t in types.items() if OWL.SymmetricProperty in t),
         closes={k: frozenset(v) for k, v in closes.items()},
         end_of={k: frozenset(v) for k, v in end_of.items()},
-        one_holder=frozenset(local(s) for s in graph.subjects(RDF.type, KG.OneHolderAtATime)),
+        one_holder=frozenset(local(s) for s, t in types.items() if KG.OneHolderAtATime in t),
     )
 
 

@@ -54,6 +54,34 @@ def example_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled 29-article corpus built once with ``kg build --example``; read only."""
+    from cli_helpers import run_kg
+
+    from kg.examples import articles
+
+    store = tmp_path_factory.mktemp("bundled") / "kg-store"
+    done = run_kg("build", "--example", "--store", str(store), "--no-progress")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith(f"{len(articles())} article(s) added, 0 unchanged")
+    return store
+
+
+@pytest.fixture(scope="session")
+def dev_nquads(dev_dir: Path) -> bytes:
+    """The dev corpus (25 articles) built once into memory, dumped as N-Quads (the
+    merged layer in the default graph): tests load it into a store of their own rather
+    than parse the same articles again."""
+    from kg.api import build
+    from kg.ingest import read_articles
+    from kg.store import open_store
+
+    store = open_store("memory:")
+    build(store, read_articles([dev_dir]))
+    return store.dump("nquads")
+
+
+@pytest.fixture(scope="session")
 def nlp():
     from kg.nlp import load_pipeline
 

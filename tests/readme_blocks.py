@@ -43,8 +43,16 @@ RUNNABLE = ("bash", "console", "python", "sparql")
 SKIP = re.compile(r"^<!--\s*test:\s*skip:\s*(?P<reason>.+?)\s*-->$")
 # The clone's files a README command may name; a store or page left in the
 # clone by hand (kg-store/, graph.html) is deliberately not linked.
-LINKED = ("kg", "ontologies", "benchmarks", "notebooks", "docs", "tests", "README.md",
-          "pyproject.toml")  # fmt: skip
+LINKED = (
+    "kg",
+    "ontologies",
+    "benchmarks",
+    "notebooks",
+    "docs",
+    "tests",
+    "README.md",
+    "pyproject.toml",
+)
 TIMEOUT = 600
 SEPARATOR = re.compile("\x1e(\\d+)\x1f")
 
@@ -195,9 +203,16 @@ def environment() -> dict[str, str]:
 
 
 def shell(script: str, cwd: Path) -> tuple[str, int]:
-    done = subprocess.run(["bash", "-c", script], cwd=cwd, env=environment(),
-                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=TIMEOUT)  # fmt: skip
+    done = subprocess.run(
+        ["bash", "-c", script],
+        cwd=cwd,
+        env=environment(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=TIMEOUT,
+    )
     return done.stdout, done.returncode
 
 
@@ -226,8 +241,10 @@ def run_console(block: Block, steps: list[Step], cwd: Path) -> list[Outcome]:
     if len(statuses) < len(steps):  # the shell died part-way: report what it printed
         outputs += [parts[-1]] + [""] * (len(steps) - len(statuses) - 1)
         statuses += [-1] * (len(steps) - len(statuses))
-    return [Outcome(step, cleaned(out), status)
-            for step, out, status in zip(steps, outputs, statuses, strict=True)]  # fmt: skip
+    return [
+        Outcome(step, cleaned(out), status)
+        for step, out, status in zip(steps, outputs, statuses, strict=True)
+    ]
 
 
 def run_readme(readme: Path = README, parent: Path | None = None) -> tuple[list[Block], Run]:
@@ -294,11 +311,18 @@ def failure(block: Block, outcome: Outcome) -> str:
     import difflib
 
     head = f"{block.name}\n  command: {outcome.step.command.splitlines()[0][:100]}"
-    how = ("If the new output is right, run `python tests/update_readme.py` and review "
-           "`git diff README.md`; else fix the code.")  # fmt: skip
+    how = (
+        "If the new output is right, run `python tests/update_readme.py` and review "
+        "`git diff README.md`; else fix the code."
+    )
     if not outcome.exit_ok:
         shown = "\n".join(outcome.output[-15:])
         return f"{head}\n  exited {outcome.status}:\n{shown}\n{how}"
-    diff = difflib.unified_diff(list(outcome.step.expected or ()), list(outcome.output),
-                                "README shows", "it printed", lineterm="")  # fmt: skip
+    diff = difflib.unified_diff(
+        list(outcome.step.expected or ()),
+        list(outcome.output),
+        "README shows",
+        "it printed",
+        lineterm="",
+    )
     return f"{head}\n  printed something else:\n" + "\n".join(diff) + f"\n{how}"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -55,12 +58,23 @@ def small_graph() -> nx.MultiDiGraph:
 @pytest.mark.parametrize(
     ("by", "expected"),
     [
-        ("degree", [("Bravo", 3), ("Delta", 3), ("Alpha", 2), ("Charlie", 2), ("Echo", 2),
-                    ("Foxtrot", 2)]),
-        ("betweenness", [("Bravo", 0.6), ("Delta", 0.6), ("Alpha", 0.0), ("Charlie", 0.0),
-                         ("Echo", 0.0), ("Foxtrot", 0.0)]),
+        (
+            "degree",
+            [("Bravo", 3), ("Delta", 3), ("Alpha", 2), ("Charlie", 2), ("Echo", 2), ("Foxtrot", 2)],
+        ),
+        (
+            "betweenness",
+            [
+                ("Bravo", 0.6),
+                ("Delta", 0.6),
+                ("Alpha", 0.0),
+                ("Charlie", 0.0),
+                ("Echo", 0.0),
+                ("Foxtrot", 0.0),
+            ],
+        ),
     ],
-)  # fmt: skip
+)
 def test_analytics_rank_orders_by_score_then_label(by: str, expected: list) -> None:
     ranked = rank(small_graph(), by=by)
     assert [(r.label, round(r.score, 4)) for r in ranked] == expected
@@ -87,6 +101,36 @@ def test_analytics_communities_split_at_the_bridge() -> None:
     assert render_communities(g, communities(g)) == (
         "community 1 (3): Alpha, Bravo, Charlie\ncommunity 2 (3): Delta, Echo, Foxtrot"
     )
+
+
+TIED_RING = """
+import networkx as nx
+from kg.analytics import communities
+
+g = nx.MultiDiGraph()  # a ring of 12: every merge greedy modularity makes ties with others
+for u, v in nx.cycle_graph(12).edges():
+    g.add_edge(f"urn:e:{u:02d}", f"urn:e:{v:02d}", key="partnersWith")
+for n in g:
+    g.nodes[n]["label"] = f"Org {99 - int(n[-2:])}"  # label order is the IRIs' reversed
+print(communities(g))
+"""
+
+
+def test_analytics_communities_are_the_same_whatever_the_hash_seed() -> None:
+    """Two interpreters with different string-hash seeds split a tie-ridden ring alike."""
+    printed = [
+        subprocess.run(
+            [sys.executable, "-c", TIED_RING],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    groups = [[f"urn:e:{n:02d}" for n in range(end, end - 4, -1)] for end in (11, 7, 3)]
+    assert printed == [f"{groups}\n"] * 2
 
 
 def test_analytics_communities_of_a_graph_without_relations_are_none() -> None:
@@ -273,13 +317,17 @@ def test_analytics_cli_path_prints_evidence_for_each_hop(example_store: Path) ->
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["path", "Huawei", "Leika"], "kg: error: no entity named 'Leika' in the graph; "
-                                      "did you mean 'Leica' or 'Lei Jun'?\n"),
-        (["path", "Leica", "leica"], "kg: error: 'Leica' and 'leica' are the same entity; "
-                                     "name two different ones\n"),
+        (
+            ["path", "Huawei", "Leika"],
+            "kg: error: no entity named 'Leika' in the graph; did you mean 'Leica' or 'Lei Jun'?\n",
+        ),
+        (
+            ["path", "Leica", "leica"],
+            "kg: error: 'Leica' and 'leica' are the same entity; name two different ones\n",
+        ),
         (["rank", "--by", "closeness"], None),
     ],
-)  # fmt: skip
+)
 def test_analytics_cli_bad_input_is_one_line_exit_2(
     example_store: Path, args: list, message: str | None
 ) -> None:

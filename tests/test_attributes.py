@@ -30,11 +30,17 @@ HEADS = [3, 3, 3, 3, 5, 3, 8, 8, 5, 8, 8, 3]
 RULES = {
     "tag": [{"patterns": [[{"TAG": "VBZ"}]], "attrs": {"POS": "AUX", "MORPH": "Number=Sing"}}],
     "word-in-list": [
-        {"patterns": [[{"TAG": "RB", "LOWER": {"IN": ["not", "n't"]}}]],
-         "attrs": {"POS": "PART", "LEMMA": "not"}},
+        {
+            "patterns": [[{"TAG": "RB", "LOWER": {"IN": ["not", "n't"]}}]],
+            "attrs": {"POS": "PART", "LEMMA": "not"},
+        },
     ],
-    "not-in": [{"patterns": [[{"TAG": {"NOT_IN": ["TO", ""]}, "DEP": {"IN": ["aux"]}}]],
-                "attrs": {"POS": "AUX"}}],
+    "not-in": [
+        {
+            "patterns": [[{"TAG": {"NOT_IN": ["TO", ""]}, "DEP": {"IN": ["aux"]}}]],
+            "attrs": {"POS": "AUX"},
+        }
+    ],
     "space": [
         {"patterns": [[{"IS_SPACE": True, "DEP": {"NOT_IN": [""]}}]], "attrs": {"DEP": "dep"}},
         {"patterns": [[{"IS_SPACE": True}]], "attrs": {"TAG": "_SP", "POS": "SPACE"}},
@@ -50,15 +56,20 @@ RULES = {
     ],
     "regex": [{"patterns": [[{"LOWER": {"REGEX": "^n'?t$"}}]], "attrs": {"LEMMA": "not"}}],
     "operator-needs-the-matcher": [
-        {"patterns": [[{"LOWER": "gon"}, {"LOWER": "na", "OP": "?"}]], "attrs": {"LEMMA": "go"},
-         "index": -1},
+        {
+            "patterns": [[{"LOWER": "gon"}, {"LOWER": "na", "OP": "?"}]],
+            "attrs": {"LEMMA": "go"},
+            "index": -1,
+        },
         {"patterns": [[{"ORTH": "so"}]], "attrs": {"POS": "ADV"}},
     ],
     "two-patterns": [
-        {"patterns": [[{"TAG": "VBZ", "LOWER": "is"}], [{"TAG": "VBP", "LOWER": "do"}]],
-         "attrs": {"POS": "AUX"}},
+        {
+            "patterns": [[{"TAG": "VBZ", "LOWER": "is"}], [{"TAG": "VBP", "LOWER": "do"}]],
+            "attrs": {"POS": "AUX"},
+        },
     ],
-}  # fmt: skip
+}
 
 
 def annotated(vocab: spacy.vocab.Vocab) -> Doc:

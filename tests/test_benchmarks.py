@@ -22,9 +22,13 @@ date: "2024-03-0{day}"
 """
 BODIES = {
     "two": ["Acme opened a plant.", "Globex hired staff."],
-    "four": ["Initech sold a unit.", "Umbrella bought it.", "Talks began in May.",
-             "Both declined to comment."],
-}  # fmt: skip
+    "four": [
+        "Initech sold a unit.",
+        "Umbrella bought it.",
+        "Talks began in May.",
+        "Both declined to comment.",
+    ],
+}
 
 
 @pytest.fixture
@@ -32,8 +36,9 @@ def corpus(tmp_path: Path) -> Path:
     for part, (name, paragraphs) in zip(("dev", "dev2"), BODIES.items(), strict=True):
         folder = tmp_path / "corpus" / part
         folder.mkdir(parents=True)
-        text = ARTICLE.format(title=name.title(), name=name, day=len(paragraphs),
-                              body="\n\n".join(paragraphs))  # fmt: skip
+        text = ARTICLE.format(
+            title=name.title(), name=name, day=len(paragraphs), body="\n\n".join(paragraphs)
+        )
         (folder / f"{name}.txt").write_text(text, encoding="utf-8")
     return tmp_path / "corpus"
 

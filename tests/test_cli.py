@@ -15,7 +15,7 @@ from cli_helpers import run_kg, run_kg_process
 from rdflib import Dataset
 
 from kg.evaluate import GoldArticle, predicted, score_article
-from kg.rdf import FORMATS
+from kg.formats import extensions
 
 pytestmark = pytest.mark.model
 
@@ -42,7 +42,7 @@ def test_cli_extract_writes_format_by_extension(
     result = run_kg("extract", str(seed_path), "-o", str(out))
     assert result.returncode == 0, result.stderr
     dataset = Dataset()
-    dataset.parse(out, format=FORMATS[suffix])
+    dataset.parse(out, format=extensions()[suffix])
     objects = {str(o) for _, _, o, _ in dataset.quads((None, None, None, None))}
     assert "Xiaomi 12 Ultra" in objects
     assert "Huawei Xs 2" in objects
@@ -122,7 +122,7 @@ def test_cli_export_round_trips(example_store: Path, tmp_path: Path, suffix: str
     result = run_kg("export", "--store", str(example_store), "-o", str(out))
     assert result.returncode == 0, result.stderr
     dataset = Dataset()
-    dataset.parse(out, format=FORMATS[suffix])
+    dataset.parse(out, format=extensions()[suffix])
     objects = {str(o) for _, _, o, _ in dataset.quads((None, None, None, None))}
     assert {"Huawei Xs 2", "Xiaomi 12 Ultra", "Leica"} <= objects
 
@@ -149,9 +149,16 @@ def _bad_inputs(tmp: Path) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize(
     "case",
-    ["missing", "empty", "binary", "unknown-extension", "malformed-query", "store-is-a-file",
-     "unknown-output-format"],
-)  # fmt: skip
+    [
+        "missing",
+        "empty",
+        "binary",
+        "unknown-extension",
+        "malformed-query",
+        "store-is-a-file",
+        "unknown-output-format",
+    ],
+)
 def test_cli_bad_input_gets_one_line_and_exit_2(tmp_path: Path, case: str) -> None:
     result = run_kg_process(*_bad_inputs(tmp_path)[case])
     assert result.returncode == 2
@@ -196,8 +203,14 @@ def test_cli_build_progress_moves_per_article_with_total(
         encoding="utf-8",
     )
     args = [str(tmp_path / i) if i != "-" else i for i in inputs]
-    result = run_kg("build", *args, "--store", str(tmp_path / "store"), "--progress",
-                    input="Acme Optics has partnered with Ember Devices.\n")  # fmt: skip
+    result = run_kg(
+        "build",
+        *args,
+        "--store",
+        str(tmp_path / "store"),
+        "--progress",
+        input="Acme Optics has partnered with Ember Devices.\n",
+    )
     assert result.returncode == 0, result.stderr
     done = [int(n) for n in re.findall(r"(\d+)(?:/\d+)? articles \[", result.stderr)]
     articles = 3 + (2 if "extra.jsonl" in inputs else 0) + (1 if "-" in inputs else 0)
@@ -217,9 +230,13 @@ def test_cli_build_progress_hears_each_article_before_its_batch_is_stored(tmp_pa
     from kg.store import open_store
 
     events: list[str] = []
-    build(open_store("memory:"), read_articles([write_notes(tmp_path / "notes", 3)]),
-          progress=lambda: events.append("article"), stored=lambda n: events.append(f"stored {n}"),
-          limits=WriteBatch(articles=2))  # fmt: skip
+    build(
+        open_store("memory:"),
+        read_articles([write_notes(tmp_path / "notes", 3)]),
+        progress=lambda: events.append("article"),
+        stored=lambda n: events.append(f"stored {n}"),
+        limits=WriteBatch(articles=2),
+    )
     assert events == ["article", "article", "stored 2", "article", "stored 1"]
 
 

@@ -9,8 +9,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.cli.results import column_order, fitted, reshaped, table_text
-from kg.store import RESULT_FORMATS
-from kg.views import Table
+from kg.formats import result_syntax
+from kg.views.tables import Table
 
 EX = "http://example.org/"
 
@@ -19,14 +19,17 @@ EX = "http://example.org/"
     ("sparql", "variables", "expected"),
     [
         ("SELECT * WHERE { ?s ?p ?name }", ["name", "p", "s"], ["s", "p", "name"]),
-        ("select distinct * { ?zeta <p> ?alpha . ?alpha <q> $mid }", ["alpha", "mid", "zeta"],
-         ["zeta", "alpha", "mid"]),
+        (
+            "select distinct * { ?zeta <p> ?alpha . ?alpha <q> $mid }",
+            ["alpha", "mid", "zeta"],
+            ["zeta", "alpha", "mid"],
+        ),
         ("SELECT ?b ?a WHERE { ?a ?p ?b }", ["b", "a"], ["b", "a"]),
         ("SELECT ?a (COUNT(*) AS ?n) WHERE { ?a ?p ?b } GROUP BY ?a", ["a", "n"], ["a", "n"]),
         ("PREFIX ex: <http://example.org/> SELECT * WHERE { ?y ex:p ?x }", ["x", "y"], ["y", "x"]),
     ],
     ids=["star", "distinct-star-dollar", "explicit", "aggregate", "prefix"],
-)  # fmt: skip
+)
 def test_cli_results_column_order(sparql: str, variables: list[str], expected: list[str]) -> None:
     assert column_order(sparql, variables) == expected
 
@@ -43,7 +46,7 @@ def parsed(text: str, fmt: str) -> tuple[list[str], list[dict[str, str]]]:
     if fmt == "csv":
         header, *body = csv.reader(io.StringIO(text, newline=""))
         return header, [dict(zip(header, row, strict=True)) for row in body]
-    result = ox.parse_query_results(text.encode(), format=RESULT_FORMATS[fmt])
+    result = ox.parse_query_results(text.encode(), format=result_syntax(fmt))
     columns = [v.value for v in result.variables]
     return columns, [{c: s[c].value for c in columns} for s in result]
 
@@ -51,7 +54,7 @@ def parsed(text: str, fmt: str) -> tuple[list[str], list[dict[str, str]]]:
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml"])
 @pytest.mark.parametrize("limit", [None, 0, 2, 10])
 def test_cli_results_reshaped_orders_and_limits(fmt: str, limit: int | None) -> None:
-    text = solutions(3).serialize(format=RESULT_FORMATS[fmt]).decode()
+    text = solutions(3).serialize(format=result_syntax(fmt)).decode()
     columns, rows = parsed(reshaped(text, fmt, ["s", "o"], limit), fmt)
     expected = [{"s": f"{EX}s{n}", "o": f"v,{n}"} for n in range(3)][:limit]
     assert (columns, rows) == (["s", "o"], expected)
@@ -60,17 +63,52 @@ def test_cli_results_reshaped_orders_and_limits(fmt: str, limit: int | None) -> 
 @pytest.mark.parametrize(
     ("max_width", "expected"),
     [
-        (None, ["name                key", "------------------  ---",
-                "one two three four  k", "x                   y", "(2 rows)"]),
-        (0, ["name                key", "------------------  ---",
-             "one two three four  k", "x                   y", "(2 rows)"]),
-        (15, ["name        key", "----------  ---", "one two     k", "three four",
-              "x           y", "(2 rows)"]),
-        (4, ["name      key", "--------  ---", "one two   k", "three", "four", "x         y",
-             "(2 rows)"]),
+        (
+            None,
+            [
+                "name                key",
+                "------------------  ---",
+                "one two three four  k",
+                "x                   y",
+                "(2 rows)",
+            ],
+        ),
+        (
+            0,
+            [
+                "name                key",
+                "------------------  ---",
+                "one two three four  k",
+                "x                   y",
+                "(2 rows)",
+            ],
+        ),
+        (
+            15,
+            [
+                "name        key",
+                "----------  ---",
+                "one two     k",
+                "three four",
+                "x           y",
+                "(2 rows)",
+            ],
+        ),
+        (
+            4,
+            [
+                "name      key",
+                "--------  ---",
+                "one two   k",
+                "three",
+                "four",
+                "x         y",
+                "(2 rows)",
+            ],
+        ),
     ],
     ids=["none", "zero", "wraps", "narrower-than-possible"],
-)  # fmt: skip
+)
 def test_cli_results_table_text_wraps(max_width: int | None, expected: list[str]) -> None:
     table = Table(["name", "key"], [["one two three four", "k"], ["x", "y"]])
     assert table_text(table, max_width).splitlines() == expected

@@ -87,9 +87,12 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Serv
 @pytest.mark.corpus
 @pytest.mark.parametrize("backend", ["oxigraph-server", "virtuoso"])
 def test_cli_store_remote_build_exports_the_embedded_quads(
-    backend: str, servers: dict[str, Server], corpus_inputs: list[str],
-    embedded_export: dict[str, set[str]], tmp_path: Path,
-) -> None:  # fmt: skip
+    backend: str,
+    servers: dict[str, Server],
+    corpus_inputs: list[str],
+    embedded_export: dict[str, set[str]],
+    tmp_path: Path,
+) -> None:
     if backend not in servers:
         pytest.skip(f"{backend} is not installed (see .ci/run)")
     server = servers[backend]
@@ -147,8 +150,11 @@ def test_cli_store_sigkill_mid_build_leaves_whole_articles(
 ) -> None:
     folder, complete = notes
     store = str(tmp_path / "store")
-    process = subprocess.Popen(["kg", "build", str(folder), "--store", store, "--progress"],
-                               stderr=subprocess.PIPE, text=True)  # fmt: skip
+    process = subprocess.Popen(
+        ["kg", "build", str(folder), "--store", store, "--progress"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     progress_reached(process, 64)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=60)
@@ -189,13 +195,18 @@ def test_cli_store_server_dying_mid_build_leaves_whole_articles(
 @pytest.mark.parametrize(
     ("store", "message"),
     [
-        ("http://127.0.0.1:9",
-         rf"kg: error: cannot reach the SPARQL endpoint http://127\.0\.0\.1:9/query: .+ {GAVE_UP}"),
-        ("http://ana:pw@127.0.0.1:9",
-         "kg: error: credentials in the store URL would show in process lists; "
-         "set KG_STORE_USER and KG_STORE_PASSWORD instead"),
+        (
+            "http://127.0.0.1:9",
+            rf"kg: error: cannot reach the SPARQL endpoint http://127\.0\.0\.1:9/query: "
+            rf".+ {GAVE_UP}",
+        ),
+        (
+            "http://ana:pw@127.0.0.1:9",
+            "kg: error: credentials in the store URL would show in process lists; "
+            "set KG_STORE_USER and KG_STORE_PASSWORD instead",
+        ),
     ],
-)  # fmt: skip
+)
 def test_cli_store_bad_endpoint_is_one_line(store: str, message: str) -> None:
     result = run("stats", "--store", store)
     assert result.returncode == 2
@@ -260,8 +271,14 @@ def test_cli_store_remove_takes_entities_no_other_article_names(tmp_path: Path) 
     result = run("remove", "two", "--store", store)
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines()[0] == "removed two; entities gone with it: cobalt-mobile"
-    labels = run("query", "SELECT ?l WHERE { ?e rdfs:label ?l } ORDER BY ?l", "--store", store,
-                 "--format", "csv")  # fmt: skip
+    labels = run(
+        "query",
+        "SELECT ?l WHERE { ?e rdfs:label ?l } ORDER BY ?l",
+        "--store",
+        store,
+        "--format",
+        "csv",
+    )
     assert labels.stdout.splitlines() == ["l", "Acme Optics", "Borealis Phones"]
 
 
@@ -312,8 +329,9 @@ def test_cli_store_export_then_import_round_trips(
         ("absent.ttl", None, "no such file; check the path"),
     ],
 )
-def test_cli_store_import_bad_file_is_one_line(tmp_path: Path, name: str, content: bytes | None,
-                                               message: str) -> None:  # fmt: skip
+def test_cli_store_import_bad_file_is_one_line(
+    tmp_path: Path, name: str, content: bytes | None, message: str
+) -> None:
     path = tmp_path / name
     if content is not None:
         path.write_bytes(content)
@@ -361,8 +379,9 @@ def test_cli_store_readers_of_kg_serve_see_whole_articles_during_a_build(
     server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     try:
         base = re.search(r"at (http://\S+)/sparql", server.stderr.readline()).group(1)
-        build = subprocess.Popen(["kg", "build", str(folder), "--store", base],
-                                 stderr=subprocess.PIPE, text=True)  # fmt: skip
+        build = subprocess.Popen(
+            ["kg", "build", str(folder), "--store", base], stderr=subprocess.PIPE, text=True
+        )
         seen, torn = set(), []
         while build.poll() is None:
             url = f"{base}/sparql?{urllib.parse.urlencode({'query': COUNTS})}"

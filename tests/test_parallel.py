@@ -52,11 +52,7 @@ def local_quads() -> list[str]:
 
 @pytest.fixture
 def article_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for name, text in ARTICLE_TEXTS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+    return write_article_dir(tmp_path / "articles")
 
 
 @pytest.mark.parametrize(
@@ -157,6 +153,23 @@ def test_parallel_dask_writes_remote_store(cluster, tmp_path: Path, local_quads)
         assert quads_of(remote) == local_quads
 
 
+def write_article_dir(folder: Path) -> Path:
+    folder.mkdir()
+    for name, text in ARTICLE_TEXTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def local_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """The articles' folder, and the sorted N-Quads of a one-process ``kg build`` of it."""
+    tmp = tmp_path_factory.mktemp("local")
+    folder = write_article_dir(tmp / "articles")
+    assert main(["build", str(folder), "--no-progress", "--store", str(tmp / "store")]) == 0
+    assert main(["export", "--store", str(tmp / "store"), "-o", str(tmp / "local.nq")]) == 0
+    return folder, sorted((tmp / "local.nq").read_text(encoding="utf-8").splitlines())
+
+
 @pytest.mark.model
 @pytest.mark.parametrize(
     "flags",
@@ -167,17 +180,14 @@ def test_parallel_dask_writes_remote_store(cluster, tmp_path: Path, local_quads)
     ],
 )
 def test_parallel_cli_build_exports_equal_local(
-    cluster, flags: list[str], article_dir: Path, tmp_path: Path
+    cluster, flags: list[str], local_export: tuple[Path, list[str]], tmp_path: Path
 ) -> None:
     if flags[-1] == "--scheduler":
         flags = [*flags, cluster.scheduler_address]
-    local, other = tmp_path / "local", tmp_path / "other"
-    base = ["build", str(article_dir), "--no-progress", "--store"]
-    assert main([*base, str(local)]) == 0
-    assert main([*base, str(other), *flags]) == 0
-    assert main(["export", "--store", str(local), "-o", str(tmp_path / "local.nq")]) == 0
+    folder, local_lines = local_export
+    other = tmp_path / "other"
+    assert main(["build", str(folder), "--no-progress", "--store", str(other), *flags]) == 0
     assert main(["export", "--store", str(other), "-o", str(tmp_path / "other.nq")]) == 0
-    local_lines = sorted((tmp_path / "local.nq").read_text(encoding="utf-8").splitlines())
     other_lines = sorted((tmp_path / "other.nq").read_text(encoding="utf-8").splitlines())
     assert len(local_lines) > 4 * len(ARTICLE_TEXTS)
     assert other_lines == local_lines
@@ -191,8 +201,18 @@ def closed_port() -> int:
 
 def test_parallel_dask_unreachable_scheduler_is_one_line(capsys, article_dir: Path, tmp_path):
     address = f"tcp://127.0.0.1:{closed_port()}"
-    code = main(["build", str(article_dir), "--store", str(tmp_path / "s"), "--engine", "dask",
-                 "--scheduler", address])  # fmt: skip
+    code = main(
+        [
+            "build",
+            str(article_dir),
+            "--store",
+            str(tmp_path / "s"),
+            "--engine",
+            "dask",
+            "--scheduler",
+            address,
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith(f"kg: error: cannot reach the Dask scheduler at {address} (")
@@ -221,8 +241,18 @@ def test_parallel_cli_rejects_bad_engine_flags(capsys, flags, message, article_d
 @pytest.mark.parametrize("flags", [["--workers", "2"], ["--engine", "dask", "--workers", "1"]])
 def test_parallel_worker_errors_are_one_line(capfd, flags, article_dir, tmp_path):
     store = tmp_path / "s"
-    code = main(["build", str(article_dir), "--store", str(store), "--model", "no_such_model",
-                 "--no-progress", *flags])  # fmt: skip
+    code = main(
+        [
+            "build",
+            str(article_dir),
+            "--store",
+            str(store),
+            "--model",
+            "no_such_model",
+            "--no-progress",
+            *flags,
+        ]
+    )
     err = capfd.readouterr().err
     assert code == 2
     assert err == (

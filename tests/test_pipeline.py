@@ -54,8 +54,9 @@ def labelled(name: str, label: str) -> GraphRecord:
 @pytest.mark.parametrize("limits", [WriteBatch(articles=1), WriteBatch(articles=2)])
 def test_pipeline_write_records_unify_labels_store_wide(limits: WriteBatch) -> None:
     store = open_store("memory:")
-    write_records(store, [labelled("a", "OnePlus 9 series"), labelled("b", "OnePlus 9 Series")],
-                  limits)  # fmt: skip
+    write_records(
+        store, [labelled("a", "OnePlus 9 series"), labelled("b", "OnePlus 9 Series")], limits
+    )
     assert quads_of(store) == sorted(
         [
             f'<{EX}e> <{LABEL}> "OnePlus 9 Series" <{EX}a> .',

@@ -26,12 +26,16 @@ KIND_NAMES = sorted(KINDS)
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-        st.sampled_from(["text", "title", "url", "id", "date", "source", "author", "x"]) | TEXT,
-        inner, max_size=5,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["text", "title", "url", "id", "date", "source", "author", "x"]) | TEXT,
+            inner,
+            max_size=5,
+        )
     ),
     max_leaves=12,
-)  # fmt: skip
+)
 
 
 def read_bytes(data: bytes, kind: str) -> list:
@@ -70,17 +74,45 @@ def test_properties_decode_round_trips_unicode(text: str, encoding: str) -> None
     assert decoded.problem is None
 
 
-NAMES = ["Leica", "Xiaomi", "Huawei", "Zeiss", "Xiaomi 12 Ultra", "Acme Corp", "Jo Bloggs",
-         "Berlin", "Sony", "the 12 Ultra", "Lei Jun", "Samsung Electronics"]  # fmt: skip
-PHRASES = ["partnered with", "acquired", "ended its partnership with", "is the CEO of",
-           "founded", "invested in", "uses optics from", "was founded in 1998 by",
-           "does not carry", "denied buying", "is expected to team up with", "competes with",
-           "supplies chips to", "is headquartered in", "a subsidiary of"]  # fmt: skip
+NAMES = [
+    "Leica",
+    "Xiaomi",
+    "Huawei",
+    "Zeiss",
+    "Xiaomi 12 Ultra",
+    "Acme Corp",
+    "Jo Bloggs",
+    "Berlin",
+    "Sony",
+    "the 12 Ultra",
+    "Lei Jun",
+    "Samsung Electronics",
+]
+PHRASES = [
+    "partnered with",
+    "acquired",
+    "ended its partnership with",
+    "is the CEO of",
+    "founded",
+    "invested in",
+    "uses optics from",
+    "was founded in 1998 by",
+    "does not carry",
+    "denied buying",
+    "is expected to team up with",
+    "competes with",
+    "supplies chips to",
+    "is headquartered in",
+    "a subsidiary of",
+]
 FRAGMENTS = st.one_of(
-    st.sampled_from(NAMES), st.sampled_from(PHRASES), st.sampled_from(NAMES),
-    st.sampled_from(PHRASES), TEXT.filter(lambda t: len(t) < 40),
+    st.sampled_from(NAMES),
+    st.sampled_from(PHRASES),
+    st.sampled_from(NAMES),
+    st.sampled_from(PHRASES),
+    TEXT.filter(lambda t: len(t) < 40),
     st.sampled_from([". ", "\n\n", ", ", " ", "'s ", "\u200b", "\u00a0", "—", "\r\n"]),
-)  # fmt: skip
+)
 """Entity names and relation phrases often, so extraction finds facts among the noise."""
 ARTICLE_TEXT = st.lists(FRAGMENTS, min_size=1, max_size=40).map(" ".join)
 

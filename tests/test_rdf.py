@@ -46,15 +46,38 @@ id:product\\/x kg:hasOptics id:organization\\/leica .
 
 
 def test_rdf_article_graph_is_exact() -> None:
-    article = Article(id="note", text="Phone X has Leica optics. Leica does not make Phone X.",
-                      title="A note")  # fmt: skip
-    leica = Entity("https://w3id.org/kg-news/id/organization/leica", "Leica", "Organization",
-                   {"Leica Camera AG"})  # fmt: skip
+    article = Article(
+        id="note", text="Phone X has Leica optics. Leica does not make Phone X.", title="A note"
+    )
+    leica = Entity(
+        "https://w3id.org/kg-news/id/organization/leica",
+        "Leica",
+        "Organization",
+        {"Leica Camera AG"},
+    )
     phone = Entity("https://w3id.org/kg-news/id/product/x", "Phone X", "Product")
-    hedged = ResolvedFact(phone, "hasOptics", leica, Modality.HEDGED, 0.85,
-                          "Phone X has Leica optics.", 0, 25, "hasOptics")  # fmt: skip
-    negated = ResolvedFact(phone, "manufacturedBy", leica, Modality.NEGATED, 0.9,
-                           "Leica does not make Phone X.", 26, 54, "p")  # fmt: skip
+    hedged = ResolvedFact(
+        phone,
+        "hasOptics",
+        leica,
+        Modality.HEDGED,
+        0.85,
+        "Phone X has Leica optics.",
+        0,
+        25,
+        "hasOptics",
+    )
+    negated = ResolvedFact(
+        phone,
+        "manufacturedBy",
+        leica,
+        Modality.NEGATED,
+        0.9,
+        "Leica does not make Phone X.",
+        26,
+        54,
+        "p",
+    )
     graph = article_graph(Resolution(article, (leica, phone), (hedged, negated)), date(2026, 1, 2))
     expected = Graph().parse(
         data=EXPECTED.replace("HASH", article.content_hash)

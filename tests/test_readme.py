@@ -26,16 +26,25 @@ def readme_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
 def test_readme_block_runs_and_prints_what_it_shows(block: Block, readme_run: Run) -> None:
     if block.skip:
         pytest.skip(f"{block.name}: {block.skip}")
-    problems = [failure(block, o) for o in readme_run.outcomes[block.line]
-                if not (o.exit_ok and o.matches)]  # fmt: skip
+    problems = [
+        failure(block, o) for o in readme_run.outcomes[block.line] if not (o.exit_ok and o.matches)
+    ]
     assert not problems, "\n\n".join(problems)
 
 
 def test_readme_has_runnable_blocks_for_each_section() -> None:
     """The first-hour examples are checked, not skipped."""
     ran = " ".join(s for b in BLOCKS if not b.skip for s in b.source)
-    for command in ("kg demo", "kg query", "kg viz", "kg rank", "kg path", "kg evaluate",
-                    "kg build kg/examples/messy", "KnowledgeGraph.open"):  # fmt: skip
+    for command in (
+        "kg demo",
+        "kg query",
+        "kg viz",
+        "kg rank",
+        "kg path",
+        "kg evaluate",
+        "kg build kg/examples/messy",
+        "KnowledgeGraph.open",
+    ):
         assert command in ran
 
 
@@ -106,8 +115,9 @@ def test_readme_sample_runs_and_regenerates(tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_text(SAMPLE.replace("two\n$ false", "TWO\n$ false"), encoding="utf-8")
     found, run = run_readme(readme, tmp_path)
-    outcomes = {line: [(o.output, o.status, o.matches) for o in got]
-                for line, got in run.outcomes.items()}  # fmt: skip
+    outcomes = {
+        line: [(o.output, o.status, o.matches) for o in got] for line, got in run.outcomes.items()
+    }
     assert outcomes == {
         3: [(("one",), 0, True)],
         16: [(("two",), 0, False), ((), 1, True), (("1",), 0, True)],

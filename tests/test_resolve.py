@@ -22,24 +22,38 @@ def entities(*mentions: Mention) -> dict[str, tuple[str, str, set[str]]]:
     ("mentions", "expected"),
     [
         (
-            [mention("Leica Camera AG", "Organization", 0, "Leica", True),
-             mention("LEICA", "Organization", 20, "Leica", True)],
-            {"Leica": (entity_iri("Organization", "leica"), "Organization",
-                       {"Leica Camera AG", "LEICA"})},
+            [
+                mention("Leica Camera AG", "Organization", 0, "Leica", True),
+                mention("LEICA", "Organization", 20, "Leica", True),
+            ],
+            {
+                "Leica": (
+                    entity_iri("Organization", "leica"),
+                    "Organization",
+                    {"Leica Camera AG", "LEICA"},
+                )
+            },
         ),
         (
             [mention("Lei Jun", "Person", 0), mention("Jun", "Person", 30)],
             {"Lei Jun": (entity_iri("Person", "lei jun"), "Person", {"Jun"})},
         ),
         (
-            [mention("Acme Widgets Inc.", "Organization", 0, "Acme Widgets Inc."),
-             mention("Acme Widgets", "Organization", 40)],
-            {"Acme Widgets Inc.": (entity_iri("Organization", "acme widgets"), "Organization",
-                                   {"Acme Widgets"})},
+            [
+                mention("Acme Widgets Inc.", "Organization", 0, "Acme Widgets Inc."),
+                mention("Acme Widgets", "Organization", 40),
+            ],
+            {
+                "Acme Widgets Inc.": (
+                    entity_iri("Organization", "acme widgets"),
+                    "Organization",
+                    {"Acme Widgets"},
+                )
+            },
         ),
     ],
     ids=["suffix-and-case", "short-person-name", "unknown-company-suffix"],
-)  # fmt: skip
+)
 def test_resolve_merges_surface_forms(mentions: list[Mention], expected: dict) -> None:
     assert entities(*mentions) == expected
 

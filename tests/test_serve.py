@@ -27,14 +27,18 @@ from pathlib import Path
 import psutil
 import pytest
 from browser import chromium
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 from test_store import LENS, SPLIT
 
-from kg.ontology import ARTICLE, ENTITY, KG
+from kg.rdf import ARTICLE, ENTITY, KG
 from kg.serve import Limits, refusal
 from kg.serve.app import ServeConfig, serving
+from kg.serve.guard import plainly_within, scanned_refusal
+from kg.serve.http import fields
 from kg.store import open_store
 from kg.views import PREFIX_HEADER, with_prefixes
 
@@ -363,6 +367,55 @@ def test_serve_guard_refusals(text: str, message: str | None) -> None:
     assert refusal(text, Limits()) == message
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { ?s ?p ?o }",
+        "SELECT * { ?s ?p 1SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+        "SELECT * { ?s ?p 1.SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+        "select * { service <http://x/> { ?s ?p ?o } }",
+        "SELECT * { ?a ?b ?c } #\nLOAD <http://x/>",
+        "SELECT * WHERE " + "{" * 64 + "}" * 64,
+        "SELECT * WHERE " + "{" * 65 + "}" * 65,
+        "SELECT * WHERE " + "(" * 40 + "[" * 30 + "]" * 30 + ")" * 40,
+        "SELECT * { {} " + "UNION {} " * 512 + "}",
+        "SELECT * { {} " + "UNION {} " * 511 + "}",
+        "SELECT * { ?a ?b ?c FILTER(" + "?a+" * 600 + "1) }",
+        "SELECT * { ?a ?b ?c FILTER(" + "?a&&" * 513 + "1) }",
+        r"SELECT * { \u0053ERVICE <http://x/> { ?s ?p ?o } }",
+        "SELECT * { ?s ?p ?o } LIMIT 20",
+    ],
+)
+@pytest.mark.parametrize("allow_service", [False, True])
+def test_serve_guard_fast_path_passes_only_what_the_scan_passes(
+    text: str, allow_service: bool
+) -> None:
+    limits = Limits(allow_service=allow_service)
+    if plainly_within(text, limits):
+        assert scanned_refusal(text, limits) is None
+    assert refusal(text, limits) == (
+        None if plainly_within(text, limits) else scanned_refusal(text, limits)
+    )
+
+
+PIECES = ["%", "=", "&", "+", " ", "a", "Z", "0", "3", "d", "D", "F", "%3d", "%C3%A9", "%e9",
+          "%zz", "é", "\t", "\n"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=24))
+def test_serve_fields_read_as_urllib_reads_them(parts: list[str]) -> None:
+    text = "".join(parts).encode()
+    assert fields(text) == urllib.parse.parse_qsl(
+        text.decode(), keep_blank_values=True, errors="replace"
+    )
+
+
+def test_serve_too_many_fields_is_one_line(url: str) -> None:
+    status, _, body = fetch(f"{url}/sparql?query=ASK%7B%7D" + "&x=1" * 1000)
+    assert (status, body) == (400, b"more than 1,000 parameters; send fewer\n")
+
+
 def test_serve_guard_allows_service_when_told() -> None:
     query = "SELECT * { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }"
     assert refusal(query, Limits(allow_service=True)) is None
@@ -619,6 +672,97 @@ def raw(base: str, data: bytes, timeout: float = 10) -> bytes:
         except (TimeoutError, ConnectionResetError):
             pass
     return b"".join(chunks)
+
+
+# --- the front's own HTTP: pipelining, streaming, HEAD, Expect, and checks kept per request ------
+
+
+def statuses(answer: bytes) -> list[int]:
+    return [int(code) for code in re.findall(rb"HTTP/1\.1 (\d{3}) ", answer)]
+
+
+def test_serve_pipelined_requests_are_answered_in_order(url: str) -> None:
+    host = url.removeprefix("http://")
+    ask = urllib.parse.quote("ASK {}")
+    deep = urllib.parse.quote("SELECT * WHERE " + "{" * 100 + "}" * 100)
+    products = urllib.parse.quote(PRODUCTS)
+    heads = [
+        f"GET /sparql?query={ask} HTTP/1.1\r\nHost: {host}\r\nAccept: text/csv\r\n\r\n",
+        f"GET /sparql?query={deep} HTTP/1.1\r\nHost: {host}\r\n\r\n",
+        f"GET /nowhere HTTP/1.1\r\nHost: {host}\r\n\r\n",
+        f"GET /sparql?query={products} HTTP/1.1\r\nHost: {host}\r\nAccept: text/csv\r\n"
+        "Connection: close\r\n\r\n",
+    ]
+    answer = raw(url, "".join(heads).encode())
+    assert statuses(answer) == [200, 400, 404, 200]
+    assert answer.index(b"true") < answer.index(b"nests 100 levels") < answer.index(b"no such page")
+    assert answer.endswith(b"l\r\nBorealis X1\r\n")
+
+
+def test_serve_checks_every_request_even_a_repeated_query(url: str) -> None:
+    """The checked form of a query is kept per URL; the Host and Origin checks are not."""
+    path = f"{url}/sparql?{urllib.parse.urlencode({'query': PRODUCTS})}"
+    assert fetch(path)[0] == 200
+    assert fetch(path, headers={"Host": "evil.example"})[0] == 403
+    assert fetch(path, headers={"Origin": "http://evil.example"})[0] == 403
+    service = f"{url}/sparql?{urllib.parse.urlencode({'query': 'ASK { SERVICE <http://x/> {} }'})}"
+    assert [fetch(service)[0] for _ in range(2)] == [400, 400]
+
+
+def test_serve_long_url_gets_414_and_a_long_query_can_be_posted(url: str) -> None:
+    query = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 20_000
+    status, _, body = get(url, query)
+    assert (status, body) == (414, b"the URL is over 16,384 bytes; POST the query\n")
+    kind = {"Content-Type": "application/sparql-query"}
+    assert fetch(f"{url}/sparql", query.encode(), kind)[0] == 200
+
+
+def test_serve_head_answers_headers_only(url: str) -> None:
+    host = url.removeprefix("http://")
+    query = urllib.parse.quote(PRODUCTS)
+    head = f"HEAD /sparql?query={query} HTTP/1.1\r\nHost: {host}\r\nAccept: text/csv\r\n"
+    answer = raw(url, (head + "Connection: close\r\n\r\n").encode())
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert b"Content-Length: 16\r\n" in answer  # l, Borealis X1: not sent
+    assert answer.endswith(b"\r\n\r\n")
+
+
+def test_serve_expect_100_continue(url: str) -> None:
+    host, port = url.removeprefix("http://").split(":")
+    body = PRODUCTS.encode()
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(
+            f"POST /sparql HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/csv\r\n"
+            f"Content-Type: application/sparql-query\r\nContent-Length: {len(body)}\r\n"
+            "Expect: 100-continue\r\nConnection: close\r\n\r\n".encode()
+        )
+        assert sock.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(body)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert answer.endswith(b"l\r\nBorealis X1\r\n")
+
+
+def test_serve_long_results_stream_whole(hostile) -> None:
+    base, _ = hostile
+    query = (
+        "SELECT ?a ?b WHERE { ?a <http://example.org/v> ?x . ?b <http://example.org/v> ?y } "
+        "LIMIT 40000"
+    )
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=30)
+    connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}),
+                       headers={"Accept": "text/tab-separated-values"})  # fmt: skip
+    answer = connection.getresponse()
+    body = answer.read()
+    connection.close()
+    assert answer.status == 200
+    assert answer.getheader("Transfer-Encoding") == "chunked"
+    lines = body.splitlines()
+    assert lines[0] == b"?a\t?b"
+    assert len(lines) == 40_001
+    assert all(line.startswith(b"<http://example.org/n") for line in lines[1:])
 
 
 def test_serve_row_huge_body_is_refused_before_it_is_read(hostile) -> None:

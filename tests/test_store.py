@@ -23,7 +23,7 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from sparql_servers import Server, oxigraph_server, virtuoso_available, virtuoso_server
 
 from kg.errors import QueryError, StoreError
-from kg.ontology import ARTICLE, ENTITY, KG
+from kg.rdf import ARTICLE, ENTITY, KG
 from kg.store import (
     Endpoints,
     Retry,

@@ -25,18 +25,33 @@ def story(id: str, day: str | None, title: str | None, body: str) -> Article:
 
 
 ARTICLES = [
-    story("deal", "2018-03-02", "Acme and Borealis team up",
-          "Acme Corp has signed a partnership with Borealis Inc, the companies said on Monday."),
-    story("split", "2021-09-14", "Acme ends Borealis deal",
-          "Acme Corp has ended its partnership with Borealis Inc."),
-    story("ceo-1", "2017-01-10", "Zephyr's chief opens a plant",
-          "Anna Kowalski, the chief executive of Zephyr Systems, opened the plant."),
-    story("ceo-2", "2020-06-03", "Zephyr has a new chief",
-          "Brian Osei became chief executive of Zephyr Systems, replacing Anna Kowalski."),
-    story("stake", "2019-02-01", None,
-          "Nimbus Holdings took a stake in Quartz Labs in 2015."),
+    story(
+        "deal",
+        "2018-03-02",
+        "Acme and Borealis team up",
+        "Acme Corp has signed a partnership with Borealis Inc, the companies said on Monday.",
+    ),
+    story(
+        "split",
+        "2021-09-14",
+        "Acme ends Borealis deal",
+        "Acme Corp has ended its partnership with Borealis Inc.",
+    ),
+    story(
+        "ceo-1",
+        "2017-01-10",
+        "Zephyr's chief opens a plant",
+        "Anna Kowalski, the chief executive of Zephyr Systems, opened the plant.",
+    ),
+    story(
+        "ceo-2",
+        "2020-06-03",
+        "Zephyr has a new chief",
+        "Brian Osei became chief executive of Zephyr Systems, replacing Anna Kowalski.",
+    ),
+    story("stake", "2019-02-01", None, "Nimbus Holdings took a stake in Quartz Labs in 2015."),
     story("buy", "2022-11-20", "A startup sold", "Nimbus Holdings bought Quartz Labs."),
-]  # fmt: skip
+]
 
 SPANS = {  # subject, relation, object -> since, until
     ("Acme Corp", "partnersWith", "Borealis Inc"): ("2018-02-26", "2021-09-14"),
@@ -75,14 +90,24 @@ def test_timeline_spans_over_dated_articles(story_graph: KnowledgeGraph) -> None
     ("as_of", "held"),
     [
         ("2016-06-01", {("Nimbus Holdings", "investedIn", "Quartz Labs")}),
-        ("2019-06-01", {("Acme Corp", "partnersWith", "Borealis Inc"),
-                        ("Anna Kowalski", "ceoOf", "Zephyr Systems"),
-                        ("Nimbus Holdings", "investedIn", "Quartz Labs")}),
-        ("2023-01-01", {("Acme Corp", "endedPartnershipWith", "Borealis Inc"),
-                        ("Brian Osei", "ceoOf", "Zephyr Systems"),
-                        ("Nimbus Holdings", "acquired", "Quartz Labs")}),
+        (
+            "2019-06-01",
+            {
+                ("Acme Corp", "partnersWith", "Borealis Inc"),
+                ("Anna Kowalski", "ceoOf", "Zephyr Systems"),
+                ("Nimbus Holdings", "investedIn", "Quartz Labs"),
+            },
+        ),
+        (
+            "2023-01-01",
+            {
+                ("Acme Corp", "endedPartnershipWith", "Borealis Inc"),
+                ("Brian Osei", "ceoOf", "Zephyr Systems"),
+                ("Nimbus Holdings", "acquired", "Quartz Labs"),
+            },
+        ),
     ],
-)  # fmt: skip
+)
 def test_timeline_as_of(story_graph: KnowledgeGraph, as_of: str, held: set) -> None:
     assert set(spans_of(story_graph, as_of=as_of)) == held
 
@@ -154,8 +179,12 @@ def test_timeline_bundled_example_partners_of_leica(as_of: str, partners: list[s
     }}"""
     assert [row["name"] for row in graph.query(sparql)] == partners
     edges = graph.to_networkx(as_of=as_of).edges(keys=True)
-    names = {graph.to_networkx().nodes[n]["label"] for u, v, k in edges if k == "partnersWith"
-             for n in (u, v)}  # fmt: skip
+    names = {
+        graph.to_networkx().nodes[n]["label"]
+        for u, v, k in edges
+        if k == "partnersWith"
+        for n in (u, v)
+    }
     assert names == {"Leica", *partners}
 
 
@@ -175,11 +204,11 @@ def test_timeline_facts_csv_and_timeline_commands(tmp_path, capsys) -> None:
 
 
 @pytest.mark.corpus
-def test_timeline_dev_corpus_naive_join_gives_one_row_per_partner(dev_dir, tmp_path) -> None:
+def test_timeline_dev_corpus_naive_join_gives_one_row_per_partner(dev_dir, dev_nquads) -> None:
     from kg.ingest import read_articles
 
-    store = open_store("memory:")
-    build(store, read_articles([dev_dir]))
+    store = open_store("memory:")  # the dev corpus as built (conftest), in a store of its own
+    store.load(dev_nquads, "nquads", "urn:unused")
     rows = store.query("""PREFIX kg: <https://w3id.org/kg-news/ontology#>
       PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
       SELECT ?n WHERE { ?x kg:partnersWith ?y . ?y rdfs:label "Leica" . ?x rdfs:label ?n }""")

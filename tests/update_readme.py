@@ -20,8 +20,12 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="only report, write nothing")
     args = parser.parse_args()
     found, run = run_readme(README)
-    problems = [failure(b, o) for b in found for o in run.outcomes.get(b.line, [])
-                if not (o.exit_ok and o.matches)]  # fmt: skip
+    problems = [
+        failure(b, o)
+        for b in found
+        for o in run.outcomes.get(b.line, [])
+        if not (o.exit_ok and o.matches)
+    ]
     for problem in problems:
         print(problem, end="\n\n", file=sys.stderr)
     if args.check:

@@ -20,11 +20,11 @@ from kg.cli.options import (
     store_option,
     writing_store,
 )
+from kg.formats import EXPORT_FORMATS, GRAPHML, RDF_FILE_FORMATS, RESULT_FORMATS, format_of
 
 ENGINE_NAMES = ("dask", "local")
 """``kg.parallel.ENGINES``' names, here so that ``--help`` need not import the pipeline."""
-QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml")
-EXPORT_FORMATS = ("nquads", "trig", "turtle", "json-ld", "nt", "graphml")
+QUERY_FORMATS = ("table", *RESULT_FORMATS)
 
 
 @cli.command(
@@ -55,11 +55,10 @@ def extract(
     from kg.ingest import read_inputs
     from kg.pipeline import article_graphs
     from kg.rdf import dataset_of, serialized
-    from kg.store.interop import RDF_FORMATS, format_for
 
     if not inputs:
         raise click.UsageError("give article files, folders, URLs or - for stdin")
-    fmt = format_for(output, RDF_FORMATS) if output else "nquads"
+    fmt = format_of(output, RDF_FILE_FORMATS) if output else "nquads"
     intake = reading.intake()
     dataset = dataset_of(article_graphs(intake(read_inputs(inputs, reading.options)), model))
     if not intake.read:
@@ -178,7 +177,9 @@ def demo(store_location: str, html_path: Path, model: str | None) -> None:
     from kg.api import build
     from kg.examples import articles
     from kg.ingest import read_article
-    from kg.views import prefixed_query, render_result, stats
+    from kg.views.prefixes import prefixed_query
+    from kg.views.stats import stats
+    from kg.views.tables import render_result
     from kg.viz import write_html
 
     with writing_store(store_location) as store:
@@ -191,8 +192,10 @@ def demo(store_location: str, html_path: Path, model: str | None) -> None:
         click.echo(render_result(prefixed_query(store, DEMO_DENIED), "table") + "\n")
         write_html(store, html_path)
     click.echo(f"HTML view: {html_path} (open it in a browser; click an edge for its evidence)")
-    click.echo(f"Next: kg query 'SELECT ...' --store {store_location}, kg rank, kg path A B, "
-               "kg viz --focus NAME (kg --help)")  # fmt: skip
+    click.echo(
+        f"Next: kg query 'SELECT ...' --store {store_location}, kg rank, kg path A B, "
+        "kg viz --focus NAME (kg --help)"
+    )
 
 
 DEMO_FACTS = """
@@ -272,7 +275,8 @@ def query(
     import pyoxigraph as ox
 
     from kg.cli.results import column_order, reshaped, table_text
-    from kg.views import Table, prefixed_query, render_result, solutions_table
+    from kg.views.prefixes import prefixed_query
+    from kg.views.tables import Table, render_result, solutions_table
 
     sparql = read_query(sparql)
     with reading_store(store_location) as store:
@@ -318,22 +322,28 @@ def export(store_location: str, output: Path, fmt: str | None) -> None:
     once); TriG and Turtle use kg's prefixes. GraphML holds the entity graph
     (entities and relations) for Gephi or Cytoscape.
     """
-    from kg.store.interop import exported, format_for
-
-    fmt = fmt or format_for(output)
-    with reading_store(store_location) as store:
-        done = exported(store, fmt)
     from kg.files import write_atomically
 
-    write_atomically(output, done.data)
-    click.echo(f"wrote {done.summary} to {output}", err=True)
+    fmt = fmt or format_of(output)
+    with reading_store(store_location) as store:
+        if fmt == GRAPHML:
+            from kg.views.network import to_graphml
+
+            data, summary = to_graphml(store), "the entity graph"
+        else:
+            from kg.store.interop import exported
+
+            done = exported(store, fmt)
+            data, summary = done.data, done.summary
+    write_atomically(output, data)
+    click.echo(f"wrote {summary} to {output}", err=True)
 
 
 @cli.command(name="stats", epilog=examples("kg stats", "kg stats --store http://127.0.0.1:7878"))
 @store_option
 def stats_command(store_location: str) -> None:
     """Articles, entities by class and relations by predicate."""
-    from kg.views import stats
+    from kg.views.stats import stats
 
     with reading_store(store_location) as store:
         click.echo(stats(store).render())

@@ -104,7 +104,7 @@ def viz(
 def rank_command(store_location: str, by: str, top: int | None) -> None:
     """Rank entities by centrality (the graph read as undirected)."""
     from kg.analytics import rank, render_ranking
-    from kg.views import to_networkx
+    from kg.views.network import to_networkx
 
     with reading_store(store_location) as store:
         graph = to_networkx(store)
@@ -118,7 +118,7 @@ def rank_command(store_location: str, by: str, top: int | None) -> None:
 def communities_command(store_location: str) -> None:
     """Group entities into communities (greedy modularity), largest first."""
     from kg.analytics import communities, render_communities
-    from kg.views import to_networkx
+    from kg.views.network import to_networkx
 
     with reading_store(store_location) as store:
         graph = to_networkx(store)
@@ -137,7 +137,7 @@ def path(start: str, end: str, store_location: str) -> None:
     when no chain joins them, 2 when a name matches no entity.
     """
     from kg.analytics import NoPathError, evidence_index, render_path, shortest_path
-    from kg.views import to_networkx
+    from kg.views.network import to_networkx
 
     try:
         with reading_store(store_location) as store:

@@ -55,9 +55,8 @@ def evaluate(gold: Path, articles: Path | None, show: bool, curve: bool, model: 
 
 @cli.command(
     epilog=examples(
-        "kg train corpus/train/gold.jsonl corpus/dev/gold.jsonl",
-        "kg train my-news/gold.jsonl -o my-model.json",
         "kg train corpus/train/gold.jsonl corpus/dev/gold.jsonl --folds 5",
+        "kg train my-news/gold.jsonl -o my-model.json",
     )
 )
 @click.argument(

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kg.views import Table
+    from kg.views.tables import Table
 
 SELECT_STAR = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
 VARIABLE = re.compile(r"[?$]([A-Za-z_0-9\u00b7\u00c0-\uffff]+)")
@@ -100,7 +100,7 @@ def table_text(table: Table, max_width: int | None = None, total: int | None = N
 
     ``total`` is the number of rows before a limit cut the table, for the last line.
 
-    >>> from kg.views import Table
+    >>> from kg.views.tables import Table
     >>> print(table_text(Table(["name", "n"], [["one two three four", "1"]]), max_width=14))
     name         n
     -----------  -

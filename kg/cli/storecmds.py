@@ -53,9 +53,13 @@ if TYPE_CHECKING:
     help="Seconds a query may run; then it is cancelled and answered with 503.",
 )
 def serve(
-    store_location: str, port: int, host: str, allow_update: bool, allow_service: bool,
+    store_location: str,
+    port: int,
+    host: str,
+    allow_update: bool,
+    allow_service: bool,
     timeout: float,
-) -> None:  # fmt: skip
+) -> None:
     """Serve the store as a SPARQL 1.1 Protocol endpoint, with a query UI at /.
 
     GET or POST /sparql; results as JSON, XML, CSV or TSV (Turtle or N-Triples
@@ -65,7 +69,7 @@ def serve(
     from kg.serve import Limits, ServeConfig
     from kg.serve.__main__ import config_json
     from kg.store import MEMORY, open_store
-    from kg.views import PREFIX_HEADER
+    from kg.views.prefixes import PREFIX_HEADER
 
     if store_location.startswith(("http://", "https://")):
         raise InputError(
@@ -77,9 +81,14 @@ def serve(
         open_store(store_location, read_only=not allow_update, must_exist=True).close()
         folder = Path(store_location)
     config = ServeConfig(
-        folder=folder, host=host, port=port, allow_update=allow_update, timeout=timeout,
-        limits=Limits(allow_service=allow_service), prefixes=PREFIX_HEADER,
-    )  # fmt: skip
+        folder=folder,
+        host=host,
+        port=port,
+        allow_update=allow_update,
+        timeout=timeout,
+        limits=Limits(allow_service=allow_service),
+        prefixes=PREFIX_HEADER,
+    )
     # The serving process imports only the front, not the whole CLI: it becomes that process.
     sys.stderr.flush()
     os.execv(

@@ -2,14 +2,22 @@
 
 ``kg serve`` checks its options and the store with the full CLI loaded, then
 replaces itself (``os.execv``, same process id, same signals) with this lean
-process, which imports only the front's modules: the server then holds
-about a third of the memory the whole CLI would.
+process, which imports only the front's modules (asyncio, httptools and
+kg's own ``kg.serve``; never rdflib or spaCy).
+
+It serves plain HTTP on loopback and talks plain HTTP to Oxigraph, so it
+keeps Python's ``ssl`` module (which asyncio imports only to offer TLS, and
+which maps OpenSSL's libraries: about 5 MB resident) out of the process.
 """
 
 from __future__ import annotations
 
-import json
 import sys
+
+if __name__ == "__main__":
+    sys.modules.setdefault("ssl", None)  # type: ignore[arg-type]  # asyncio then runs without TLS
+
+import json
 from pathlib import Path
 
 from kg.errors import KGError

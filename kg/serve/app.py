@@ -2,12 +2,13 @@
 
 Every request is checked here before anything reaches Oxigraph: the Host
 and Origin headers (a web page cannot read or write through the user's
-browser, nor reach the server by DNS rebinding), the size of headers and
-body, the number of open connections and how long one may sit idle, and the
-shape of each query (``guard.refusal``). What passes is forwarded over a
-pool of keep-alive connections and the answer streamed back. A query past
-``timeout`` is killed with its process (``backend.Supervisor``), which is
-started again at once, so the next request answers at once.
+browser, nor reach the server by DNS rebinding) and the shape of each query
+(``guard.refusal``); ``http`` has already bounded its head, body, connection
+and time. What passes is sent to Oxigraph over a pool of keep-alive
+connections (``upstream``) and its answer relayed: whole when it is short,
+streamed when it is long. A query past ``timeout`` is killed with its
+process (``backend.Supervisor``), which is started again at once, so the
+next request answers at once.
 """
 
 from __future__ import annotations
@@ -16,37 +17,48 @@ import asyncio
 import contextlib
 import ipaddress
 import os
+import re
 import signal
 import sys
 import threading
 import urllib.parse
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from http import HTTPStatus
+from functools import lru_cache
 from pathlib import Path
-
-import aiohttp
-from aiohttp import web
-from multidict import MultiDict
+from time import monotonic
 
 from kg.errors import StoreError
 from kg.serve.backend import Child, Supervisor
 from kg.serve.guard import Limits, refusal
+from kg.serve.http import (
+    Answer,
+    Connection,
+    Request,
+    Server,
+    TooManyFields,
+    fields,
+    one_line,
+)
+from kg.serve.upstream import HANDOVER, Exchange, Pool
 
-BUFFERED = 256 * 1024  # answers up to this size go out whole, with their length
-HOLD_BACK = 64  # the tail kept until the end, where Oxigraph writes a cancellation
-CANCELLED = b"The SPARQL operation has been cancelled"
-TEXT = "text/plain; charset=utf-8"
+BUFFERED = HANDOVER  # answers up to this size go out whole, with their length
+DEADLINE_STEP = 0.1  # how often the requests answered by callback are checked for time
 FORMAT_PARAM = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "nt": "application/n-triples",
+    "json": b"application/sparql-results+json",
+    "xml": b"application/sparql-results+xml",
+    "csv": b"text/csv",
+    "tsv": b"text/tab-separated-values",
+    "turtle": b"text/turtle",
+    "nt": b"application/n-triples",
 }
 DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 SPARQL_PATHS = frozenset({"/sparql", "/query"})
+VARY = b"Vary: Accept\r\n"
+READ_ONLY = "this endpoint is read-only; start kg serve with --allow-update to write"
+PREPARED = 512  # distinct GET queries whose checked, prefixed form is kept
+PREPARED_TARGET = 4096  # ... when their URL is at most this long
+DECLARED = re.compile(r"\bPREFIX\s+([^\s:]*):", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -62,10 +74,7 @@ class ServeConfig:
     prefixes: str = ""  # PREFIX lines put before every query that does not declare them
 
 
-def one_line(status: int, message: str) -> web.Response:
-    return web.Response(status=status, text=message.strip() + "\n", content_type="text/plain")
-
-
+@lru_cache(maxsize=64)
 def loopback_or_literal(host: str) -> bool:
     """True for a Host header naming localhost or an IP address (never a DNS name).
 
@@ -76,7 +85,10 @@ def loopback_or_literal(host: str) -> bool:
     >>> [loopback_or_literal(host) for host in hosts]
     [True, True, True, False]
     """
-    name = urllib.parse.urlsplit(f"//{host}").hostname or ""
+    try:
+        name = urllib.parse.urlsplit(f"//{host}").hostname or ""
+    except ValueError:
+        return False
     if name == "localhost":
         return True
     try:
@@ -86,42 +98,63 @@ def loopback_or_literal(host: str) -> bool:
     return True
 
 
-def cross_origin(request: web.BaseRequest) -> str | None:
+def cross_origin(method: bytes, headers: dict[bytes, bytes]) -> str | None:
     """The other site a browser says this request comes from, or None.
 
     Following a link to the UI from another site is allowed (a GET that the
     browser shows, never hands to the other site's script); any other request
     a browser makes on another site's behalf is not.
+
+    >>> cross_origin(b"POST", {b"origin": b"http://evil.example", b"host": b"127.0.0.1:7878"})
+    'http://evil.example'
+    >>> cross_origin(b"GET", {b"host": b"127.0.0.1:7878"}) is None
+    True
     """
-    if request.method in ("GET", "HEAD") and request.headers.get("Sec-Fetch-Mode") == "navigate":
+    origin = headers.get(b"origin")
+    site = headers.get(b"sec-fetch-site")
+    if origin is None and site is None:
+        return None  # not a browser's cross-site request: the fast path
+    if method in (b"GET", b"HEAD") and headers.get(b"sec-fetch-mode") == b"navigate":
         return None
-    origin = request.headers.get("Origin")
-    if origin and origin != "null":
-        parts = urllib.parse.urlsplit(origin)
-        if parts.netloc.lower() != request.headers.get("Host", "").lower():
-            return origin
-    elif origin == "null" or request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
-        return origin or request.headers.get("Referer", "another site")
+    if origin and origin != b"null":
+        netloc = urllib.parse.urlsplit(origin.decode("latin-1")).netloc.lower()
+        if netloc != headers.get(b"host", b"").decode("latin-1").lower():
+            return origin.decode("latin-1")
+    elif origin == b"null" or site in (b"cross-site", b"same-site"):
+        return (origin or headers.get(b"referer", b"another site")).decode("latin-1")
     return None
 
 
-class BoundedServer(web.Server):
-    """aiohttp's server with a ceiling on open connections: one more is answered 503."""
+def first(pairs: list[tuple[str, str]], name: str) -> str | None:
+    return next((value for key, value in pairs if key == name), None)
 
-    def __init__(self, handler: Callable, max_connections: int, **kwargs: object) -> None:
-        super().__init__(handler, **kwargs)
-        self.max_connections = max_connections
 
-    def connection_made(self, handler: object, transport: asyncio.Transport) -> None:
-        if len(self._connections) >= self.max_connections:
-            transport.write(
-                b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
-                b"Connection: close\r\nContent-Length: 44\r\n\r\n"
-                b"too many open connections; try again later\n\n"
-            )
-            transport.close()
-            return
-        super().connection_made(handler, transport)
+def upstream_message(
+    method: bytes, target: bytes, accept: bytes, content_type: bytes | None, body: bytes
+) -> bytes:
+    """An HTTP/1.1 request for Oxigraph's server, whole."""
+    kind = b"Content-Type: %s\r\n" % content_type if content_type else b""
+    return b"%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: %s\r\n%sContent-Length: %d\r\n\r\n%s" % (
+        method, target, accept, kind, len(body), body,
+    )  # fmt: skip
+
+
+def sparql_body(kind: str, text: str, pairs: list[tuple[str, str]]) -> tuple[bytes, bytes]:
+    """The media type and body that send ``text`` to Oxigraph, with any dataset parameters.
+
+    Plain text when there are none; a form otherwise (in the body, not the
+    URL: a query may name hundreds of graphs, past Oxigraph's 8 KB of headers).
+
+    >>> sparql_body("query", "ASK {}", [("default-graph-uri", "http://g")])
+    (b'application/x-www-form-urlencoded', b'query=ASK+%7B%7D&default-graph-uri=http%3A%2F%2Fg')
+    >>> sparql_body("update", "CLEAR ALL", [])
+    (b'application/sparql-update', b'CLEAR ALL')
+    """
+    dataset = [(name, value) for name, value in pairs if name in DATASET_PARAMS]
+    if not dataset:
+        return b"application/sparql-" + kind.encode(), text.encode("utf-8", "surrogatepass")
+    form = urllib.parse.urlencode([(kind, text), *dataset], errors="surrogatepass")
+    return b"application/x-www-form-urlencoded", form.encode()
 
 
 class Front:
@@ -131,281 +164,334 @@ class Front:
         self.config = config
         self.limits = config.limits
         self.supervisor = supervisor
-        self.session: aiohttp.ClientSession | None = None
+        self.pool: Pool | None = None
         self.closing = False
-        self.pages: dict[str, Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]] = {}
+        self.pages: dict[str, Callable[[Request, list[tuple[str, str]]], Awaitable[Answer]]] = {}
+        self.prefix_lines = [
+            (line.split()[1].rstrip(":").lower(), line.strip())
+            for line in config.prefixes.splitlines()
+            if len(line.split()) > 1
+        ]
+        self.prepared: dict[tuple[bytes, bytes], bytes | Answer] = {}
+        self.inflight: set[Exchange] = set()  # sent by forward's common case, not yet answered
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._watch: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
-        connector = aiohttp.TCPConnector(limit=64, keepalive_timeout=30)
-        self.session = aiohttp.ClientSession(
-            connector=connector, auto_decompress=False, skip_auto_headers=("User-Agent",)
-        )
+        loop = asyncio.get_running_loop()
+        self.loop = loop
+        self.pool = Pool(loop)
+        self._watch = loop.create_task(self._watch_deadlines())
 
     async def close(self) -> None:
         self.closing = True
-        if self.session is not None:
-            await self.session.close()
+        if self._watch is not None:
+            self._watch.cancel()
+        if self.pool is not None:
+            self.pool.close()
 
-    async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
-        if not loopback_or_literal(request.headers.get("Host", "")):
+    def __call__(
+        self, request: Request, connection: Connection
+    ) -> Answer | Awaitable[Answer | None] | None:
+        """The answer to ``request``: now, later through ``connection.finish``, or awaited."""
+        try:
+            return self.answer(request, connection)
+        except TooManyFields as err:
+            return one_line(400, str(err))
+
+    def answer(
+        self, request: Request, connection: Connection
+    ) -> Answer | Awaitable[Answer | None] | None:
+        headers = request.headers
+        host = headers.get(b"host", b"").decode("latin-1")
+        if not loopback_or_literal(host):
             return one_line(
-                HTTPStatus.FORBIDDEN,
-                f"Host '{request.headers.get('Host', '')}' is not served here; "
-                "use http://127.0.0.1 or http://localhost",
+                403, f"Host '{host}' is not served here; use http://127.0.0.1 or http://localhost"
             )
-        other = cross_origin(request)
+        other = cross_origin(request.method, headers)
         if other:
             return one_line(
-                HTTPStatus.FORBIDDEN,
+                403,
                 f"requests from {other} are refused; open the query page of this server instead",
             )
-        path = request.path.rstrip("/") or "/"
-        if path in SPARQL_PATHS or (path == "/" and "query" in request.query):
-            return await self.sparql(request)
-        if path == "/update":
-            return await self.sparql(request, update_only=True)
-        if path == "/store":
-            return await self.graph_store(request)
-        page = self.pages.get(path)
-        if page is not None and request.method in ("GET", "HEAD"):
-            return await page(request)
-        return one_line(HTTPStatus.NOT_FOUND, "no such page; the endpoint is /sparql")
+        path, _, query = request.target.partition(b"?")
+        if b"%" in path:
+            path = urllib.parse.unquote_to_bytes(path)
+        route = path.decode("latin-1").rstrip("/") or "/"
+        if route in SPARQL_PATHS or (route == "/" and query.startswith(b"query=")):
+            if request.method == b"GET" and len(request.target) <= PREPARED_TARGET:
+                ready = self.prepared_query(request)
+            else:
+                ready = self.sparql(request, query)
+        elif route == "/update":
+            ready = self.sparql(request, query, update_only=True)
+        elif route == "/store":
+            ready = self.graph_store(request, query)
+        else:
+            page = self.pages.get(route)
+            if page is not None and request.method in (b"GET", b"HEAD"):
+                return page(request, fields(query))
+            return one_line(404, "no such page; the endpoint is /sparql")
+        if isinstance(ready, Answer):
+            return ready
+        return self.forward(connection, *ready)
 
-    async def body(self, request: web.BaseRequest) -> bytes | web.Response:
-        """The request body, or the answer refusing it (too big, too slow)."""
-        limit = self.limits.body_bytes
-        if request.content_length is not None and request.content_length > limit:
-            return one_line(
-                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                f"the body is {request.content_length:,} bytes, over the limit of {limit:,}",
-            )
-        chunks, size = [], 0
-        try:
-            async with asyncio.timeout(self.limits.body_seconds):
-                async for chunk in request.content.iter_any():
-                    size += len(chunk)
-                    if size > limit:
-                        return one_line(
-                            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                            f"the body is over the limit of {limit:,} bytes",
-                        )
-                    chunks.append(chunk)
-        except TimeoutError:
-            return one_line(
-                HTTPStatus.REQUEST_TIMEOUT,
-                f"the body took longer than {self.limits.body_seconds:g}s to arrive",
-            )
-        return b"".join(chunks)
+    def prepared_query(self, request: Request) -> tuple[bytes, str] | Answer:
+        """A GET query, checked and prefixed once per distinct URL and Accept (a pure function)."""
+        key = (request.target, request.headers.get(b"accept", b"*/*"))
+        ready = self.prepared.get(key)
+        if ready is None:
+            query = request.target.partition(b"?")[2]
+            ready = self.upstream_query(request, fields(query))
+            if len(self.prepared) >= PREPARED:
+                self.prepared.clear()
+            self.prepared[key] = ready
+        return ready if isinstance(ready, Answer) else (ready, "query")
 
-    async def sparql(
-        self, request: web.BaseRequest, update_only: bool = False
-    ) -> web.StreamResponse:
-        """SPARQL 1.1 Protocol: a query by GET or POST, an update by POST."""
-        params = MultiDict(request.query)
-        text, kind = params.get("query"), "query"
-        if request.method == "POST":
-            body = await self.body(request)
-            if isinstance(body, web.Response):
-                return body
-            media = request.content_type
-            decoded = body.decode("utf-8", "replace")
-            if media == "application/sparql-query":
-                text = decoded
-            elif media == "application/sparql-update":
-                text, kind = decoded, "update"
-            elif media == "application/x-www-form-urlencoded":
-                params.extend(urllib.parse.parse_qsl(decoded, keep_blank_values=True))
-                text, kind = (
-                    (params.get("update"), "update")
-                    if "update" in params
-                    else (params.get("query"), "query")
-                )
+    def sparql(
+        self, request: Request, query: bytes, update_only: bool = False
+    ) -> tuple[bytes, str] | Answer:
+        """SPARQL 1.1 Protocol: a query by GET or POST, an update by POST.
+
+        The request for Oxigraph and its kind, or the answer refusing it.
+        """
+        pairs = fields(query)
+        text, kind = first(pairs, "query"), "query"
+        if request.method == b"POST":
+            media = request.headers.get(b"content-type", b"").partition(b";")[0].strip().lower()
+            if media == b"application/sparql-query":
+                text = request.body.decode("utf-8", "replace")
+            elif media == b"application/sparql-update":
+                text, kind = request.body.decode("utf-8", "replace"), "update"
+            elif media == b"application/x-www-form-urlencoded":
+                pairs += fields(request.body)
+                update = first(pairs, "update")
+                text, kind = (update, "update") if update is not None else (first(pairs, "query"),
+                                                                           "query")  # fmt: skip
             else:
                 return one_line(
-                    HTTPStatus.BAD_REQUEST,
-                    f"unsupported Content-Type '{media}'; use application/sparql-query, "
-                    "application/sparql-update or a form",
+                    400,
+                    f"unsupported Content-Type '{media.decode('latin-1')}'; use "
+                    "application/sparql-query, application/sparql-update or a form",
                 )
-        elif request.method not in ("GET", "HEAD"):
-            return one_line(HTTPStatus.METHOD_NOT_ALLOWED, "use GET or POST")
+        elif request.method not in (b"GET", b"HEAD"):
+            return one_line(405, "use GET or POST")
         if update_only and kind == "query" and text is not None:
-            return one_line(
-                HTTPStatus.BAD_REQUEST, "POST an update to /update, or a query to /query"
-            )
+            return one_line(400, "POST an update to /update, or a query to /query")
         if text is None:
-            if request.method == "GET" and "update" in params:
-                return one_line(HTTPStatus.BAD_REQUEST, "send updates by POST, not GET")
-            return one_line(HTTPStatus.BAD_REQUEST, "give a SPARQL query in the 'query' parameter")
-        if kind == "update" and not self.config.allow_update:
-            return one_line(
-                HTTPStatus.FORBIDDEN,
-                "this endpoint is read-only; start kg serve with --allow-update to write",
-            )
-        refused = refusal(text, self.limits, kind)
+            if request.method == b"GET" and first(pairs, "update") is not None:
+                return one_line(400, "send updates by POST, not GET")
+            return one_line(400, "give a SPARQL query in the 'query' parameter")
+        if kind == "update":
+            if not self.config.allow_update:
+                return one_line(403, READ_ONLY)
+            refused = refusal(text, self.limits, kind)
+            if refused:
+                return one_line(400, refused)
+            media, body = sparql_body(kind, self.with_prefixes(text), pairs)
+            return upstream_message(b"POST", b"/update", b"*/*", media, body), kind
+        ready = self.upstream_query(request, pairs, text)
+        return ready if isinstance(ready, Answer) else (ready, kind)
+
+    def upstream_query(
+        self, request: Request, pairs: list[tuple[str, str]], text: str | None = None
+    ) -> bytes | Answer:
+        """The request for Oxigraph that answers a query, or the answer refusing it."""
+        if text is None:
+            text = first(pairs, "query")
+            if text is None:
+                if first(pairs, "update") is not None:
+                    return one_line(400, "send updates by POST, not GET")
+                return one_line(400, "give a SPARQL query in the 'query' parameter")
+        refused = refusal(text, self.limits, "query")
         if refused:
-            return one_line(HTTPStatus.BAD_REQUEST, refused)
-        form = [(kind, self.with_prefixes(text))]
-        form += [(name, value) for name in DATASET_PARAMS for value in params.getall(name, [])]
-        accept = params.get("format") or request.headers.get("Accept", "*/*")
-        accept = FORMAT_PARAM.get(accept, accept)
-        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
-        data = urllib.parse.urlencode(form).encode()
-        return await self.forward(request, "POST", f"/{kind}", data, headers, kind)
+            return one_line(400, refused)
+        wanted = first(pairs, "format")
+        accept = FORMAT_PARAM.get(wanted) if wanted else None
+        if accept is None:
+            accept = (wanted.encode() if wanted else None) or request.headers.get(b"accept", b"*/*")
+        media, body = sparql_body("query", self.with_prefixes(text), pairs)
+        return upstream_message(b"POST", b"/query", accept, media, body)
 
     def with_prefixes(self, text: str) -> str:
-        """kg's prefixes before the text, less those it declares itself."""
-        declared = {
-            line.split()[1].rstrip(":").lower()
-            for line in text.splitlines()
-            if line.strip().upper().startswith("PREFIX") and len(line.split()) > 1
-        }
-        header = [
-            line for line in self.config.prefixes.splitlines()
-            if line.split()[1].rstrip(":").lower() not in declared
-        ]  # fmt: skip
+        """kg's prefixes before the text: those it uses and does not declare itself.
+
+        A prefix the text never names is left out (less for Oxigraph to parse);
+        text with escapes, which could spell a name, gets them all.
+
+        >>> front = Front(ServeConfig(prefixes="PREFIX kg: <k#>\\nPREFIX rdfs: <r#>"), None)
+        >>> front.with_prefixes("SELECT * { ?x a kg:Product }")
+        'PREFIX kg: <k#> SELECT * { ?x a kg:Product }'
+        >>> front.with_prefixes("PREFIX kg: <o#> SELECT * { ?x rdfs:label ?l ; a kg:P }")
+        'PREFIX rdfs: <r#> PREFIX kg: <o#> SELECT * { ?x rdfs:label ?l ; a kg:P }'
+        """
+        declared = (
+            {name.lower() for name in DECLARED.findall(text)} if "prefix" in text.lower() else ()
+        )
+        escaped = "\\" in text
+        header = " ".join(
+            line
+            for name, line in self.prefix_lines
+            if name not in declared and (escaped or name + ":" in text)
+        )
         # one line, before the query's first: Oxigraph's error positions keep their line
-        return " ".join(header) + " " + text if header else text
+        return header + " " + text if header else text
 
-    async def graph_store(self, request: web.BaseRequest) -> web.StreamResponse:
+    def graph_store(self, request: Request, query: bytes) -> tuple[bytes, str] | Answer:
         """Graph Store Protocol at /store?graph=IRI: reads always, writes with --allow-update."""
-        writes = request.method in ("PUT", "POST", "DELETE")
+        writes = request.method in (b"PUT", b"POST", b"DELETE")
         if writes and not self.config.allow_update:
-            return one_line(
-                HTTPStatus.FORBIDDEN,
-                "this endpoint is read-only; start kg serve with --allow-update to write",
-            )
-        if request.method not in ("GET", "HEAD") and not writes:
-            return one_line(HTTPStatus.METHOD_NOT_ALLOWED, "use GET, PUT, POST or DELETE")
-        data = b""
-        if writes:
-            body = await self.body(request)
-            if isinstance(body, web.Response):
-                return body
-            data = body
-        headers = {"Accept": request.headers.get("Accept", "*/*")}
-        if "Content-Type" in request.headers:
-            headers["Content-Type"] = request.headers["Content-Type"]
-        path = "/store?" + urllib.parse.urlencode(list(request.query.items()))
-        return await self.forward(request, request.method, path, data, headers, "request")
+            return one_line(403, READ_ONLY)
+        if request.method not in (b"GET", b"HEAD") and not writes:
+            return one_line(405, "use GET, PUT, POST or DELETE")
+        target = b"/store"
+        if query:
+            target += b"?" + urllib.parse.urlencode(fields(query)).encode()
+        method = b"GET" if request.method == b"HEAD" else request.method
+        message = upstream_message(
+            method, target, request.headers.get(b"accept", b"*/*"),
+            request.headers.get(b"content-type"), request.body if writes else b"",
+        )  # fmt: skip
+        return message, "request"
 
-    async def forward(
-        self, request: web.BaseRequest, method: str, path: str, data: bytes,
-        headers: dict[str, str], kind: str,
-    ) -> web.StreamResponse:  # fmt: skip
-        """Oxigraph's answer to the request, within the timeout; streamed when it is long."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.config.timeout
-        generation = self.supervisor.generation
+    def forward(
+        self, connection: Connection, message: bytes, kind: str
+    ) -> Awaitable[Answer | None] | None:
+        """Send ``message`` to Oxigraph; its answer reaches ``connection`` within the timeout.
+
+        The common case (Oxigraph ready, an idle connection to it, a short
+        answer) runs on callbacks alone: ``_answered`` finishes the request,
+        ``_watch_deadlines`` times it out. Anything else, or anything
+        unusual on the way (a long answer, an error, a broken connection), is
+        carried on by the coroutine ``relay``.
+        """
+        supervisor = self.supervisor
+        deadline = monotonic() + self.config.timeout
+        if supervisor.ready.is_set():
+            exchange = self.pool.idle_exchange(supervisor.generation)
+            if exchange is not None:
+                exchange.send(message)
+                exchange.client, exchange.message, exchange.kind = connection, message, kind
+                exchange.deadline = deadline
+                exchange.listener = self._answered
+                self.inflight.add(exchange)
+                return None
+        return self.relay(connection, message, kind, deadline)
+
+    def _answered(self, exchange: Exchange) -> None:
+        """Oxigraph's answer is whole, long, or broken: finish the request, or hand it on."""
+        self.inflight.discard(exchange)
+        connection, exchange.client = exchange.client, None
+        if exchange.finished and exchange.status < 400:
+            answer = Answer(exchange.status, exchange.content_type, exchange.take(), VARY)
+            self.pool.release(exchange)
+            connection.finish(answer)
+            return
+        pending = self.relay(
+            connection, exchange.message, exchange.kind, exchange.deadline, exchange
+        )
+        connection.finish_later(pending)
+
+    async def _watch_deadlines(self) -> None:
+        """Time out the requests answered by callback (``forward``'s common case)."""
+        while True:
+            await asyncio.sleep(DEADLINE_STEP)
+            now = monotonic()
+            for exchange in [e for e in self.inflight if e.deadline <= now]:
+                self.inflight.discard(exchange)
+                exchange.listener = None
+                connection, exchange.client = exchange.client, None
+                # Still computing: the process goes, and the query's memory with it.
+                self.supervisor.restart_soon(exchange.generation)
+                exchange.close()
+                connection.finish(self.too_long(exchange.kind))
+
+    def too_long(self, kind: str) -> Answer:
+        return one_line(
+            503, f"the {kind} ran longer than {self.config.timeout:g}s; narrow it or add a LIMIT"
+        )
+
+    async def relay(
+        self, connection: Connection, message: bytes, kind: str, deadline: float,
+        sent: Exchange | None = None,
+    ) -> Answer | None:  # fmt: skip
+        """Oxigraph's answer to ``message`` by ``deadline``: whole, or streamed if long.
+
+        ``sent``: the connection ``message`` was already sent on, if any. None
+        when the answer was streamed (or cut off) on ``connection`` itself.
+        """
+        supervisor = self.supervisor
+        generation = sent.generation if sent is not None else supervisor.generation
         for attempt in range(2):
-            state = {"upstream": True, "response": None}
+            exchange, sent = sent, None
+            upstream = True  # waiting for Oxigraph, not for the client
+            streaming = False
             try:
                 async with asyncio.timeout_at(deadline):
-                    await asyncio.wait_for(self.supervisor.ready.wait(), READY_WAIT)
-                    generation = self.supervisor.generation
-                    assert self.session is not None
-                    async with self.session.request(
-                        method, self.supervisor.base + path, data=data, headers=headers
-                    ) as answer:
-                        return await self.relay(request, answer, kind, state)
+                    if exchange is None:
+                        if not supervisor.ready.is_set():
+                            await supervisor.ready.wait()
+                        generation = supervisor.generation
+                        exchange = await self.pool.exchange(generation, supervisor.port)
+                        exchange.send(message)
+                    while not exchange.finished and exchange.size <= BUFFERED:
+                        await exchange.wait()
+                    if exchange.status >= 400:
+                        while not exchange.finished and exchange.size < 4096:
+                            await exchange.wait()
+                        return self.error(exchange.status, exchange.take(), kind)
+                    if exchange.finished:
+                        body = exchange.take()
+                        answer = Answer(exchange.status, exchange.content_type, body, VARY)
+                        self.pool.release(exchange)
+                        exchange = None
+                        return answer
+                    connection.start_stream(exchange.status, exchange.content_type, VARY)
+                    streaming = True
+                    while True:
+                        data = exchange.take()
+                        if data:
+                            connection.write_chunk(data)
+                        if exchange.finished:
+                            break
+                        upstream = False
+                        await connection.drain()
+                        upstream = True
+                        await exchange.wait()
+                    connection.end_stream()
+                    self.pool.release(exchange)
+                    exchange = None
+                    return None
             except TimeoutError:
-                if state["upstream"]:
+                if upstream:
                     # Still computing: the process goes, and the query's memory with it.
-                    self.supervisor.restart_soon(generation)
-                if state["response"] is None:
-                    return one_line(
-                        HTTPStatus.SERVICE_UNAVAILABLE,
-                        f"the {kind} ran longer than {self.config.timeout:g}s; "
-                        "narrow it or add a LIMIT",
-                    )
-                break
-            except (aiohttp.ClientError, OSError):
-                if state["response"] is not None:
-                    break
+                    supervisor.restart_soon(generation)
+                if not streaming:
+                    return self.too_long(kind)
+                connection.abort()
+                return None
+            except OSError:  # the connection to Oxigraph broke (or the client's, mid-stream)
+                if streaming:
+                    connection.abort()
+                    return None
                 if attempt == 0 and kind == "query" and not self.closing:  # a restart under it
                     continue
                 why = "kg serve is stopping" if self.closing else "it is restarting, try again"
-                return one_line(
-                    HTTPStatus.SERVICE_UNAVAILABLE,
-                    f"the query server stopped while answering this {kind}; {why}",
-                )
-        abort(request)
-        return state["response"]
+                return one_line(503, f"the query server stopped while answering this {kind}; {why}")
+            finally:
+                if exchange is not None:
+                    exchange.close()
+        return None  # not reached: the second attempt returns
 
-    async def relay(
-        self, request: web.BaseRequest, answer: aiohttp.ClientResponse, kind: str, state: dict
-    ) -> web.StreamResponse:
-        """Oxigraph's answer, made kg's: one-line errors, cancellations as 503s."""
-        if answer.status >= 400:
-            message = (await answer.content.read(4096)).decode("utf-8", "replace")
-            return self.error(answer.status, message, kind)
-        head, done = await read_up_to(answer.content, BUFFERED)
-        if done:
-            if head.endswith(CANCELLED) and answer.status == 200:
-                return self.error(HTTPStatus.SERVICE_UNAVAILABLE, CANCELLED.decode(), kind)
-            return web.Response(
-                status=answer.status, body=head, headers=relayed_headers(answer, len(head))
-            )
-        response = web.StreamResponse(status=answer.status, headers=relayed_headers(answer))
-        state["response"] = response
-        await response.prepare(request)
-        held = head
-        while True:
-            if len(held) > HOLD_BACK:
-                state["upstream"] = False
-                await response.write(held[:-HOLD_BACK])
-                held = held[-HOLD_BACK:]
-            state["upstream"] = True
-            chunk = await answer.content.readany()
-            if not chunk:
-                break
-            held += chunk
-        if held.endswith(CANCELLED):  # cut short: the client sees a broken stream, not a result
-            abort(request)
-            return response
-        state["upstream"] = False
-        await response.write(held)
-        await response.write_eof()
-        return response
-
-    def error(self, status: int, message: str, kind: str) -> web.Response:
-        first = message.strip().splitlines()[0] if message.strip() else HTTPStatus(status).phrase
-        if CANCELLED.decode() in message:
-            return one_line(
-                HTTPStatus.SERVICE_UNAVAILABLE,
-                f"the {kind} ran longer than {self.config.timeout:g}s; narrow it or add a LIMIT",
-            )
-        if status == HTTPStatus.BAD_REQUEST and kind in ("query", "update"):
-            return one_line(status, f"malformed SPARQL {kind}: {first}; fix the {kind}")
-        return one_line(status, first)
+    def error(self, status: int, body: bytes, kind: str) -> Answer:
+        message = body[:4096].decode("utf-8", "replace").strip()
+        line = message.splitlines()[0] if message else str(status)
+        if status == 400 and kind in ("query", "update"):
+            return one_line(status, f"malformed SPARQL {kind}: {line}; fix the {kind}")
+        return one_line(status, line)
 
 
 READY_WAIT = 30.0
-
-
-async def read_up_to(stream: aiohttp.StreamReader, size: int) -> tuple[bytes, bool]:
-    """Up to ``size`` bytes of a stream, and whether that was all of it."""
-    chunks, total = [], 0
-    while total <= size:
-        chunk = await stream.readany()
-        if not chunk:
-            return b"".join(chunks), True
-        chunks.append(chunk)
-        total += len(chunk)
-    return b"".join(chunks), False
-
-
-def relayed_headers(answer: aiohttp.ClientResponse, length: int | None = None) -> dict[str, str]:
-    headers = {"Content-Type": answer.headers.get("Content-Type", "application/octet-stream")}
-    headers["Vary"] = "Accept"
-    if length is not None:
-        headers["Content-Length"] = str(length)
-    return headers
-
-
-def abort(request: web.BaseRequest) -> None:
-    """Close the connection without finishing the answer, so the client sees it failed."""
-    if request.transport is not None:
-        request.transport.abort()
 
 
 async def serve(
@@ -420,22 +506,12 @@ async def serve(
     supervisor = Supervisor(Child(config.folder, config.allow_update))
     front = Front(config, supervisor)
     listening = None
+    loop = asyncio.get_running_loop()
+    server = Server(front, config.limits, loop)
     try:
         await supervisor.start()
         await front.open()
         add_pages(front)
-        limits = config.limits
-        server = BoundedServer(
-            front,
-            limits.connections,
-            keepalive_timeout=limits.idle_seconds,
-            max_line_size=16 * 1024,
-            max_field_size=16 * 1024,
-            max_headers=64,
-            access_log=None,
-            handler_cancellation=True,
-        )
-        loop = asyncio.get_running_loop()
         try:
             listening = await loop.create_server(server, config.host, config.port, backlog=512)
         except OSError as err:
@@ -452,11 +528,15 @@ async def serve(
         started(f"http://{host}:{port}")
         await stop.wait()
         listening.close()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(server.shutdown(1.0), 2.0)
+        front.closing = True
+        await server.drain(1.0)
+        # Queries still running are answered 503 once their Oxigraph stops.
+        await supervisor.stop()
+        await server.drain(0.5)
     finally:
         if listening is not None:
             listening.close()
+        server.abort()
         await front.close()
         await supervisor.stop()
 

@@ -22,14 +22,11 @@ import contextlib
 import ctypes
 import fcntl
 import os
-import shutil
 import signal
 import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-
-import aiohttp
 
 from kg.errors import StoreError
 
@@ -66,7 +63,11 @@ class Child:
 def oxigraph_binary() -> str:
     """The ``oxigraph`` server that came with this Python environment (or on PATH)."""
     beside = Path(sys.executable).parent / "oxigraph"
-    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    if beside.exists():
+        return str(beside)
+    import shutil  # only here: it loads the compression libraries
+
+    found = shutil.which("oxigraph")
     if not found:
         raise StoreError("kg serve needs Oxigraph's server; install it with: pip install oxigraph")
     return found
@@ -100,6 +101,18 @@ def hold_lock(folder: Path) -> int:
             "--allow-update and write through the server"
         ) from err
     return descriptor
+
+
+async def probe(port: int) -> bool:
+    """True when the server on ``port`` answers ``ASK {}`` with 200."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Connection: close\r\n\r\n")  # fmt: skip
+        line = await asyncio.wait_for(reader.readline(), READY_SECONDS)
+        return line.startswith(b"HTTP/1.1 200 ")
+    finally:
+        writer.close()
 
 
 class Supervisor:
@@ -144,15 +157,13 @@ class Supervisor:
 
     async def _answers(self) -> bool:
         deadline = asyncio.get_running_loop().time() + READY_SECONDS
-        async with aiohttp.ClientSession() as session:
-            while asyncio.get_running_loop().time() < deadline:
-                if self.process is None or self.process.returncode is not None:
-                    return False
-                with contextlib.suppress(aiohttp.ClientError, OSError):
-                    async with session.get(f"{self.base}/query?query=ASK%7B%7D") as answer:
-                        if answer.status == 200:
-                            return True
-                await asyncio.sleep(0.05)
+        while asyncio.get_running_loop().time() < deadline:
+            if self.process is None or self.process.returncode is not None:
+                return False
+            with contextlib.suppress(OSError, asyncio.IncompleteReadError):
+                if await probe(self.port):
+                    return True
+            await asyncio.sleep(0.05)
         return False
 
     async def _watch_exit(self, process: asyncio.subprocess.Process) -> None:

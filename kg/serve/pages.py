@@ -4,41 +4,43 @@ The UI is YASGUI (``@zazuko/yasgui`` from the npm registry, MIT), vendored in
 ``kg/serve/static`` so the page loads nothing from another host. Entity
 pages and drawn CONSTRUCT results are kg's own HTML view (``kg.viz``) over
 the store folder opened read-only (as ``kg query`` reads it), built in a
-worker thread and bounded by ``--timeout``.
+process of their own (``kg.serve.draw``) that is killed past ``--timeout``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import json
+import sys
 from functools import cache
-from http import HTTPStatus
-from importlib import resources
-
-from aiohttp import web
+from pathlib import Path
 
 from kg.serve.guard import refusal
+from kg.serve.http import Answer, Request
 
 ASSETS = {
-    "yasgui.min.js": "application/javascript",
-    "yasgui.min.css": "text/css",
-    "kg-ui.js": "application/javascript",
-    "kg-ui.css": "text/css",
+    "yasgui.min.js": b"application/javascript",
+    "yasgui.min.css": b"text/css",
+    "kg-ui.js": b"application/javascript",
+    "kg-ui.css": b"text/css",
 }
 # Pages are framed only by this server, and run no script from anywhere else.
-SECURITY = {
-    "X-Frame-Options": "SAMEORIGIN",
-    "Content-Security-Policy": "default-src 'self' 'unsafe-inline' data: blob:; "
-    "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'self'",
-    "X-Content-Type-Options": "nosniff",
-}
+SECURITY = (
+    b"X-Frame-Options: SAMEORIGIN\r\n"
+    b"Content-Security-Policy: default-src 'self' 'unsafe-inline' data: blob:; "
+    b"img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'self'\r\n"
+    b"X-Content-Type-Options: nosniff\r\n"
+)
+HTML = b"text/html; charset=utf-8"
+STATIC = Path(__file__).parent / "static"  # shipped in the wheel beside this module
 ENTITY_NAMESPACE = "https://w3id.org/kg-news/id/"
 
 
 @cache
 def asset(name: str) -> bytes:
-    return resources.files("kg.serve").joinpath("static", name).read_bytes()
+    return (STATIC / name).read_bytes()
 
 
 def examples() -> list[dict[str, str]]:
@@ -50,7 +52,7 @@ def add_pages(front: object) -> None:
     """Register the UI's pages on the front (``front.pages``: path -> handler)."""
     config = front.config
 
-    async def index(request: web.BaseRequest) -> web.Response:
+    async def index(request: Request, params: list[tuple[str, str]]) -> Answer:
         settings = {
             "endpoint": "/sparql",
             "prefixes": prefix_map(config.prefixes),
@@ -63,27 +65,24 @@ def add_pages(front: object) -> None:
             .decode()
             .replace("{{settings}}", html.escape(json.dumps(settings), quote=True))
         )
-        return web.Response(text=page, content_type="text/html", headers=SECURITY)
+        return Answer(200, HTML, page.encode(), SECURITY)
 
-    async def static(request: web.BaseRequest) -> web.Response:
-        name = request.path.rsplit("/", 1)[-1]
-        if name not in ASSETS:
-            return web.Response(status=404, text="no such file\n", content_type="text/plain")
-        headers = {**SECURITY, "Cache-Control": "max-age=3600"}
-        return web.Response(body=asset(name), content_type=ASSETS[name], headers=headers)
+    async def static(request: Request, params: list[tuple[str, str]]) -> Answer:
+        name = request.target.partition(b"?")[0].rsplit(b"/", 1)[-1].decode("latin-1")
+        return Answer(200, ASSETS[name], asset(name), SECURITY + b"Cache-Control: max-age=3600\r\n")
 
-    async def entity(request: web.BaseRequest) -> web.Response:
-        iri = request.query.get("iri", "")
+    async def entity(request: Request, params: list[tuple[str, str]]) -> Answer:
+        iri = dict(params).get("iri", "")
         if not iri.startswith(("http://", "https://")) or any(c in iri for c in '<>" {}|\\^`'):
-            return page_error(HTTPStatus.BAD_REQUEST, "give an entity IRI in ?iri=")
-        return await drawn(front, lambda store: entity_page(store, iri))
+            return page_error(400, "give an entity IRI in ?iri=")
+        return await drawn(front, "entity", iri)
 
-    async def graph(request: web.BaseRequest) -> web.Response:
-        query = request.query.get("query", "")
+    async def graph(request: Request, params: list[tuple[str, str]]) -> Answer:
+        query = dict(params).get("query", "")
         refused = refusal(query, config.limits) if query else "give a CONSTRUCT query in ?query="
         if refused:
-            return page_error(HTTPStatus.BAD_REQUEST, refused)
-        return await drawn(front, lambda store: construct_page(store, front.with_prefixes(query)))
+            return page_error(400, refused)
+        return await drawn(front, "graph", front.with_prefixes(query))
 
     front.pages.update({"/": index, "/entity": entity, "/graph": graph})
     front.pages.update({f"/ui/{name}": static for name in ASSETS})
@@ -103,36 +102,44 @@ def prefix_map(header: str) -> dict[str, str]:
     return found
 
 
-def page_error(status: int, message: str) -> web.Response:
+def page_error(status: int, message: str) -> Answer:
     body = f"<!doctype html><meta charset=utf-8><title>kg</title><p>{html.escape(message)}</p>\n"
-    return web.Response(status=status, text=body, content_type="text/html", headers=SECURITY)
+    return Answer(status, HTML, body.encode(), SECURITY)
 
 
-async def drawn(front: object, build: object) -> web.Response:
-    """An HTML page built by ``build(store)`` on a thread, over the served store."""
-    from kg.errors import KGError
-    from kg.store import open_store
+async def drawn(front: object, kind: str, argument: str) -> Answer:
+    """A page drawn by ``python -m kg.serve.draw`` over the served store, within the timeout.
 
-    folder = front.config.folder
+    Drawing needs rdflib, networkx and kg's views: a process of its own keeps
+    them out of the server's memory, and is killed if it runs past ``--timeout``.
+    """
     await front.supervisor.ready.wait()
+    # The folder read as `kg query` reads it (its merged layer is the default graph);
+    # an in-memory store only through the server.
+    folder = front.config.folder
+    location = str(folder) if folder is not None else front.supervisor.base
+    job = json.dumps({"kind": kind, "argument": argument, "location": location,
+                      "read_only": folder is not None})  # fmt: skip
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "kg.serve.draw",
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
     try:
-        # The folder read as `kg query` reads it (its merged layer is the default graph);
-        # an in-memory store only through the server.
-        store = await asyncio.to_thread(
-            open_store, folder or front.supervisor.base, read_only=folder is not None
-        )
         async with asyncio.timeout(front.config.timeout):
-            page = await asyncio.to_thread(build, store)
+            page, problem = await process.communicate(job.encode())
     except TimeoutError:
-        return page_error(
-            HTTPStatus.SERVICE_UNAVAILABLE, f"drawing took longer than {front.config.timeout:g}s"
-        )
-    except KGError as err:
-        return page_error(HTTPStatus.BAD_REQUEST, str(err))
+        return page_error(503, f"drawing took longer than {front.config.timeout:g}s")
     finally:
-        if "store" in locals():
-            store.close()
-    return web.Response(text=page, content_type="text/html", headers=SECURITY)
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()
+    if process.returncode != 0:
+        lines = problem.decode("utf-8", "replace").strip().splitlines()
+        return page_error(400 if process.returncode == 2 else 500,
+                          lines[-1] if lines else "drawing failed")  # fmt: skip
+    return Answer(200, HTML, page, SECURITY)
 
 
 def entity_page(store: object, iri: str) -> str:

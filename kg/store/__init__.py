@@ -16,8 +16,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-
-from rdflib import Dataset
+from typing import TYPE_CHECKING, Any
 
 from kg.ontology import BASE
 from kg.store.base import (
@@ -30,10 +29,14 @@ from kg.store.base import (
     first_line,
 )
 from kg.store.embedded import OxigraphStore
-from kg.store.http import Retry
 from kg.store.merged import MERGED
 from kg.store.readonly import ReadOnlyStore
-from kg.store.remote import Endpoints, SparqlStore
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
+
+    from kg.store.http import Retry
+    from kg.store.remote import Endpoints, SparqlStore
 
 REMOTE_SCHEMES = ("http://", "https://")
 
@@ -84,15 +87,34 @@ def open_store(
     if location is None or str(location) == MEMORY:
         return OxigraphStore(None)
     if str(location).startswith(REMOTE_SCHEMES):
+        from kg.store.http import Retry
+        from kg.store.remote import Endpoints, SparqlStore
+
         return SparqlStore(Endpoints.from_url(str(location)), retry=retry or Retry())
     if read_only:
         return ReadOnlyStore(location)
     return OxigraphStore(location, must_exist=must_exist)
 
 
+def __getattr__(name: str) -> Any:
+    """The remote store's names, imported on first use: they bring http.client, about
+    60 ms that a command on a store folder need not pay."""
+    if name == "Retry":
+        from kg.store.http import Retry
+
+        return Retry
+    if name in ("Endpoints", "SparqlStore"):
+        from kg.store import remote
+
+        return getattr(remote, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def to_rdflib(store: Store) -> Dataset:
     """The whole store as an rdflib Dataset: a named graph per article, the merged layer
     as its default graph."""
+    from rdflib import Dataset
+
     dataset = Dataset()
     dataset.parse(io.BytesIO(store.dump("nquads")), format="nquads")
     return dataset

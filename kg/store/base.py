@@ -17,30 +17,17 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, ClassVar
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from kg.errors import QueryError, StoreError
+from kg.formats import QUAD_FORMATS, RDF_FORMATS, RESULT_FORMATS  # noqa: F401  kg.store's
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 if TYPE_CHECKING:
     from kg.store import merged
 
 MEMORY = "memory:"
-
-RDF_FORMATS = {
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "xml": ox.RdfFormat.RDF_XML,
-    "json-ld": ox.RdfFormat.JSON_LD,
-}
-QUAD_FORMATS = frozenset({"nquads", "trig", "json-ld"})
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-    "xml": ox.QueryResultsFormat.XML,
-}
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 RdfSource = bytes | IO[bytes] | Path
@@ -253,7 +240,7 @@ def first_line(err: BaseException) -> str:
 
 def rdf_format(fmt: str) -> ox.RdfFormat:
     try:
-        return RDF_FORMATS[fmt]
+        return RDF_FORMATS[fmt].syntax
     except KeyError:
         names = ", ".join(sorted(RDF_FORMATS))
         raise StoreError(f"unknown RDF format '{fmt}'; use one of {names}") from None

@@ -14,12 +14,11 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from functools import cache
 
 from kg.errors import StoreError
 from kg.store.base import first_line
 
-# Some servers (Virtuoso) echo every dataset graph of a query as a response header, and
-# kg names each article graph; http.client would refuse answers past 100 headers.
 MAX_HEADERS = 1_000_000
 TRANSIENT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 USER_ENV = "KG_STORE_USER"
@@ -80,11 +79,22 @@ def request(
     raise StoreError(f"{last} (after {retry.attempts} attempts); check that the server is up")
 
 
+@cache
+def allow_many_headers() -> None:
+    """Raise http.client's limit of 100 response headers, once per process.
+
+    Some servers (Virtuoso) echo every dataset graph of a query as a response header,
+    and kg names each article graph. The limit is a module global of http.client with
+    no per-request setting, so it is raised (never lowered) on the first request.
+    """
+    http.client._MAXHEADERS = max(http.client._MAXHEADERS, MAX_HEADERS)  # type: ignore[attr-defined]
+
+
 def attempt(
     method: str, url: str, body: bytes | None, headers: dict[str, str], timeout: float,
     ok_missing: bool,
 ) -> Response:  # fmt: skip
-    http.client._MAXHEADERS = max(http.client._MAXHEADERS, MAX_HEADERS)  # type: ignore[attr-defined]
+    allow_many_headers()
     req = urllib.request.Request(url, data=body, headers=headers, method=method)
     try:
         with urllib.request.urlopen(req, timeout=timeout) as answer:

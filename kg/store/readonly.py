@@ -26,14 +26,16 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from kg.errors import KGError, StoreError
 from kg.store.base import QueryResult, RdfSource
 from kg.store.embedded import OxigraphStore, check_folder, fault
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 ATTEMPTS = 5
 """Reads tried before giving up on a store a writer keeps compacting under them."""
