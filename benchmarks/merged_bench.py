@@ -67,11 +67,16 @@ def main(argv: list[str] | None = None) -> int:
     timing = Clock()
     kg.rdf.time_triples = timing.wrap(kg.rdf.time_triples)
     real_steps, real_touched = merged.refresh_steps, merged.touched_in_store
+    real_pending = merged.Pending.of
+
+    def unread(graphs: list[tuple[str, str]]) -> merged.Pending:
+        return merged.Pending(tuple(iri for iri, _ in graphs))
 
     def without_merged(on: bool) -> None:
         """Switch the merged layer's upkeep off (the store then writes graphs only)."""
         merged.refresh_steps = real_steps if on else (lambda *a, **k: [])
         merged.touched_in_store = real_touched if on else (lambda *a, **k: merged.Touched())
+        merged.Pending.of = real_pending if on else unread
 
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work) / "corpus"
@@ -92,18 +97,19 @@ def main(argv: list[str] | None = None) -> int:
             without_merged(True)
 
         build_started = time.perf_counter()
-        for doc, article in timed_parses(nlp, articles, spent):
-            started = time.perf_counter()
-            extraction = extractor(doc, article)
-            spent["rules"] += time.perf_counter() - started
-            resolution = resolve(extraction)
-            iri = kg.ontology.article_iri(article.id)
-            pending.append(GraphRecord(iri, kg.rdf.article_ntriples(resolution)))
-            if len(pending) == 64:
+        with stores["merged"].remembering():  # as kg build's write_records does
+            for doc, article in timed_parses(nlp, articles, spent):
+                started = time.perf_counter()
+                extraction = extractor(doc, article)
+                spent["rules"] += time.perf_counter() - started
+                resolution = resolve(extraction)
+                iri = kg.ontology.article_iri(article.id)
+                pending.append(GraphRecord(iri, kg.rdf.article_ntriples(resolution)))
+                if len(pending) == 64:
+                    write(pending)
+                    pending = []
+            if pending:
                 write(pending)
-                pending = []
-        if pending:
-            write(pending)
         total = time.perf_counter() - build_started
         quads = {name: len(store) for name, store in stores.items()}
         for store in stores.values():

@@ -237,8 +237,8 @@ def _read_yaml(name: str, directory: Path | None) -> Any:
     import yaml
 
     path = (directory or ontology_dir()) / name
-    with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    with path.open(encoding="utf-8") as fh:  # libyaml's safe loader: same data, ~10x faster
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def _entry(raw: dict[str, Any]) -> GazetteerEntry:

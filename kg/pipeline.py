@@ -124,16 +124,17 @@ def write_records(
                 written(len(pending))
             pending, size = [], 0
 
-    try:
-        for record in records:
-            pending.append(record)
-            size += len(record.ntriples)
-            if len(pending) >= limits.articles or size >= limits.chars:
-                flush()
-    except KeyboardInterrupt:
+    with store.remembering():  # the merged layer's upkeep reads back less (merged.Evidence)
+        try:
+            for record in records:
+                pending.append(record)
+                size += len(record.ntriples)
+                if len(pending) >= limits.articles or size >= limits.chars:
+                    flush()
+        except KeyboardInterrupt:
+            flush()
+            raise
         flush()
-        raise
-    flush()
     return total
 
 

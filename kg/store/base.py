@@ -24,6 +24,9 @@ from kg.formats import QUAD_FORMATS, RDF_FORMATS, RESULT_FORMATS  # noqa: F401  
 if TYPE_CHECKING:
     from rdflib import Graph
 
+if TYPE_CHECKING:
+    from kg.store import merged
+
 MEMORY = "memory:"
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -53,6 +56,8 @@ class Store:
     its part of the merged layer are written together."""
     merged_graph: ClassVar[str | None] = None
     """Where the merged layer lives: None for the store's own default graph."""
+    evidence: merged.Evidence | None = None
+    """The evidence of the graphs written while ``remembering`` (index-lookup stores)."""
 
     # -- writes: article graphs, then the merged layer for what they touch --
 
@@ -72,12 +77,16 @@ class Store:
         from kg.store import merged
 
         before = merged.touched_in_store(self, [iri for iri, _ in graphs])
-        touched = before | merged.touched_in_ntriples(text for _, text in graphs)
         if self.atomic_updates:  # graphs and merged layer in one transaction
             pending = merged.Pending.of(graphs)
-            steps = merged.refresh_steps(self, touched, pending=pending)
-            self.update(" ;\n".join([replace_update(graphs), *steps]))
+            touched = before | pending.touched()
+            steps = merged.refresh_steps(self, touched, pending=pending, replaced=before.entities)
+            with self.forgetting_on_error():
+                self.update(" ;\n".join([replace_update(graphs), *steps]))
+            if self.evidence is not None:
+                self.evidence.remember(pending)
             return
+        touched = before | merged.touched_in_ntriples(text for _, text in graphs)
         self._write_graphs(graphs)
         merged.refresh(self, touched)
 
@@ -90,13 +99,44 @@ class Store:
                 return False
             before = merged.touched_in_store(self, [iri])
             steps = merged.refresh_steps(self, before, pending=merged.Pending.of([(iri, "")]))
-            self.update(" ;\n".join([f"DROP SILENT GRAPH <{iri}>", *steps]))
+            with self.forgetting_on_error():
+                self.update(" ;\n".join([f"DROP SILENT GRAPH <{iri}>", *steps]))
+            if self.evidence is not None:
+                self.evidence.forget([iri])
             return True
         before = merged.touched_in_store(self, [iri])
         if not self._drop_graph(iri):
             return False
         merged.refresh(self, before)
         return True
+
+    @contextmanager
+    def remembering(self) -> Iterator[None]:
+        """Keep the evidence of the graphs written meanwhile in memory (``merged.Evidence``),
+        so each batch's refresh reads from the store only what was there before.
+
+        For a writer that holds the store alone while it lasts (``kg build`` holds the
+        embedded store's lock); other stores (remote ones) ignore it.
+        """
+        from kg.store import merged
+
+        if not (self.indexed_lookups and self.atomic_updates) or self.evidence is not None:
+            yield
+            return
+        self.evidence = merged.Evidence()
+        try:
+            yield
+        finally:
+            self.evidence = None
+
+    @contextmanager
+    def forgetting_on_error(self) -> Iterator[None]:
+        """A write that fails may have left anything: what is remembered is dropped."""
+        try:
+            yield
+        except BaseException:
+            self.evidence = None if self.evidence is None else type(self.evidence)()
+            raise
 
     def rebuild_merged(self) -> None:
         """Recompute the whole merged layer from the article graphs (after an import)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from sys import intern
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -26,6 +27,7 @@ from kg.spans import (
     Report,
     TimeRules,
     canonical_key,
+    canonical_triple,
     local,
     merge,
     time_rules,
@@ -157,6 +159,7 @@ def touched_in_store(
 # the plain triple with no statement behind it (an import), the triple, as asserted.
 EVIDENCE_BODY = f"""GRAPH ?g {{ {{ ?ev <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ;
       <{KG.modality}> ?m ; <{KG.fromArticle}> ?a .
+    FILTER(?m = <{KG.Negated}> || EXISTS {{ ?s ?p ?o }})
     OPTIONAL {{ ?ev <{KG.validFrom}> ?from }} OPTIONAL {{ ?ev <{KG.validUntil}> ?until }} }}
   UNION {{ VALUES ?p {{ {RELATION_VALUES} }} ?s ?p ?o .
     FILTER NOT EXISTS {{ ?ev <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o }}
@@ -261,40 +264,64 @@ def indexed_reports(
     skip: set[str],
     terms: dict[str, ox.Term],
 ) -> list[Report]:
-    """``fetch`` through the store's quad index: a query engine would join the VALUES
-    after reading every statement, so this stays proportional to what is asked."""
-    subject, predicate, obj = (ox.NamedNode(RDF + k) for k in ("subject", "predicate", "object"))
-    about: dict[ox.Term, set[tuple[ox.Term, ox.Term]]] = {}
+    """``fetch`` through the store's quad index, in time proportional to the evidence
+    found, however many facts name a pair's entities (a hub like Apple names thousands).
 
-    def statements(term: ox.Term) -> set[tuple[ox.Term, ox.Term]]:
-        """(statement node, graph) of the statements whose object is ``term``."""
-        if term not in about:
-            about[term] = {
-                (q.subject, q.graph_name)
-                for q in store.quads_matching(None, obj, term, None)
-                if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in skip
-            }
-        return about[term]
+    The graphs stating a pair's or a group's facts are found from their plain triples
+    (one index lookup each), the statements within a graph from that graph's own index,
+    and denials, which have no plain triple, among the store's few negated statements.
+    A statement counts when its graph states its triple or it is a denial (``counts``).
+    The graphs whose reports ``store.evidence`` keeps are not read at all.
+    """
+    skip = skip | {MERGED}
+    memory = store.evidence
+    kept: set[ox.Term] = set()  # graphs whose reports ``memory`` holds
 
-    wanted: set[tuple[ox.Term, ox.Term]] = set()
-    plain: list[tuple[ox.Term, ox.Term, ox.Term, ox.Term]] = []
+    def named(graph: ox.Term) -> bool:
+        """Whether to read this graph's statements from the store (else: skip, or kept)."""
+        if not isinstance(graph, ox.NamedNode) or graph.value in skip:
+            return False
+        if memory is not None and graph.value in memory.by_graph:
+            kept.add(graph)
+            return False
+        return True
+
+    on_pair: set[tuple[ox.Term, ox.Term, ox.Term]] = set()  # (graph, subject, object)
+    in_group: set[tuple[ox.Term, ox.Term, ox.Term]] = set()  # (graph, relation, object)
+    plain: set[tuple[ox.Term, ox.Term, ox.Term, ox.Term]] = set()
     for x, y in pairs:
         for s, o in ((x, y), (y, x)):
             if isinstance(s, ox.Literal):
                 continue
-            for node, graph in statements(o):
-                if any(True for _ in store.quads_matching(node, subject, s, graph)):
-                    wanted.add((node, graph))
             for q in store.quads_matching(s, None, o, None):
-                graph = q.graph_name
-                if (q.predicate.value in RELATION_IRIS and isinstance(graph, ox.NamedNode)
-                        and graph.value not in skip and graph.value != MERGED):  # fmt: skip
-                    plain.append((s, q.predicate, o, graph))
+                if q.predicate.value in RELATION_IRIS and named(q.graph_name):
+                    plain.add((s, q.predicate, o, q.graph_name))
+                    on_pair.add((q.graph_name, s, o))
     for p, o in holders:
         relation = ox.NamedNode(str(KG[p]))
-        for node, graph in statements(o):
-            if any(True for _ in store.quads_matching(node, predicate, relation, graph)):
-                wanted.add((node, graph))
+        for q in store.quads_matching(None, relation, o, None):
+            if named(q.graph_name):
+                plain.add((q.subject, relation, o, q.graph_name))
+                in_group.add((q.graph_name, relation, o))
+    wanted: set[tuple[ox.Term, ox.Term]] = set()
+    for graph, s, o in on_pair:
+        for q in store.quads_matching(None, STATEMENT_SUBJECT, s, graph):
+            if first(store.quads_matching(q.subject, STATEMENT_OBJECT, o, graph)):
+                wanted.add((q.subject, graph))
+    for graph, relation, o in in_group:
+        for q in store.quads_matching(None, STATEMENT_OBJECT, o, graph):
+            if first(store.quads_matching(q.subject, STATEMENT_PREDICATE, relation, graph)):
+                wanted.add((q.subject, graph))
+    statements = {key: statement_parts(store, *key) for key in wanted}
+    pair_keys = {frozenset((x, y)) for x, y in pairs}
+    for q in store.quads_matching(None, MODALITY_PREDICATE, NEGATED, None):
+        key = (q.subject, q.graph_name)
+        if key in statements or not named(q.graph_name):
+            continue  # already read, skipped, or kept in memory
+        parts = statement_parts(store, *key)
+        s, p, o = statement_triple(parts)
+        if s is not None and (frozenset((s, o)) in pair_keys or (local(p.value), o) in holders):
+            statements[key] = parts
     found: list[Report] = []
     stated: set[tuple[ox.Term, ox.Term, ox.Term, ox.Term]] = set()
     articles: dict[ox.Term, dict[str, ox.Term]] = {}
@@ -307,26 +334,62 @@ def indexed_reports(
             }
         return articles[article]
 
-    for node, graph in sorted(wanted, key=str):
-        parts = {q.predicate.value: q.object for q in store.quads_matching(node, None, None, graph)}
-        s, p, o = (
-            parts.get(RDF + "subject"),
-            parts.get(RDF + "predicate"),
-            parts.get(RDF + "object"),
-        )
-        if s is None or p is None or o is None or not isinstance(s, ox.NamedNode):
+    for (_, graph), parts in sorted(statements.items(), key=lambda kv: str(kv[0])):
+        s, p, o = statement_triple(parts)
+        if s is None or not isinstance(s, ox.NamedNode):
+            continue
+        modality = parts.get(str(KG.modality), ASSERTED)
+        if not counts(modality, (s, p, o, graph) in plain):
             continue
         stated.add((s, p, o, graph))
         article = parts.get(str(KG.fromArticle), graph)
-        modality = parts.get(str(KG.modality), ox.NamedNode(str(KG.Asserted)))
         found.append(
             report_of(s, p, o, modality, article, article_meta(article, graph), parts, terms)
         )
-    for s, p, o, graph in plain:
+    for s, p, o, graph in sorted(plain, key=str):
         if (s, p, o, graph) not in stated:
-            asserted = ox.NamedNode(str(KG.Asserted))
-            found.append(report_of(s, p, o, asserted, graph, article_meta(graph, graph), {}, terms))
+            found.append(report_of(s, p, o, ASSERTED, graph, article_meta(graph, graph), {}, terms))
+    if memory is not None and kept:
+        found += memory.reports(sorted(kept, key=str), pair_keys, holders, terms)
     return found
+
+
+STATEMENT_SUBJECT, STATEMENT_PREDICATE, STATEMENT_OBJECT = (
+    ox.NamedNode(RDF + k) for k in ("subject", "predicate", "object")
+)
+MODALITY_PREDICATE = ox.NamedNode(str(KG.modality))
+ASSERTED, NEGATED = ox.NamedNode(str(KG.Asserted)), ox.NamedNode(str(KG.Negated))
+
+
+def first(quads: Iterable[ox.Quad]) -> ox.Quad | None:
+    """The first of some quads, or None."""
+    return next(iter(quads), None)
+
+
+def statement_parts(store: Store, node: ox.Term, graph: ox.Term) -> dict[str, ox.Term]:
+    """A statement node's properties in its graph, by predicate IRI."""
+    return {q.predicate.value: q.object for q in store.quads_matching(node, None, None, graph)}
+
+
+def statement_triple(
+    parts: dict[str, ox.Term],
+) -> tuple[ox.Term, ox.Term, ox.Term] | tuple[None, None, None]:
+    """(subject, predicate, object) a statement node states, or Nones when one is missing."""
+    s, p, o = (parts.get(RDF + k) for k in ("subject", "predicate", "object"))
+    if s is None or p is None or o is None:
+        return None, None, None
+    return s, p, o
+
+
+def counts(modality: ox.Term, plainly_stated: bool) -> bool:
+    """Whether an evidence statement counts: a denial always; any other only when its
+    graph also states the triple (as every graph kg writes does), so the store's index
+    finds it from the triple however common its entities are.
+
+    >>> counts(NEGATED, False), counts(ASSERTED, True), counts(ASSERTED, False)
+    (True, True, False)
+    """
+    return modality == NEGATED or plainly_stated
 
 
 def report_of(
@@ -430,63 +493,86 @@ def old_triples(store: Store, touched: Touched, rules: TimeRules) -> list[str]:
 
 
 def indexed_old_triples(store: Store, touched: Touched, rules: TimeRules) -> list[str]:
-    """``old_triples`` through the quad index of the default graph."""
+    """``old_triples`` through the quad index of the default graph: a merged fact's plain
+    triple is one lookup by its pair (or by its relation and object), and its node's IRI
+    follows from its key, so no hub entity's other facts are read."""
     default = ox.DefaultGraph()
-    subject, predicate, obj = (ox.NamedNode(RDF + k) for k in ("subject", "predicate", "object"))
-    nodes: set[ox.Term] = set()
+    keys: set[Key] = set()
     for x, y in touched.pairs:
         for s, o in ((x, y), (y, x)):
             if isinstance(s, ox.Literal):
                 continue
-            for q in store.quads_matching(None, subject, s, default):
-                if any(True for _ in store.quads_matching(q.subject, obj, o, default)):
-                    nodes.add(q.subject)
+            for q in store.quads_matching(s, None, o, default):
+                if q.predicate.value in RELATION_IRIS:
+                    keys.add(canonical_triple(s.value, local(q.predicate.value), o.value, rules))
     for p, o in touched.holders:
-        relation = ox.NamedNode(str(KG[p]))
-        for q in store.quads_matching(None, obj, o, default):
-            if any(True for _ in store.quads_matching(q.subject, predicate, relation, default)):
-                nodes.add(q.subject)
+        for q in store.quads_matching(None, ox.NamedNode(str(KG[p])), o, default):
+            keys.add(canonical_triple(q.subject.value, p, o.value, rules))
     lines: list[str] = []
-    for node in nodes:
+    for key in sorted(keys):
         parts = {}
-        for q in store.quads_matching(node, None, None, default):
+        for q in store.quads_matching(ox.NamedNode(fact_iri(key)), None, None, default):
             lines.append(f"{q.subject} {q.predicate} {q.object} .")
             parts[q.predicate.value] = q.object
-        s, p, o = (parts.get(RDF + k) for k in ("subject", "predicate", "object"))
-        if s is not None and p is not None and o is not None:
+        s, p, o = statement_triple(parts)
+        if s is not None:
             lines.append(f"{s} {p} {o} .")
             if local(p.value) in rules.symmetric and isinstance(o, ox.NamedNode):
                 lines.append(f"{o} {p} {s} .")
-    for e in touched.entities:
-        for p in ENTITY_PREDICATES:
-            lines += [f"{q.subject} {q.predicate} {q.object} ."
-                      for q in store.quads_matching(e, ox.NamedNode(p), None, default)]  # fmt: skip
+    lines += old_entity_lines(store, touched.entities)
     return lines
 
 
+def old_entity_lines(store: Store, entities: Iterable[ox.NamedNode]) -> list[str]:
+    """The merged layer's triples about these entities (class, label, altLabels)."""
+    default = ox.DefaultGraph()
+    return [
+        f"{q.subject} {q.predicate} {q.object} ."
+        for e in sorted(entities, key=str)
+        for p in ENTITY_PREDICATES
+        for q in store.quads_matching(e, ox.NamedNode(p), None, default)
+    ]
+
+
 def entity_triples(
-    store: Store, entities: set[ox.NamedNode], pending: Pending | None = None
+    store: Store,
+    entities: set[ox.NamedNode],
+    pending: Pending | None = None,
+    grown: Iterable[ox.NamedNode] = (),
 ) -> list[str]:
     """Each entity once, from every graph that names it: its classes, the smallest of its
-    labels (the same whatever the order articles came in) and the others as altLabels."""
+    labels (the same whatever the order articles came in) and the others as altLabels.
+
+    An entity in ``grown`` is only gaining names and classes from ``pending``'s graphs
+    (none of the graphs that named it before goes away): its merged entry is read from
+    the merged layer and widened, since the smallest label of all is the smaller of the
+    merged label and the new ones. The others are read from every graph that names them.
+    """
     if not entities:
         return []
     pending = pending or Pending()
-    sparql = NEW_ENTITIES.format(
-        excluded=excluded(pending.graphs),
-        entities=" ".join(sorted(str(e) for e in entities)),
-        predicates=" ".join(f"<{p}>" for p in ENTITY_PREDICATES),
-    )
+    grown = set(grown) & entities if store.indexed_lookups else set()
     found: dict[ox.Term, dict[str, set[ox.Term]]] = {}
-    if store.indexed_lookups:
+    default = ox.DefaultGraph()
+    for e in grown:
+        for p in ENTITY_PREDICATES:
+            for q in store.quads_matching(e, ox.NamedNode(p), None, default):
+                found.setdefault(e, {}).setdefault(p, set()).add(q.object)
+    rest = entities - grown
+    if rest and store.indexed_lookups:
         skip = {MERGED, *pending.graphs}
-        for e in entities:
+        for e in rest:
             for p in ENTITY_PREDICATES:
                 for q in store.quads_matching(e, ox.NamedNode(p), None, None):
                     g = q.graph_name
                     if isinstance(g, ox.NamedNode) and g.value not in skip:
                         found.setdefault(e, {}).setdefault(p, set()).add(q.object)
-    else:
+    elif rest:
+        sparql = NEW_ENTITIES.format(
+            excluded=excluded(pending.graphs),
+            entities=" ".join(sorted(str(e) for e in rest)),
+            predicates=" ".join(f"<{p}>" for p in ENTITY_PREDICATES),
+        )
         for row in store.query(sparql):
             found.setdefault(row["e"], {}).setdefault(row["p"].value, set()).add(row["v"])
     for e, p, v in pending.entity_parts:
@@ -544,6 +630,61 @@ def fact_triples(fact: MergedFact, terms: dict[str, ox.Term], rules: TimeRules) 
 
 
 @dataclass
+class Evidence:
+    """The evidence of the graphs a build wrote, kept in memory while it writes.
+
+    Each batch's refresh reads the evidence of every fact it touches, and in news the
+    same facts come back batch after batch (a hub's partnerships, its CEO): read from
+    the store, that evidence costs more with every article stored. The graphs a build
+    writes pass through ``Pending`` anyway; their reports are kept here, by graph, and
+    the store is read only for graphs written before. Only a writer that holds the store
+    alone may keep it (``Store.remembering``); at most ``limit`` reports are kept (the
+    oldest graphs are read from the store again), so memory stays bounded.
+    """
+
+    limit: int = 30_000
+    by_graph: dict[str, list[Report]] = field(default_factory=dict)
+    terms: dict[str, ox.Term] = field(default_factory=dict)
+    size: int = 0
+
+    def remember(self, pending: Pending) -> None:
+        """The pending graphs are now in the store as read (an empty one is gone)."""
+        for graph, reports in pending.by_graph.items():
+            self.forget([graph])
+            self.by_graph[graph] = reports
+            self.size += len(reports)
+        self.terms.update(pending.terms)
+        while self.size > self.limit and self.by_graph:
+            self.forget([next(iter(self.by_graph))])
+        if len(self.terms) > 2 * self.limit:  # the terms of forgotten reports go too
+            named = {v for rs in self.by_graph.values() for r in rs for v in (r.subject, r.object)}
+            self.terms = {v: t for v, t in self.terms.items() if v in named}
+
+    def forget(self, graphs: Iterable[str]) -> None:
+        for graph in graphs:
+            self.size -= len(self.by_graph.pop(graph, ()))
+
+    def reports(
+        self,
+        graphs: Iterable[ox.Term],
+        pairs: set[frozenset[ox.Term]],
+        holders: set[tuple[str, ox.Term]],
+        terms: dict[str, ox.Term],
+    ) -> list[Report]:
+        """The kept reports of these graphs on these pairs (either way round) and groups."""
+        pair_values = {frozenset(t.value for t in pair) for pair in pairs}
+        group_values = {(p, o.value) for p, o in holders}
+        found = []
+        for graph in graphs:
+            for r in self.by_graph[graph.value]:
+                if (frozenset((r.subject, r.object)) in pair_values
+                        or (r.predicate, r.object) in group_values):  # fmt: skip
+                    found.append(r)
+                    terms[r.subject], terms[r.object] = self.terms[r.subject], self.terms[r.object]
+        return found
+
+
+@dataclass
 class Pending:
     """Graphs about to be written (or dropped), read from their N-Triples texts, so the
     merged layer's change can go out in the same update as the graphs themselves."""
@@ -553,13 +694,25 @@ class Pending:
     entity_parts: list[tuple[ox.Term, str, ox.Term]] = field(default_factory=list)
     terms: dict[str, ox.Term] = field(default_factory=dict)
 
+    by_graph: dict[str, list[Report]] = field(default_factory=dict)
+
     @classmethod
     def of(cls, graphs: Sequence[tuple[str, str]]) -> Pending:
         pending = cls(tuple(iri for iri, _ in graphs))
         for iri, text in graphs:
+            start = len(pending.reports)
             if text.strip():
                 pending.read(iri, text)
+            pending.by_graph[iri] = pending.reports[start:]
         return pending
+
+    def touched(self, rules: TimeRules | None = None) -> Touched:
+        """What these graphs name: their facts' pairs and one-holder groups, their entities."""
+        rules = rules or time_rules()
+        found = Touched(entities={e for e, p, _ in self.entity_parts if p == RDFS_LABEL})
+        for r in self.reports:
+            found.add_fact(self.terms[r.subject], r.predicate, self.terms[r.object], rules)
+        return found
 
     def read(self, graph: str, text: str) -> None:
         nodes: dict[ox.Term, dict[str, ox.Term]] = {}
@@ -572,13 +725,17 @@ class Pending:
                 plain.append(t)
             nodes.setdefault(t.subject, {})[p] = t.object
         stated = set()
+        plainly = {(t.subject, t.predicate, t.object) for t in plain}
         for parts in nodes.values():
-            if RDF + "subject" in parts and RDF + "predicate" in parts and RDF + "object" in parts:
-                s, p, o = parts[RDF + "subject"], parts[RDF + "predicate"], parts[RDF + "object"]
-                stated.add((s, p, o))
-                article = parts.get(str(KG.fromArticle), ox.NamedNode(graph))
-                modality = parts.get(str(KG.modality), ox.NamedNode(str(KG.Asserted)))
-                self.add(s, p, o, modality, article, nodes, parts)
+            s, p, o = statement_triple(parts)
+            if s is None:
+                continue
+            modality = parts.get(str(KG.modality), ASSERTED)
+            if not counts(modality, (s, p, o) in plainly):
+                continue
+            stated.add((s, p, o))
+            article = parts.get(str(KG.fromArticle), ox.NamedNode(graph))
+            self.add(s, p, o, modality, article, nodes, parts)
         for t in plain:
             if (t.subject, t.predicate, t.object) not in stated:
                 self.add(
@@ -604,28 +761,39 @@ class Pending:
         if not isinstance(s, ox.NamedNode) or isinstance(o, ox.BlankNode):
             return
         meta = nodes.get(article, {})
-        self.terms[s.value], self.terms[o.value] = s, o
+        subject, obj = intern(s.value), intern(o.value)  # shared: reports may be kept
+        self.terms[subject], self.terms[obj] = s, o
+        day, read_on = day_of(meta.get(DCTERMS_DATE)), day_of(meta.get(str(KG.readOn)))
         self.reports.append(
             Report(
-                subject=s.value,
-                predicate=local(p.value),
-                object=o.value,
-                modality=local(modality.value).lower(),
-                article=article.value,
-                day=day_of(meta.get(DCTERMS_DATE)),
+                subject=subject,
+                predicate=intern(local(p.value)),
+                object=obj,
+                modality=intern(local(modality.value).lower()),
+                article=intern(article.value),
+                day=intern(day) if day else None,
                 start=value(parts.get(str(KG.validFrom))),
                 end=value(parts.get(str(KG.validUntil))),
-                read_on=day_of(meta.get(str(KG.readOn))),
+                read_on=intern(read_on) if read_on else None,
                 object_is_iri=isinstance(o, ox.NamedNode),
             )
         )
 
 
 def refresh_steps(
-    store: Store, touched: Touched, rules: TimeRules | None = None, pending: Pending | None = None
+    store: Store,
+    touched: Touched,
+    rules: TimeRules | None = None,
+    pending: Pending | None = None,
+    replaced: Iterable[ox.NamedNode] | None = None,
 ) -> list[str]:
     """The updates that rewrite the merged entries of what ``touched`` names, from every
-    article graph (those in ``pending`` as they are about to be)."""
+    article graph (those in ``pending`` as they are about to be).
+
+    ``replaced``: the entities the pending graphs' old versions named (their entries are
+    read again from every graph); the pending graphs' other entities only gain names, so
+    their entries grow from the merged layer. None: every entity is read again.
+    """
     if not touched:
         return []
     rules = rules or time_rules()
@@ -635,7 +803,8 @@ def refresh_steps(
             touched.holders.add((r.predicate, terms[r.object]))
     old = old_triples(store, touched, rules)
     merged = merge(reports, rules)
-    new = entity_triples(store, touched.entities, pending)
+    grown = () if pending is None or replaced is None else touched.entities - set(replaced)
+    new = entity_triples(store, touched.entities, pending, grown)
     for key, fact in merged.items():
         if in_scope(key):
             new += fact_triples(fact, terms, rules)
