@@ -263,7 +263,7 @@ PATTERN_KEYS: dict[str, frozenset[str]] = {
     "relations[]": frozenset({
         "relation", "id", "domain", "range", "range_role", "confidence", "max_distance",
         "reverse", "overrides", "when_negated", "subject_preps", "object_preps", "possessor",
-        "co_subject_preps", "check_roles", "direct_object", "triggers",
+        "co_subject_preps", "check_roles", "direct_object", "named", "triggers",
     }),
     "triggers[]": frozenset({"phrase", "pos", "head", "child", "rel", "match"}),
     "possessive_relations[]": frozenset(

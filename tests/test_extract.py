@@ -289,6 +289,36 @@ FAMILIES = {
         "Honor, once a sub-brand of Huawei, was spun off.",
         {("Honor", "subsidiaryOf", "Huawei", A)},
     ),
+    "company-in-apposition-named-again": (
+        "Tamber, a Berlin-based startup, makes delivery robots. Tamber co-founders Alice "
+        "Wong and Bob Marsh left the company.",
+        {
+            ("Tamber", "headquarteredIn", "Berlin", A),
+            ("Alice Wong", "founderOf", "Tamber", A),
+            ("Bob Marsh", "founderOf", "Tamber", A),
+        },
+    ),
+    "company-once-tagged-a-place": (
+        "Tamber, a Berlin-based startup, makes delivery robots. Jane Smith, the CTO of "
+        "Tamber, left in May.",
+        {("Tamber", "headquarteredIn", "Berlin", A), ("Jane Smith", "worksFor", "Tamber", A)},
+    ),
+    "lead-sentence-after-headline": (
+        "Games news\n\nMicrosoft and Sony have joined forces to build games.",
+        {("Microsoft", "partnersWith", "Sony", A)},
+    ),
+    "subsidiary-parent-company-before-name": (
+        "Instagram's parent company Meta reported earnings.",
+        {("Instagram", "subsidiaryOf", "Meta", A)},
+    ),
+    "subsidiary-parent-company-apposition": (
+        "Meta, Instagram's parent company, reported earnings.",
+        {("Instagram", "subsidiaryOf", "Meta", A)},
+    ),
+    "supplier-makes-parts-for": (
+        "TSMC makes chips for Apple.",
+        {("TSMC", "supplierOf", "Apple", A)},
+    ),
     "subsidiary-unit-of": (
         "Instagram is a unit of Meta.",
         {("Instagram", "subsidiaryOf", "Meta", A)},

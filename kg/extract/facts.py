@@ -344,7 +344,7 @@ class Extractor:
             m: syntactic_role(
                 heads[m], trigger.anchor, pattern.subject_preps, pattern.object_preps,
                 pattern.possessor, pattern.co_subject_preps, trigger.tokens,
-                pattern.direct_object,
+                pattern.direct_object, pattern.named,
             )
             for m in near
         }  # fmt: skip

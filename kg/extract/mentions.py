@@ -135,6 +135,7 @@ class MentionReader:
         podcast companies Gimlet and Parcast", "a firm called Tamber Mobile"), and a
         name after "-backed", "-based" or "-owned" ("Ford-backed Argon")."""
         known = {e.start: e for e in ents if organization_label(e.id_)}
+        in_ents = {i for e in ents for i in range(e.start, e.end)}
         found: list[Span] = []
         end = 0
         for token in doc:
@@ -150,10 +151,30 @@ class MentionReader:
                         found.append(Span(doc, start, stop, label="ORG"))
                     end = stop
                 continue
+            elif i not in in_ents and (i == 0 or not is_name_word(doc[i - 1])):
+                span = self.company_by_apposition(doc, i, in_ents)
             if span is not None:
                 found.append(span)
                 end = span.end
         return found
+
+    def company_by_apposition(self, doc: Doc, start: int, in_ents: set[int]) -> Span | None:
+        """A name the model left untagged, in apposition to a company noun:
+        "Tamber, a Berlin-based startup", "Quell, the German parts maker"."""
+        stop = start
+        while stop < len(doc) and stop - start < 4 and is_name_word(doc[stop]):
+            if stop in in_ents:
+                return None
+            stop += 1
+        if stop == start or stop == len(doc) or doc[stop - 1].lower_ in self.not_entities:
+            return None
+        root = doc[stop - 1]
+        if doc[stop].text == "," and any(
+            c.dep_ == "appos" and stop < c.i <= stop + 6 and c.lemma_.lower() in self.company_nouns
+            for c in root.children
+        ):
+            return Span(doc, start, stop, label="ORG")
+        return None
 
     def unit_name(self, doc: Doc, ent: Span, known: dict[int, Span]) -> Span | None:
         """ "Volvo Commercial Vehicles" or "Sony Ericsson" from the known name at ``ent``."""
@@ -255,11 +276,12 @@ class MentionReader:
         name with an organisation's word ("Ludic Labs", "Accel Partners") is an
         organisation; so is a one-word "person" that is no part of a person's full
         name in the article ("Groupon said", never "Andrew Groupon"); otherwise the
-        class the model gave the name most often (organisation on a tie)."""
+        class the model gave the name most often (organisation on a tie), so a
+        startup it once calls a place stays an organisation."""
         votes: dict[str, Counter[str]] = {}
         for ent in ents:
             cls = LABEL_TO_CLASS.get(ent.label_)
-            if ent.id_ or cls not in ("Organization", "Person"):
+            if ent.id_ or cls not in ("Organization", "Person", "Place"):
                 continue
             votes.setdefault(clean_name(ent.text), Counter())[cls] += 1
         person_words = {
@@ -269,7 +291,9 @@ class MentionReader:
         chosen: dict[str, str] = {}
         for name, counts in votes.items():
             words = name.split()
-            company_word = any(w.lower().strip(".,") in self.organisation_words for w in words[1:])
+            company_word = (counts["Organization"] or counts["Person"]) and any(
+                w.lower().strip(".,") in self.organisation_words for w in words[1:]
+            )
             lone_word = len(words) == 1 and counts["Person"] and name not in person_words
             if company_word or lone_word:
                 chosen[name] = "Organization"

@@ -33,6 +33,9 @@ class RelationPattern:
     co_subject_preps: frozenset[str]
     check_roles: bool
     direct_object: bool
+    named: str | None = None
+    """What the name a trigger noun describes is ("Meta, Instagram's parent company";
+    "parent company Meta"): 'subj' or 'obj'; None reads an apposition as the subject."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ def relation_patterns(data: dict) -> list[RelationPattern]:
                 co_subject_preps=frozenset(raw.get("co_subject_preps", ())),
                 check_roles=bool(raw.get("check_roles", False)),
                 direct_object=bool(raw.get("direct_object", False)),
+                named=raw.get("named"),
             )
         )
     return found

@@ -60,6 +60,7 @@ def syntactic_role(
     co_subject_preps: frozenset[str] = frozenset(),
     trigger_tokens: frozenset[int] = frozenset(),
     direct_object: bool = False,
+    named: str | None = None,
 ) -> str:
     """How a mention attaches below where it meets the trigger: 'subj', 'obj', 'agent'
     (a passive's by-phrase), 'cosubj' (a co-subject: "founded X with Y") or 'other'."""
@@ -88,7 +89,10 @@ def syntactic_role(
             return "other"
     if anchor.dep_ == "appos" and token.i == anchor.head.i:
         # "OnePlus, a subsidiary of Oppo": the name the trigger noun describes
-        return "subj"
+        return named or "subj"
+    if named and anchor.dep_ == "compound" and token.i == anchor.head.i:
+        # "parent company Meta": the name the trigger noun is set before
+        return named
     if token.dep_ == "poss" and (token.head.i in anchor_path or token.head.i in trigger_tokens):
         return possessor
     child = token
@@ -113,7 +117,7 @@ def syntactic_role(
     if child.dep_ in ("conj", "appos"):
         return syntactic_role(
             child.head, anchor, subject_preps, object_preps, possessor, co_subject_preps,
-            trigger_tokens, direct_object,
+            trigger_tokens, direct_object, named,
         )  # fmt: skip
     if not attaches_near(child.head, anchor, child.dep_):
         return "other"
