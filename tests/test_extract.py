@@ -315,7 +315,7 @@ FAMILIES = {
         "Meta, Instagram's parent company, reported earnings.",
         {("Instagram", "subsidiaryOf", "Meta", A)},
     ),
-    "supplier-makes-parts-for": (
+    "supplier-makes-parts-for-object": (
         "TSMC makes chips for Apple.",
         {("TSMC", "supplierOf", "Apple", A)},
     ),
