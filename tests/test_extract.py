@@ -319,6 +319,14 @@ FAMILIES = {
         "TSMC makes chips for Apple.",
         {("TSMC", "supplierOf", "Apple", A)},
     ),
+    "round-led-by-in-the-raisers-sentence": (
+        "Tamber Robotics raised $40 million in a Series D round led by Tiger Global.",
+        {("Tiger Global", "investedIn", "Tamber Robotics", A)},
+    ),
+    "raised-money-from": (
+        "Tamber Robotics raised money from Coatue Management.",
+        {("Coatue Management", "investedIn", "Tamber Robotics", A)},
+    ),
     "subsidiary-unit-of": (
         "Instagram is a unit of Meta.",
         {("Instagram", "subsidiaryOf", "Meta", A)},

@@ -58,6 +58,9 @@ class MentionReader:
             w.lower() for w in data.get("anaphora_nouns", {}).get("Organization", ())
         } | {w.lower() for w in data.get("company_nouns", ())}
         self.organisation_words = {w.lower() for w in data.get("organisation_words", ())}
+        rounds = data.get("funding_rounds", {})
+        self.raise_verbs = frozenset(w.lower() for w in rounds.get("raise_verbs", ()))
+        self.round_words = frozenset(w.lower() for w in rounds.get("round_words", ()))
         self.product_nouns = {w.lower() for w in data.get("product_nouns", ())}
         self.honorifics = {w.lower() for w in data.get("honorifics", ())}
         self.pronoun_classes = {
@@ -159,8 +162,9 @@ class MentionReader:
         return found
 
     def company_by_apposition(self, doc: Doc, start: int, in_ents: set[int]) -> Span | None:
-        """A name the model left untagged, in apposition to a company noun:
-        "Tamber, a Berlin-based startup", "Quell, the German parts maker"."""
+        """A name the model left untagged, in apposition to a company noun ("Tamber, a
+        Berlin-based startup", "Quell, the German parts maker") or raising a round
+        ("Tamber Robotics raised $40 million")."""
         stop = start
         while stop < len(doc) and stop - start < 4 and is_name_word(doc[stop]):
             if stop in in_ents:
@@ -174,7 +178,16 @@ class MentionReader:
             for c in root.children
         ):
             return Span(doc, start, stop, label="ORG")
+        if root.dep_ == "nsubj" and self.raises_a_round(root.head):
+            return Span(doc, start, stop, label="ORG")
         return None
+
+    def raises_a_round(self, verb: Token) -> bool:
+        """ "raised $40 million", "closed a Series B round" (``funding_rounds``)."""
+        if verb.lemma_.lower() not in self.raise_verbs:
+            return False
+        near = [*verb.children, *(g for c in verb.children for g in c.children)]
+        return any(t.lemma_.lower() in self.round_words or t.ent_type_ == "MONEY" for t in near)
 
     def unit_name(self, doc: Doc, ent: Span, known: dict[int, Span]) -> Span | None:
         """ "Volvo Commercial Vehicles" or "Sony Ericsson" from the known name at ``ent``."""

@@ -139,11 +139,15 @@ class RoundReader:
         )
 
     def round_clause(self, verb: Token) -> bool:
-        """A verb about a round: it names one, or hangs on a verb that does ("led the
-        round, joined by ..."), or its agent is an investor word."""
+        """A verb about a round: it names one, describes one ("a round led by A"), or
+        hangs on a verb that does ("led the round, joined by ..."), or its agent is an
+        investor word."""
         if self.names_round(verb):
             return True
         if verb.dep_ in ("advcl", "conj", "xcomp") and self.names_round(verb.head):
+            return True
+        if verb.dep_ == "acl" and lemma(verb.head) in self.words.round_words:
+            # "a Series D round led by A"
             return True
         return any(
             c.dep_ == "agent" and any(lemma(g) in self.words.investor_nouns for g in c.children)
