@@ -327,6 +327,10 @@ FAMILIES = {
         "Tamber Robotics raised money from Coatue Management.",
         {("Coatue Management", "investedIn", "Tamber Robotics", A)},
     ),
+    "month-may-is-no-hedge": (
+        "Sarah Miller took over as CEO of Nokia in May.",
+        {("Sarah Miller", "ceoOf", "Nokia", A)},
+    ),
     "subsidiary-unit-of": (
         "Instagram is a unit of Meta.",
         {("Instagram", "subsidiaryOf", "Meta", A)},

@@ -58,6 +58,9 @@ class MentionReader:
             w.lower() for w in data.get("anaphora_nouns", {}).get("Organization", ())
         } | {w.lower() for w in data.get("company_nouns", ())}
         self.organisation_words = {w.lower() for w in data.get("organisation_words", ())}
+        self.corporate_suffixes = {
+            w.lower().rstrip(".,") for w in data.get("corporate_suffixes", ())
+        }
         rounds = data.get("funding_rounds", {})
         self.raise_verbs = frozenset(w.lower() for w in rounds.get("raise_verbs", ()))
         self.round_words = frozenset(w.lower() for w in rounds.get("round_words", ()))
@@ -369,6 +372,9 @@ class MentionReader:
         names only a product fits (``products_by_context``)."""
         role_anchors = [t.anchor for t in triggers if t.pattern.domain == {"Person"}]
         sent_of = sentence_numbers(doc)
+        named_by_triggers = self.companies_by_triggers(doc, mentions, triggers, sent_of)
+        if named_by_triggers:
+            mentions = sorted([*mentions, *named_by_triggers], key=lambda m: m.start_char)
         renamed = self.people_beside_roles(doc, mentions, {a.i for a in role_anchors})
         people = {m.name for m in mentions if m.cls == "Person" and not m.anaphor} | set(renamed)
         by_surname = {n.split()[-1]: n for n in people if len(n.split()) > 1}
@@ -409,6 +415,61 @@ class MentionReader:
                 and (m.name in renamed or m.name in products or m.name in places)
             )
         ]  # fmt: skip
+
+    def companies_by_triggers(
+        self,
+        doc: Doc,
+        mentions: list[Mention],
+        triggers: list[TriggerMatch],
+        sent_of: list[int],
+    ) -> list[Mention]:
+        """Names the model left untagged where only an organisation fits: the object
+        of a trigger whose range is organisations ("Tamber was founded in 2010 by ..."),
+        the subject of one whose domain is. Title-case headlines are skipped: there
+        every word looks like a name."""
+        covered = {
+            i
+            for m in mentions
+            if (span := doc.char_span(m.start_char, m.end_char, alignment_mode="expand"))
+            for i in range(span.start, span.end)
+        }
+        found: list[Mention] = []
+        for trigger in triggers:
+            pattern = trigger.pattern
+            wanted = {"obj"} if pattern.range == {"Organization"} else set()
+            if pattern.domain == {"Organization"}:
+                wanted.add("subj")
+            sent = trigger.anchor.sent
+            if not wanted or title_case(sent):
+                continue
+            for start, stop in untagged_names(doc, sent.start, sent.end, covered):
+                words = [t.lower_.rstrip(".,") for t in doc[start:stop]]
+                if words[-1] in self.not_entities or words[0] in self.corporate_suffixes:
+                    continue
+                root = doc[start:stop].root
+                if anchor_distance(root, trigger.anchor) > 2:
+                    continue
+                role = syntactic_role(
+                    root, trigger.anchor, pattern.subject_preps, pattern.object_preps,
+                    pattern.possessor, pattern.co_subject_preps, trigger.tokens,
+                    pattern.direct_object, pattern.named,
+                )  # fmt: skip
+                if pattern.reverse:
+                    role = {"subj": "obj", "obj": "subj"}.get(role, role)
+                if role in wanted:
+                    span = Span(doc, start, stop, label="ORG")
+                    found.append(
+                        Mention(
+                            text=span.text,
+                            name=clean_name(span.text),
+                            cls="Organization",
+                            start_char=span.start_char,
+                            end_char=span.end_char,
+                            sent_index=sent_of[start],
+                        )
+                    )
+                    covered.update(range(start, stop))
+        return found
 
     def places_by_context(self, doc: Doc, mentions: list[Mention]) -> set[str]:
         """Names the model calls organisations or people that are places: "a plant in
@@ -736,6 +797,41 @@ def is_name_word(token: Token) -> bool:
         and token.text[:1].isupper()
         and token.ent_type_ in NAME_ENT_TYPES
     )
+
+
+def untagged_names(doc: Doc, start: int, end: int, covered: set[int]) -> list[tuple[int, int]]:
+    """Runs of up to four capitalised proper nouns in ``doc[start:end]`` that the model
+    gave no entity label and no mention covers."""
+    runs = []
+    i = start
+    while i < end:
+        stop = i
+        while (
+            stop < end
+            and stop - i < 4
+            and stop not in covered
+            and not doc[stop].ent_type_
+            and is_name_word(doc[stop])
+        ):
+            stop += 1
+        if stop > i:
+            runs.append((i, stop))
+            i = stop
+        else:
+            i += 1
+    return runs
+
+
+def title_case(sent: Span) -> bool:
+    """Whether a sentence has no lower-case word of four letters or more (a headline's
+    style, "Tamber Buys Quell After Long Talks").
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> [title_case(nlp(s)[:]) for s in ("Tamber Buys Quell After Talks", "Tamber was sold")]
+    [True, False]
+    """
+    return not any(t.is_alpha and len(t) > 3 and t.is_lower for t in sent)
 
 
 def split_possessives(doc: Doc, ents: list[Span]) -> list[Span]:

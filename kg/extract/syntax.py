@@ -272,8 +272,12 @@ def trigger_stretch(trigger: TriggerMatch) -> Span:
 
 
 def scope_words(tokens: list[Token]) -> list[str]:
+    """The words and lemmas modality cues are looked up in; dates are left out, so the
+    month "May" is no hedge."""
     words: list[str] = []
     for token in tokens:
+        if token.ent_type_ in ("DATE", "TIME"):
+            continue
         words.append(token.lower_)
         if token.lemma_.lower() != token.lower_:
             words.append(token.lemma_.lower())
