@@ -331,6 +331,14 @@ FAMILIES = {
         "Sarah Miller took over as CEO of Nokia in May.",
         {("Sarah Miller", "ceoOf", "Nokia", A)},
     ),
+    "untagged-company-founded-by": (
+        "Tamber Labs was founded in 2010 by Sarah Miller and David Chen.",
+        {
+            ("Tamber Labs", "foundedIn", "2010", A),
+            ("Sarah Miller", "founderOf", "Tamber Labs", A),
+            ("David Chen", "founderOf", "Tamber Labs", A),
+        },
+    ),
     "subsidiary-unit-of": (
         "Instagram is a unit of Meta.",
         {("Instagram", "subsidiaryOf", "Meta", A)},
