@@ -339,6 +339,10 @@ FAMILIES = {
             ("David Chen", "founderOf", "Tamber Labs", A),
         },
     ),
+    "role-in-apposition-is-its-names-alone": (
+        "The event was attended by Tim Cook, Apple's CEO, and Sundar Pichai of Google.",
+        {("Tim Cook", "ceoOf", "Apple", A)},
+    ),
     "subsidiary-unit-of": (
         "Instagram is a unit of Meta.",
         {("Instagram", "subsidiaryOf", "Meta", A)},

@@ -339,6 +339,11 @@ class Extractor:
         if titled:
             yield from titled
             return
+        person = described_person(pattern, near, heads, trigger)
+        if person is not None and trigger.anchor.dep_ != "appos":
+            # a title before a name in a list ("COO Jeff Williams and CFO Luca
+            # Maestri") may lean on the list's organisation
+            person = None
         dist = {m: anchor_distance(heads[m], trigger.anchor) for m in near}
         roles = {
             m: syntactic_role(
@@ -355,6 +360,8 @@ class Extractor:
             if antecedent is not None and conj_root(heads[m]) == antecedent.i:
                 roles[m], dist[m] = "subj", 1
         subjects = [m for m in near if m.cls in pattern.domain]
+        if person is not None:
+            subjects = [person]
         objects = [
             m for m in near
             if m.cls in pattern.range
@@ -539,16 +546,7 @@ def title_pairs(
     Jane Smith", "Honda CEO Toshihiro Mibe"): that person and that organisation only,
     not every organisation a list of such names mentions."""
     anchor = trigger.anchor
-    if anchor.dep_ != "compound" or "Person" not in pattern.domain:
-        return []
-    person = next(
-        (
-            m
-            for m in near
-            if m.cls == "Person" and (r := heads[m]) is not None and r.i == anchor.head.i
-        ),
-        None,
-    )
+    person = described_person(pattern, near, heads, trigger)
     if person is None:
         return []
     title = (
@@ -564,6 +562,28 @@ def title_pairs(
         and r.head.i in title
         and r.dep_ in ("compound", "poss", "nmod")
     ]
+
+
+def described_person(
+    pattern: RelationPattern,
+    near: list[Mention],
+    heads: dict[Mention, Token | None],
+    trigger: TriggerMatch,
+) -> Mention | None:
+    """The person a role noun is written before ("COO Jeff Williams") or stands in
+    apposition to ("Tim Cook, Apple's CEO,"): the role is theirs alone, not their
+    list-mates'."""
+    anchor = trigger.anchor
+    if anchor.dep_ not in ("compound", "appos") or "Person" not in pattern.domain:
+        return None
+    return next(
+        (
+            m
+            for m in near
+            if m.cls == "Person" and (r := heads[m]) is not None and r.i == anchor.head.i
+        ),
+        None,
+    )
 
 
 def named_unit(noun: Token, roots: dict[int, Mention], nouns: frozenset[str]) -> Mention | None:

@@ -693,6 +693,8 @@ class MentionReader:
             return None
         else:
             name, gazetteer = clean_name(text), False
+            if cls == "Person":
+                name = self.without_title(name)
             entry = self.ontology.lookup(name)
             if entry is not None:
                 cls, name, gazetteer = entry.cls, entry.label, True
@@ -706,6 +708,14 @@ class MentionReader:
             gazetteer=gazetteer,
             maker=ent.kb_id_ or None,
         )
+
+    def without_title(self, name: str) -> str:
+        """A person's name without the role words the model took into it ("CFO Luca
+        Maestri" is Luca Maestri)."""
+        words = name.split()
+        while len(words) > 2 and words[0].lower() in self.not_entities:
+            words = words[1:]
+        return " ".join(words)
 
     def bare_product_name(self, doc: Doc, ent: Span, seen: list[Mention]) -> str:
         """A model named without its maker takes the full name the article gives it
