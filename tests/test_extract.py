@@ -343,6 +343,14 @@ FAMILIES = {
         "The event was attended by Tim Cook, Apple's CEO, and Sundar Pichai of Google.",
         {("Tim Cook", "ceoOf", "Apple", A)},
     ),
+    "based-describes-its-own-noun": (
+        "Nio also has a design studio based in London.",
+        set(),
+    ),
+    "agent-of-a-verb-above-the-trigger": (
+        "Nokia was selected by Vodafone to supply radio equipment.",
+        set(),
+    ),
     "subsidiary-unit-of": (
         "Instagram is a unit of Meta.",
         {("Instagram", "subsidiaryOf", "Meta", A)},

@@ -372,8 +372,10 @@ class Extractor:
             objects = [m for m in objects if roles[m] == "obj"]
         elif describes_noun(trigger.anchor):
             # a participle or relative clause says what it is about ("a lab co-founded by
-            # Elon Musk" says nothing of the company the sentence is about)
+            # Elon Musk" says nothing of the company the sentence is about; "it has a
+            # division based in the UK" says nothing of where it is based)
             objects = [m for m in objects if roles[m] == "obj"]
+            subjects = [m for m in subjects if roles[m] != "other"]
         partners = [m for m in near if roles[m] == "cosubj" and m.cls in pattern.domain]
         subjects = nearest_group([m for m in subjects if m not in partners], dist, heads)
         if subjects:

@@ -105,7 +105,10 @@ def syntactic_role(
     if child.i in trigger_tokens or (child.dep_ == "compound" and child.head.i == anchor.i):
         return "obj"
     if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in subject_preps):
-        return "agent"
+        # the by-phrase of a verb above the trigger is that verb's ("X was selected by
+        # Y to supply Z": Y is no supplier)
+        own = child.head.i == anchor.i or child.head.i in trigger_tokens
+        return "agent" if own or child.head.pos_ != "VERB" else "other"
     if child.dep_ == "prep" and child.lower_ in co_subject_preps:
         return "cosubj"
     if child.dep_ == "poss":
