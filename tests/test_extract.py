@@ -351,6 +351,10 @@ FAMILIES = {
         "Nokia was selected by Vodafone to supply radio equipment.",
         set(),
     ),
+    "combined-company-is-no-reference": (
+        "AMD completed its purchase of Xilinx. Lisa Su is chief executive of the combined company.",
+        {("AMD", "acquired", "Xilinx", A)},
+    ),
     "subsidiary-unit-of": (
         "Instagram is a unit of Meta.",
         {("Instagram", "subsidiaryOf", "Meta", A)},

@@ -54,6 +54,7 @@ class MentionReader:
             for word in words
         }
         self.not_entities = {w.lower() for w in data.get("not_entities", ())}
+        self.not_references = {w.lower() for w in data.get("not_references", ())}
         self.company_nouns = {
             w.lower() for w in data.get("anaphora_nouns", {}).get("Organization", ())
         } | {w.lower() for w in data.get("company_nouns", ())}
@@ -333,7 +334,7 @@ class MentionReader:
             best = None
             for j in range(token.i + 1, min(token.i + 5, len(doc))):
                 word = doc[j]
-                if word.ent_type_:
+                if word.ent_type_ or word.lower_ in self.not_references:
                     break
                 cls = self.noun_anaphora.get(word.lemma_.lower())
                 if cls is not None:

@@ -82,10 +82,32 @@ def to_networkx(
     return graph
 
 
+def without_missing_values(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The graph with attributes whose value is None left out: GraphML has no null.
+
+    An open span (``since`` or ``until`` unknown) is then an absent attribute,
+    as Gephi and Cytoscape read it.
+
+    >>> import networkx as nx
+    >>> graph = nx.MultiDiGraph()
+    >>> graph.add_edge("a", "b", key="p", since="2022-07-04", until=None)
+    'p'
+    >>> list(without_missing_values(graph).edges(data=True))
+    [('a', 'b', {'since': '2022-07-04'})]
+    """
+    kept = graph.__class__()
+    for node, data in graph.nodes(data=True):
+        kept.add_node(node, **{k: v for k, v in data.items() if v is not None})
+    for subject, obj, key, data in graph.edges(keys=True, data=True):
+        kept.add_edge(subject, obj, key=key, **{k: v for k, v in data.items() if v is not None})
+    return kept
+
+
 def to_graphml(store: Store) -> bytes:
     """The entity graph (``to_networkx``) as GraphML for Gephi and Cytoscape."""
     import networkx as nx
 
     out = io.BytesIO()
-    nx.write_graphml(to_networkx(store), out, encoding="utf-8", named_key_ids=True)
+    graph = without_missing_values(to_networkx(store))
+    nx.write_graphml(graph, out, encoding="utf-8", named_key_ids=True)
     return out.getvalue()
