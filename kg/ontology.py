@@ -258,7 +258,7 @@ PATTERN_KEYS: dict[str, frozenset[str]] = {
         "modality", "not_entities", "not_parties", "organisation_words", "keep_hyphenated",
         "company_nouns", "possessives", "pairs", "pronouns", "anaphora", "anaphora_nouns",
         "corporate_suffixes", "funding_rounds", "product_nouns", "honorifics",
-        "not_references",
+        "not_references", "listing_nouns",
     }),
     "defaults": frozenset({"max_distance", "confidence", "subject_preps"}),
     "relations[]": frozenset({
@@ -266,11 +266,11 @@ PATTERN_KEYS: dict[str, frozenset[str]] = {
         "reverse", "overrides", "when_negated", "subject_preps", "object_preps", "possessor",
         "co_subject_preps", "check_roles", "direct_object", "named", "triggers",
     }),
-    "triggers[]": frozenset({"phrase", "pos", "head", "child", "rel", "match"}),
+    "triggers[]": frozenset({"phrase", "pos", "dep", "head", "child", "rel", "match"}),
     "possessive_relations[]": frozenset(
         {"relation", "possessor", "possessed", "confidence", "through"}
     ),
-    "product_makers": frozenset({"relation", "confidence"}),
+    "product_makers": frozenset({"relation", "confidence", "verbs"}),
     "funding_rounds": frozenset({
         "relation", "confidence", "round_words", "raise_verbs", "investor_verbs",
         "investor_nouns",

@@ -351,6 +351,36 @@ FAMILIES = {
         "Nokia was selected by Vodafone to supply radio equipment.",
         set(),
     ),
+    "place-based-company-refers-back": (
+        "Scott Brill stepped down as chief executive of Vantor Microsystems. "
+        "He remains chairman of the Denver-based company.",
+        {
+            ("Scott Brill", "ceoOf", "Vantor Microsystems", A),
+            ("Scott Brill", "worksFor", "Vantor Microsystems", A),
+            ("Vantor Microsystems", "headquarteredIn", "Denver", A),
+        },
+    ),
+    "place-before-company-noun-in-apposition": (
+        "Acme acquired Ludic Labs, a Boston startup, last week.",
+        {("Acme", "acquired", "Ludic Labs", A), ("Ludic Labs", "headquarteredIn", "Boston", A)},
+    ),
+    "place-before-company-noun-after-a-buyer": (
+        "Apple bought the Austin company for $2 billion.",
+        set(),
+    ),
+    "products-listed-under-a-brand": (
+        "The venture built several Jeep models for export, including the Renegade, Compass "
+        "and Grand Commander.",
+        {
+            ("Renegade", "manufacturedBy", "Jeep", A),
+            ("Compass", "manufacturedBy", "Jeep", A),
+            ("Grand Commander", "manufacturedBy", "Jeep", A),
+        },
+    ),
+    "products-listed-after-a-making-verb": (
+        "Orbis sells cameras such as the Orbis One and the Lumen 4K.",
+        {("Orbis One", "manufacturedBy", "Orbis", A), ("Lumen", "manufacturedBy", "Orbis", A)},
+    ),
     "combined-company-is-no-reference": (
         "AMD completed its purchase of Xilinx. Lisa Su is chief executive of the combined company.",
         {("AMD", "acquired", "Xilinx", A)},

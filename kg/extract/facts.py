@@ -34,6 +34,7 @@ from kg.extract.syntax import (
     between_object,
     conj_root,
     describes_noun,
+    listing_noun,
     mention_root,
     modifiers_of,
     nearest_group,
@@ -80,6 +81,8 @@ class Extractor:
         }
         self.maker_relation = data["product_makers"]["relation"]
         self.maker_confidence = float(data["product_makers"]["confidence"])
+        self.maker_verbs = frozenset(v.lower() for v in data["product_makers"].get("verbs", ()))
+        self.listing_nouns = frozenset(w.lower() for w in data.get("listing_nouns", ()))
         self.candidate_reader = CandidateReader(relations().values(), self.roles)
         self.overriders = overriders(self.patterns)
         self.not_parties = frozenset(w.lower() for w in data.get("not_parties", ()))
@@ -156,7 +159,7 @@ class Extractor:
                         sent, sent_triggers, by_sentence.get(index, []), roots, denied
                     )
                 )
-        return facts
+        return without_other_makers(facts, self.maker_relation)
 
     def round_facts(
         self,
@@ -469,7 +472,8 @@ class Extractor:
         return facts
 
     def product_facts(self, doc: Doc, mentions: list[Mention]) -> Iterator[Fact]:
-        """manufacturedBy for products whose name starts with their maker's name."""
+        """manufacturedBy for products whose name starts with their maker's name, or
+        that are listed as examples of their maker's products (``listing_maker``)."""
         sents = list(doc.sents)
         seen: set[tuple[str, int]] = set()
         makers_before: Counter[str] = Counter()
@@ -484,7 +488,11 @@ class Extractor:
                 or maker_in_name(m.name, self.all_makers)
                 or self.known_maker_in_sentence(doc, m)
             )
+            pattern = "product-name"
+            if maker is None:
+                maker, pattern = self.listing_maker(doc, m, mentions), "product-listing"
             if maker is None and not m.gazetteer and self.is_bare_model(m.name):
+                pattern = "product-name"
                 maker = self.bare_product_maker(doc, m, makers_before)
             if maker is None:
                 continue
@@ -500,8 +508,31 @@ class Extractor:
                 sentence=sent.text.strip(),
                 sent_start=sent.start_char,
                 sent_end=sent.end_char,
-                pattern="product-name",
+                pattern=pattern,
             )
+
+    def listing_maker(self, doc: Doc, mention: Mention, mentions: list[Mention]) -> str | None:
+        """The maker of a product listed as an example of its kind: the organisation
+        set before the noun ("several Jeep models, including the Renegade": Jeep) or
+        the subject of a making verb whose object the noun is ("Samsung makes phones
+        such as the Velo 9": Samsung)."""
+        root = mention_root(doc, mention)
+        noun = listing_noun(root, self.listing_nouns) if root is not None else None
+        if noun is None:
+            return None
+        organizations = {
+            r.i: m.name
+            for m in mentions
+            if m.cls == "Organization" and (r := mention_root(doc, m)) is not None
+        }
+        for child in noun.children:
+            if child.dep_ in ("compound", "poss") and child.i in organizations:
+                return organizations[child.i]
+        if noun.dep_ == "dobj" and noun.head.lemma_.lower() in self.maker_verbs:
+            for child in noun.head.children:
+                if child.dep_ == "nsubj" and child.i in organizations:
+                    return organizations[child.i]
+        return None
 
     def is_bare_model(self, name: str) -> bool:
         """A model named without its maker: it opens with a model number, or every word
@@ -617,6 +648,25 @@ def min_confidence() -> float:
         return float(raw) if raw else 0.0
     except ValueError:
         return 0.0
+
+
+def without_other_makers(facts: list[Fact], relation: str) -> list[Fact]:
+    """Drop a trigger's maker of a product whose listing gives another maker in the
+    same sentence ("the venture produced several Jeep models, including
+    the Compass": Jeep makes the Compass, not the venture)."""
+    named = {
+        (f.subject.name, f.sent_start): f.obj.name
+        for f in facts
+        if f.pattern == "product-listing" and isinstance(f.obj, Mention)
+    }
+    return [
+        f
+        for f in facts
+        if f.predicate != relation
+        or f.pattern in ("product-name", "product-listing")
+        or not isinstance(f.obj, Mention)
+        or named.get((f.subject.name, f.sent_start), f.obj.name) == f.obj.name
+    ]
 
 
 def overriders(patterns: list[RelationPattern]) -> dict[str, frozenset[str]]:

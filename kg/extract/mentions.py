@@ -17,6 +17,7 @@ from kg.extract.patterns import TriggerMatch
 from kg.extract.syntax import (
     anchor_distance,
     is_subject,
+    listing_noun,
     mention_root,
     sentence_numbers,
     syntactic_role,
@@ -59,6 +60,7 @@ class MentionReader:
             w.lower() for w in data.get("anaphora_nouns", {}).get("Organization", ())
         } | {w.lower() for w in data.get("company_nouns", ())}
         self.organisation_words = {w.lower() for w in data.get("organisation_words", ())}
+        self.organisation_endings = tuple(w for w in self.organisation_words if len(w) >= 6)
         self.corporate_suffixes = {
             w.lower().rstrip(".,") for w in data.get("corporate_suffixes", ())
         }
@@ -66,6 +68,7 @@ class MentionReader:
         self.raise_verbs = frozenset(w.lower() for w in rounds.get("raise_verbs", ()))
         self.round_words = frozenset(w.lower() for w in rounds.get("round_words", ()))
         self.product_nouns = {w.lower() for w in data.get("product_nouns", ())}
+        self.listing_nouns = frozenset(w.lower() for w in data.get("listing_nouns", ()))
         self.honorifics = {w.lower() for w in data.get("honorifics", ())}
         self.pronoun_classes = {
             word.lower(): tuple(classes) for word, classes in data.get("pronouns", {}).items()
@@ -163,6 +166,24 @@ class MentionReader:
             if span is not None:
                 found.append(span)
                 end = span.end
+        taken = in_ents.union(*(range(s.start, s.end) for s in found))
+        return found + self.listed_products(doc, taken)
+
+    def listed_products(self, doc: Doc, taken: set[int]) -> list[Span]:
+        """Untagged names listed as examples of a product noun ("Jeep models including
+        the Renegade and Grand Commander"): each name with its compounds and numbers."""
+        found = []
+        for token in doc:
+            if (
+                token.i in taken
+                or not is_name_word(token)
+                or listing_noun(token, self.listing_nouns) is None
+            ):
+                continue
+            parts = [token, *(c for c in token.children if c.dep_ in ("compound", "nummod"))]
+            start, end = min(t.i for t in parts), max(t.i for t in parts) + 1
+            if not taken.intersection(range(start, end)):
+                found.append(Span(doc, start, end, label="PRODUCT"))
         return found
 
     def company_by_apposition(self, doc: Doc, start: int, in_ents: set[int]) -> Span | None:
@@ -201,7 +222,7 @@ class MentionReader:
         while stop < len(doc) and stop - ent.end < 4 and is_name_word(doc[stop]):
             stop += 1
         while stop - ent.end >= 2:
-            if doc[stop - 1].lower_ in self.organisation_words:
+            if self.is_organisation_word(doc[stop - 1].text):
                 return Span(doc, ent.start, stop, label="ORG")
             stop -= 1
         return None
@@ -309,7 +330,7 @@ class MentionReader:
         for name, counts in votes.items():
             words = name.split()
             company_word = (counts["Organization"] or counts["Person"]) and any(
-                w.lower().strip(".,") in self.organisation_words for w in words[1:]
+                self.is_organisation_word(w) for w in words[1:]
             )
             lone_word = len(words) == 1 and counts["Person"] and name not in person_words
             if company_word or lone_word:
@@ -332,15 +353,21 @@ class MentionReader:
             if token.lower_ not in REFERENCE_DETERMINERS:
                 continue
             best = None
-            for j in range(token.i + 1, min(token.i + 5, len(doc))):
+            start, j, limit = token.i, token.i + 1, min(token.i + 5, len(doc))
+            while j < limit:
                 word = doc[j]
+                based = place_based_end(doc, j)
+                if based is not None:  # "the Santa Clara-based company": the noun alone
+                    start, j, limit = based, based, min(based + 4, len(doc))
+                    continue
                 if word.ent_type_ or word.lower_ in self.not_references:
                     break
                 cls = self.noun_anaphora.get(word.lemma_.lower())
                 if cls is not None:
-                    best = (cls, token.i, j + 1)
+                    best = (cls, start, j + 1)
                 if word.pos_ not in REFERENCE_MODIFIERS and word.tag_ not in ("VBG", "VBN"):
                     break
+                j += 1
             if best is not None:
                 found.append(best)
         found += self.bare_noun_references(doc)
@@ -591,6 +618,7 @@ class MentionReader:
                 companies.add(m.name)
             elif (
                 is_model_code(m.name)
+                or listing_noun(root, self.listing_nouns) is not None
                 or self.modifies_product_noun(root)
                 or self.ends_in_product_noun(m.name)
             ):
@@ -627,11 +655,18 @@ class MentionReader:
             c.dep_ in ("appos", "compound") and c.lemma_.lower() in nouns for c in root.children
         )
 
+    def is_organisation_word(self, word: str) -> bool:
+        """An ``organisation_words`` entry, or a word ending in one of six letters or
+        more ("Microsystems", "Telecommunications", "Biotechnologies")."""
+        lower = word.lower().strip(".,")
+        return lower in self.organisation_words or any(
+            lower.endswith(org) and len(lower) > len(org) for org in self.organisation_endings
+        )
+
     def looks_like_person(self, name: str) -> bool:
         words = name.split()
         return 2 <= len(words) <= 3 and all(
-            w[:1].isupper() and w.isalpha() and w.lower() not in self.organisation_words
-            for w in words
+            w[:1].isupper() and w.isalpha() and not self.is_organisation_word(w) for w in words
         )
 
     def is_entity_name(self, mention: Mention) -> bool:
@@ -798,6 +833,25 @@ class MentionReader:
 NAME_ENT_TYPES = frozenset(
     {"", "ORG", "PERSON", "GPE", "LOC", "PRODUCT", "WORK_OF_ART", "NORP", "FAC"}
 )
+
+
+def place_based_end(doc: Doc, i: int) -> int | None:
+    """The index after "based" when ``doc[i:]`` starts "<place>-based", else None.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("the Austin-based firm")
+    >>> doc.ents = [doc.char_span(4, 10, label="GPE")]
+    >>> place_based_end(doc, 1), place_based_end(doc, 0)
+    (4, None)
+    """
+    if doc[i].ent_type_ not in ("GPE", "LOC"):
+        return None
+    j = i
+    while j < len(doc) and doc[j].ent_type_ in ("GPE", "LOC") and j - i < 4:
+        j += 1
+    if j + 1 < len(doc) and doc[j].text == "-" and doc[j + 1].lower_ == "based":
+        return j + 2
+    return None
 
 
 def is_name_word(token: Token) -> bool:

@@ -86,14 +86,17 @@ class TriggerIndex:
 
     def __init__(self, nlp: Language, data: dict, patterns: list[RelationPattern]) -> None:
         self.patterns = patterns
-        self.phrases: dict[tuple[str, ...], list[tuple[int, str | None, bool]]] = {}
+        self.phrases: dict[tuple[str, ...], list[tuple[int, str | None, bool, frozenset]]] = {}
         self.heads: dict[str, list[tuple[int, frozenset[str], bool]]] = {}
         for index, pattern in enumerate(patterns):
             for trigger in pattern_triggers(data, pattern.id):
                 if "phrase" in trigger:
                     words = tuple(t.text.lower() for t in nlp.make_doc(trigger["phrase"]))
                     by_lemma = trigger.get("match", "word") == "lemma"
-                    self.phrases.setdefault(words, []).append((index, trigger.get("pos"), by_lemma))
+                    deps = frozenset(trigger.get("dep", ()))
+                    self.phrases.setdefault(words, []).append(
+                        (index, trigger.get("pos"), by_lemma, deps)
+                    )
                 else:
                     children = frozenset(w.lower() for w in trigger["child"])
                     descendants = trigger.get("rel", ">") == ">>"
@@ -117,9 +120,11 @@ class TriggerIndex:
             for size in sizes:
                 lemma_words = tuple(lemmas[i : i + size])
                 for words in {tuple(lowers[i : i + size]), lemma_words}:
-                    for index, pos, by_lemma in self.phrases.get(words, ()):
+                    for index, pos, by_lemma, deps in self.phrases.get(words, ()):
                         span = doc[i : i + size]
                         if pos is not None and any(t.pos_ != pos for t in span):
+                            continue
+                        if deps and span.root.dep_ not in deps:
                             continue
                         if by_lemma and words != lemma_words:
                             # "found" as a word, but the past of "find"

@@ -28,6 +28,42 @@ def mention_root(doc: Doc, mention: Mention) -> Token | None:
     return span.root if span is not None else None
 
 
+LIST_PREPS = frozenset({"including", "like", "as"})
+
+
+def listing_noun(token: Token, nouns: frozenset[str]) -> Token | None:
+    """The noun a list of names gives examples of, when the token is one of the names:
+    "several Jeep models, including the Renegade, Compass and Cherokee", "phones such as
+    the Velo 9" (only nouns whose lemma is in ``nouns``).
+
+    >>> import spacy
+    >>> from spacy.tokens import Doc
+    >>> words = ["Acme", "sells", "models", "including", "Velo", "and", "Aria"]
+    >>> heads = [1, 1, 1, 2, 3, 4, 4]
+    >>> deps = ["nsubj", "ROOT", "dobj", "prep", "pobj", "cc", "conj"]
+    >>> pos = ["PROPN", "VERB", "NOUN", "VERB", "PROPN", "CCONJ", "PROPN"]
+    >>> doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos,
+    ...           lemmas=["acme", "sell", "model", "include", "velo", "and", "aria"])
+    >>> listing_noun(doc[6], frozenset({"model"})).text, listing_noun(doc[0], frozenset({"model"}))
+    ('models', None)
+    """
+    first = token
+    if first.dep_ == "compound" and first.head.text[:1].isdigit():
+        first = first.head  # "the Lumen 4K": the model number heads the name
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    prep = first.head
+    if first.dep_ == "dobj" and prep.lemma_ == "include":  # "its cameras include the X"
+        noun = next((c for c in prep.children if c.dep_ == "nsubj"), None)
+        return noun if noun is not None and noun.lemma_.lower() in nouns else None
+    if first.dep_ != "pobj" or prep.lower_ not in LIST_PREPS:
+        return None
+    if prep.lower_ == "as" and not any(c.lower_ == "such" for c in prep.children):
+        return None
+    noun = prep.head
+    return noun if noun.lemma_.lower() in nouns and noun.pos_ == "NOUN" else None
+
+
 def is_subject(doc: Doc, mention: Mention) -> bool:
     root = mention_root(doc, mention)
     return root is not None and root.dep_ in ("nsubj", "nsubjpass")
