@@ -304,7 +304,11 @@ class Extractor:
             ]  # fmt: skip
             # what a participle says of its noun ("SoftBank-owned Arm") is taken as
             # given, not as what the sentence's verbs deny
-            presupposed = participle_modifier(trigger.anchor)
+            # and so is a title given to a person ("Acme CEO Jane Roe denied the
+            # report", "Acme director, Jane Roe, dismissed the rumours")
+            presupposed = participle_modifier(trigger.anchor) or titles_a_person(
+                pattern, near, heads, trigger
+            )
             if presupposed:
                 modality = Modality.ASSERTED
             else:
@@ -617,6 +621,24 @@ def described_person(
         ),
         None,
     )
+
+
+def titles_a_person(
+    pattern: RelationPattern,
+    near: list[Mention],
+    heads: dict[Mention, Token | None],
+    trigger: TriggerMatch,
+) -> bool:
+    """Whether the role noun is a person's title: written before the name or in
+    apposition to it, either way round ("Acme director, Jane Roe,")."""
+    if described_person(pattern, near, heads, trigger) is not None:
+        return True
+    anchor = trigger.anchor
+    return "Person" in pattern.domain and any(
+        m.cls == "Person" and (r := heads[m]) is not None and r.dep_ == "appos"
+        and r.head.i == anchor.i
+        for m in near
+    )  # fmt: skip
 
 
 def named_unit(noun: Token, roots: dict[int, Mention], nouns: frozenset[str]) -> Mention | None:
