@@ -381,6 +381,21 @@ FAMILIES = {
         "Orbis sells cameras such as the Orbis One and the Lumen 4K.",
         {("Orbis One", "manufacturedBy", "Orbis", A), ("Lumen", "manufacturedBy", "Orbis", A)},
     ),
+    "title-in-apposition-is-not-denied": (
+        "Vantor director, Jane Roe, dismissed the rumours, but Orbis analyst, Tom Hill, "
+        "is not convinced.",
+        {("Jane Roe", "worksFor", "Vantor", A), ("Tom Hill", "worksFor", "Orbis", A)},
+    ),
+    "investors-listed-in-apposition": (
+        "Kestrel raised $20 million last year. Kestrel's existing investors, Orbis Global "
+        "and Naspers, were weighing selling their holdings.",
+        {("Orbis Global", "investedIn", "Kestrel", A), ("Naspers", "investedIn", "Kestrel", A)},
+    ),
+    "investor-named-after-a-copula": (
+        "Acme raised $20 million on Monday. The other new investor is charitable foundation "
+        "Wellcome Trust.",
+        {("Wellcome Trust", "investedIn", "Acme", A)},
+    ),
     "combined-company-is-no-reference": (
         "AMD completed its purchase of Xilinx. Lisa Su is chief executive of the combined company.",
         {("AMD", "acquired", "Xilinx", A)},

@@ -101,12 +101,15 @@ class RoundReader:
             root = roots.get(m)
             if m.cls != "Organization" or root is None:
                 continue
-            cue = self.investor_cue(doc[conj_root(root) or root.i])
+            first = root
+            while first.dep_ == "conj" and first.head.i != first.i:
+                first = first.head
+            # "its investors, A and B": the list's first name is in apposition to the
+            # investor word, which conj_root would climb past
+            cue = self.investor_cue(first) or self.investor_cue(doc[conj_root(root) or root.i])
             if cue is None:
                 continue
-            owner = next((c for c in cue.children if c.dep_ == "poss"), None)
-            investee = by_token.get(owner.i) if owner is not None else None
-            yield RoundInvestor(m, cue, investee)
+            yield RoundInvestor(m, cue, invested_company(cue, by_token))
 
     def investor_cue(self, base: Token) -> Token | None:
         """The investor word a name hangs on, if it hangs on one."""
@@ -129,7 +132,10 @@ class RoundReader:
                 return governor
         if base.dep_ == "appos" and lemma(head) in nouns:
             return head
-        if base.dep_ == "dobj" and lemma(head) == "include":
+        if (base.dep_ == "dobj" and lemma(head) == "include") or (
+            base.dep_ == "attr" and lemma(head) == "be"
+        ):
+            # "its investors include A", "the other new investor is A"
             subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
             if subject is not None and lemma(subject) in nouns:
                 return subject
@@ -153,6 +159,19 @@ class RoundReader:
             c.dep_ == "agent" and any(lemma(g) in self.words.investor_nouns for g in c.children)
             for c in verb.children
         )
+
+
+def invested_company(cue: Token, by_token: dict[int, Mention]) -> Mention | None:
+    """The company an investor word names: its possessor ("Souq's investors") or the
+    object of its "in" ("an investor in Souq")."""
+    for child in cue.children:
+        if child.dep_ == "poss" and child.i in by_token:
+            return by_token[child.i]
+        if child.dep_ == "prep" and child.lower_ == "in":
+            for obj in child.children:
+                if obj.dep_ == "pobj" and obj.i in by_token:
+                    return by_token[obj.i]
+    return None
 
 
 def nearest_raiser(raisers: Sequence[Mention], sent_index: int) -> Mention | None:
