@@ -396,6 +396,26 @@ FAMILIES = {
         "Wellcome Trust.",
         {("Wellcome Trust", "investedIn", "Acme", A)},
     ),
+    "successor-by-passive": (
+        "Ann Lee is chief executive of Orbis. She will be replaced by Tom Hill in May.",
+        {("Ann Lee", "ceoOf", "Orbis", A), ("Tom Hill", "ceoOf", "Orbis", A)},
+    ),
+    "successor-replaces-a-surname": (
+        "Ann Lee, Orbis's CEO, is leaving. Tom Hill will replace Lee on Monday.",
+        {("Ann Lee", "ceoOf", "Orbis", A), ("Tom Hill", "ceoOf", "Orbis", A)},
+    ),
+    "successor-not-replacing": (
+        "Ann Lee is chief executive of Orbis. Tom Hill will not replace her.",
+        {("Ann Lee", "ceoOf", "Orbis", A)},
+    ),
+    "company-possessive-after-a-name-is-not-that-person": (
+        "Kestrel Systems reshuffled its board. Diane Roe, the company's co-founder and "
+        "president, will stay on.",
+        {
+            ("Diane Roe", "founderOf", "Kestrel Systems", A),
+            ("Diane Roe", "worksFor", "Kestrel Systems", A),
+        },
+    ),
     "combined-company-is-no-reference": (
         "AMD completed its purchase of Xilinx. Lisa Su is chief executive of the combined company.",
         {("AMD", "acquired", "Xilinx", A)},

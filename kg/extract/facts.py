@@ -48,6 +48,7 @@ from kg.extract.syntax import (
 from kg.model import Article, Extraction, Fact, Mention, Modality
 from kg.nlp import entity_id, organization_label
 from kg.ontology import LITERAL_RELATIONS, SYMMETRIC, Ontology, load_ontology, relations
+from kg.spans import time_rules
 
 PASSIVE_ROLES = {"agent": "subj", "subj": "obj"}
 MIN_CONFIDENCE_ENV = "KG_MIN_CONFIDENCE"
@@ -87,6 +88,9 @@ class Extractor:
         self.overriders = overriders(self.patterns)
         self.not_parties = frozenset(w.lower() for w in data.get("not_parties", ()))
         self.rounds = RoundReader(RoundWords.of(data["funding_rounds"]))
+        self.one_holder = time_rules().one_holder
+        self.succession_verbs = frozenset(v.lower() for v in data.get("succession_verbs", ()))
+        self.pattern_of = {p.relation: p for p in reversed(self.patterns)}
         self.round_pattern = next(
             p for p in self.patterns if p.relation == self.rounds.words.relation
         )
@@ -159,7 +163,48 @@ class Extractor:
                         sent, sent_triggers, by_sentence.get(index, []), roots, denied
                     )
                 )
-        return without_other_makers(facts, self.maker_relation)
+        facts = without_other_makers(facts, self.maker_relation)
+        return facts + self.succession_facts(doc, roots, facts)
+
+    def succession_facts(
+        self, doc: Doc, roots: dict[Mention, Token | None], facts: list[Fact]
+    ) -> list[Fact]:
+        """A successor takes over the roles the article gives the person they replace,
+        for relations held by one at a time (``kg:OneHolderAtATime``): "Tom Hill will
+        replace Ann Lee", "Ann Lee will be replaced by Tom Hill", "Hill succeeds Lee"."""
+        people = {r.i: m for m, r in roots.items() if r is not None and m.cls == "Person"}
+        held = [f for f in facts if f.predicate in self.one_holder
+                and f.modality is not Modality.NEGATED and isinstance(f.obj, Mention)]  # fmt: skip
+        if not held or not people:
+            return []
+        sents = list(doc.sents)
+        found: list[Fact] = []
+        for verb in doc:
+            if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.succession_verbs:
+                continue
+            successor, predecessor = successor_and_predecessor(verb, people)
+            if successor is None or predecessor is None or successor.name == predecessor.name:
+                continue
+            for fact in held:
+                if predecessor.name not in (fact.subject.name, fact.subject.name.split()[-1]):
+                    continue
+                pattern = self.pattern_of[fact.predicate]
+                modality = self.modality(TriggerMatch(pattern, verb, frozenset({verb.i})))
+                sent = sents[successor.sent_index]
+                found.append(
+                    Fact(
+                        subject=successor,
+                        predicate=fact.predicate,
+                        obj=fact.obj,
+                        modality=modality,
+                        confidence=round(pattern.confidence * self.cues.confidence[modality], 3),
+                        sentence=sent.text.strip(),
+                        sent_start=sent.start_char,
+                        sent_end=sent.end_char,
+                        pattern="succession",
+                    )
+                )
+        return found
 
     def round_facts(
         self,
@@ -670,6 +715,24 @@ def min_confidence() -> float:
         return float(raw) if raw else 0.0
     except ValueError:
         return 0.0
+
+
+def successor_and_predecessor(
+    verb: Token, people: dict[int, Mention]
+) -> tuple[Mention | None, Mention | None]:
+    """Who takes over and from whom, by a succession verb's syntax: its subject and
+    object, or a passive's by-phrase and subject."""
+    successor = predecessor = None
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            successor = people.get(child.i)
+        elif child.dep_ == "dobj" or child.dep_ == "nsubjpass":
+            predecessor = people.get(child.i)
+        elif child.dep_ == "agent":
+            successor = next(
+                (people[g.i] for g in child.children if g.dep_ == "pobj" and g.i in people), None
+            )
+    return successor, predecessor
 
 
 def without_other_makers(facts: list[Fact], relation: str) -> list[Fact]:

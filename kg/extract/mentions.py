@@ -776,6 +776,8 @@ class MentionReader:
         right after a name describes that name."""
         if len(span) < 2 or span.start < 2 or doc[span.start - 1].text != ",":
             return None
+        if span.end < len(doc) and doc[span.end].tag_ == "POS":
+            return None  # "Diane Greene, the company's founder": the company is not her
         end_char = doc[span.start - 2].idx + len(doc[span.start - 2].text)
         return next((m for m in reversed(found) if m.end_char == end_char and not m.anaphor), None)
 
@@ -807,7 +809,7 @@ class MentionReader:
                         anaphor=True,
                     )
         appositive = self.appositive_antecedent(doc, span, found)
-        if appositive is not None:
+        if appositive is not None and appositive.cls == cls:
             return replace(appositive, text=span.text, start_char=span.start_char,
                            end_char=span.end_char, sent_index=sent, anaphor=True)  # fmt: skip
         classes = self.pronoun_classes.get(span.text.lower(), (cls,))
