@@ -416,6 +416,10 @@ FAMILIES = {
             ("Diane Roe", "worksFor", "Kestrel Systems", A),
         },
     ),
+    "person-named-by-their-employer": (
+        "Xiaomi's Lei Jun posted a picture with the new hires.",
+        {("Lei Jun", "worksFor", "Xiaomi", A)},
+    ),
     "combined-company-is-no-reference": (
         "AMD completed its purchase of Xilinx. Lisa Su is chief executive of the combined company.",
         {("AMD", "acquired", "Xilinx", A)},
