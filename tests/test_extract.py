@@ -420,6 +420,10 @@ FAMILIES = {
         "Xiaomi's Lei Jun posted a picture with the new hires.",
         {("Lei Jun", "worksFor", "Xiaomi", A)},
     ),
+    "titles-of-two-companies-in-one-list": (
+        "Sharp President Kozo Takahashi and Foxconn Chairman Terry Gou signed the deal.",
+        {("Kozo Takahashi", "worksFor", "Sharp", A), ("Terry Gou", "worksFor", "Foxconn", A)},
+    ),
     "combined-company-is-no-reference": (
         "AMD completed its purchase of Xilinx. Lisa Su is chief executive of the combined company.",
         {("AMD", "acquired", "Xilinx", A)},

@@ -642,7 +642,7 @@ def title_pairs(
         if m.cls in pattern.range
         and (r := heads[m]) is not None
         and r.head.i in title
-        and r.dep_ in ("compound", "poss", "nmod")
+        and r.dep_ in ("compound", "poss", "nmod", "amod")  # the parser makes some names amod
     ]
 
 
