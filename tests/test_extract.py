@@ -424,6 +424,10 @@ FAMILIES = {
         "Sharp President Kozo Takahashi and Foxconn Chairman Terry Gou signed the deal.",
         {("Kozo Takahashi", "worksFor", "Sharp", A), ("Terry Gou", "worksFor", "Foxconn", A)},
     ),
+    "object-pronoun-is-not-its-verbs-subject": (
+        "Kestrel Systems grew fast. Its founder stayed on after Orbis acquired it in 2003.",
+        {("Orbis", "acquired", "Kestrel Systems", A)},
+    ),
     "combined-company-is-no-reference": (
         "AMD completed its purchase of Xilinx. Lisa Su is chief executive of the combined company.",
         {("AMD", "acquired", "Xilinx", A)},

@@ -793,12 +793,14 @@ class MentionReader:
         possessive = end - start == 1 and (
             doc[start].lower_ in self.possessives or doc[start].lower_ in self.pronoun_classes
         )
+        own_subject = clause_subject_start(span.root)
         if possessive:
             for earlier in found:
                 token = doc.char_span(earlier.start_char, earlier.end_char, alignment_mode="expand")
                 if (earlier.sent_index == sent and token is not None
                         and earlier.cls in self.pronoun_classes.get(span.text.lower(), (cls,))
                         and earlier.start_char < span.start_char
+                        and earlier.start_char != own_subject
                         and token.root.dep_ in ("nsubj", "nsubjpass")):  # fmt: skip
                     return replace(
                         earlier,
@@ -820,6 +822,7 @@ class MentionReader:
             and not (e.sent_index == sent and e.cls == "Organization" and not possessive)
             and not (e.cls == "Product" and end - start > 1 and not has_model_number(e.name))
         ]  # fmt: skip
+        candidates = [e for e in candidates if e.start_char != own_subject]
         if not candidates:
             return None
         pick = candidates[-1]
@@ -835,6 +838,18 @@ class MentionReader:
 NAME_ENT_TYPES = frozenset(
     {"", "ORG", "PERSON", "GPE", "LOC", "PRODUCT", "WORK_OF_ART", "NORP", "FAC"}
 )
+
+
+def clause_subject_start(token: Token) -> int | None:
+    """Where the subject of the verb the token is the object of starts: a pronoun
+    there is never that subject ("after EMC acquired it": it is not EMC)."""
+    verb = token.head
+    if token.dep_ == "pobj" and verb.dep_ == "prep":
+        verb = verb.head
+    elif token.dep_ != "dobj":
+        return None
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject.left_edge.idx if subject is not None and subject.i < token.i else None
 
 
 def place_based_end(doc: Doc, i: int) -> int | None:
