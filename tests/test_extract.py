@@ -428,6 +428,26 @@ FAMILIES = {
         "Kestrel Systems grew fast. Its founder stayed on after Orbis acquired it in 2003.",
         {("Orbis", "acquired", "Kestrel Systems", A)},
     ),
+    "possessive-refers-to-the-last-subject": (
+        "Kestrel was founded in 2019 by three engineers who had worked at Apple: Ann Lee, "
+        "its chief executive, Tom Hill and Bo Chen.",
+        {
+            ("Kestrel", "foundedIn", "2019", A),
+            ("Ann Lee", "ceoOf", "Kestrel", A),
+            ("Ann Lee", "worksFor", "Kestrel", A),
+            ("Ann Lee", "founderOf", "Kestrel", A),
+            ("Tom Hill", "founderOf", "Kestrel", A),
+            ("Bo Chen", "founderOf", "Kestrel", A),
+            # the parser hangs the list on the title: its list-mates work there too
+            ("Tom Hill", "worksFor", "Kestrel", A),
+            ("Bo Chen", "worksFor", "Kestrel", A),
+        },
+    ),
+    "relative-clause-on-a-title-is-the-persons": (
+        "Vantor Systems named a new boss on Monday. Ann Lee, its chief executive, who "
+        "worked at Google, starts in May.",
+        {("Ann Lee", "ceoOf", "Vantor Systems", A)},
+    ),
     "combined-company-is-no-reference": (
         "AMD completed its purchase of Xilinx. Lisa Su is chief executive of the combined company.",
         {("AMD", "acquired", "Xilinx", A)},

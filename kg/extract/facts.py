@@ -411,6 +411,7 @@ class Extractor:
         for m in near:
             if antecedent is not None and conj_root(heads[m]) == antecedent.i:
                 roles[m], dist[m] = "subj", 1
+        near = [m for m in near if roles[m] != "clause"]
         subjects = [m for m in near if m.cls in pattern.domain]
         if person is not None:
             subjects = [person]

@@ -827,7 +827,11 @@ class MentionReader:
             return None
         pick = candidates[-1]
         in_subject_place = span.root.dep_ in ("nsubj", "nsubjpass")
-        if span.text.lower() in self.pronoun_classes or in_subject_place:
+        if (
+            span.text.lower() in self.pronoun_classes
+            or span.text.lower() in self.possessives
+            or in_subject_place
+        ):
             subjects = [e for e in candidates if is_subject(doc, e)]
             if subjects and subjects[-1].sent_index == pick.sent_index:
                 pick = subjects[-1]

@@ -99,7 +99,8 @@ def syntactic_role(
     named: str | None = None,
 ) -> str:
     """How a mention attaches below where it meets the trigger: 'subj', 'obj', 'agent'
-    (a passive's by-phrase), 'cosubj' (a co-subject: "founded X with Y") or 'other'."""
+    (a passive's by-phrase), 'cosubj' (a co-subject: "founded X with Y"), 'clause'
+    (inside a relative clause on the trigger) or 'other'."""
     if token is None:
         return "other"
     anchor_path = {t.i for t in [anchor, *anchor.ancestors]}
@@ -138,6 +139,14 @@ def syntactic_role(
         child = child.head
     if child.i in anchor_path:
         return "other"
+    if (
+        child.dep_ == "relcl"
+        and child.head.i == anchor.i
+        and any(c.lower_ in ("who", "whom") for c in child.children)
+    ):
+        # "Ann Lee, its chief executive, who worked at Google": a relative clause on a
+        # person's title says something else of that person
+        return "clause"
     if child.i in trigger_tokens or (child.dep_ == "compound" and child.head.i == anchor.i):
         return "obj"
     if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in subject_preps):
