@@ -448,6 +448,15 @@ FAMILIES = {
         "worked at Google, starts in May.",
         {("Ann Lee", "ceoOf", "Vantor Systems", A)},
     ),
+    "untagged-name-ending-in-an-organisation-word": (
+        "Vantor Systems was founded in 2019 by former Apple engineers. Ann Lee, its chief "
+        "executive, spoke on Monday.",
+        {
+            ("Vantor Systems", "foundedIn", "2019", A),
+            ("Ann Lee", "ceoOf", "Vantor Systems", A),
+            ("Ann Lee", "worksFor", "Vantor Systems", A),
+        },
+    ),
     "combined-company-is-no-reference": (
         "AMD completed its purchase of Xilinx. Lisa Su is chief executive of the combined company.",
         {("AMD", "acquired", "Xilinx", A)},

@@ -187,9 +187,10 @@ class MentionReader:
         return found
 
     def company_by_apposition(self, doc: Doc, start: int, in_ents: set[int]) -> Span | None:
-        """A name the model left untagged, in apposition to a company noun ("Tamber, a
-        Berlin-based startup", "Quell, the German parts maker") or raising a round
-        ("Tamber Robotics raised $40 million")."""
+        """A name the model left untagged that ends in an organisation word ("Vantor
+        Systems"), stands in apposition to a company noun ("Tamber, a Berlin-based
+        startup", "Quell, the German parts maker") or raises a round ("Tamber Robotics
+        raised $40 million")."""
         stop = start
         while stop < len(doc) and stop - start < 4 and is_name_word(doc[stop]):
             if stop in in_ents:
@@ -198,6 +199,13 @@ class MentionReader:
         if stop == start or stop == len(doc) or doc[stop - 1].lower_ in self.not_entities:
             return None
         root = doc[stop - 1]
+        if (
+            stop - start >= 2
+            and self.is_organisation_word(root.text)
+            and not any(doc[k].ent_type_ for k in range(start, stop))
+            and not title_case(root.sent)
+        ):
+            return Span(doc, start, stop, label="ORG")  # "Vantor Systems", "Kestrel Labs"
         if doc[stop].text == "," and any(
             c.dep_ == "appos" and stop < c.i <= stop + 6 and c.lemma_.lower() in self.company_nouns
             for c in root.children
