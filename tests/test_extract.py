@@ -454,7 +454,6 @@ FAMILIES = {
         {
             ("Vantor Systems", "foundedIn", "2019", A),
             ("Ann Lee", "ceoOf", "Vantor Systems", A),
-            ("Ann Lee", "worksFor", "Vantor Systems", A),
         },
     ),
     "combined-company-is-no-reference": (
