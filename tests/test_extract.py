@@ -456,6 +456,23 @@ FAMILIES = {
             ("Ann Lee", "ceoOf", "Vantor Systems", A),
         },
     ),
+    "group-of-investors-led-by": (
+        "Kestrel has secured major investment from a group of investors led by the "
+        "state-controlled Orbis Holding.",
+        {("Orbis Holding", "investedIn", "Kestrel", A)},
+    ),
+    "person-starts-a-company": (
+        "Ann Lee started Kestrel Labs in 2016 after she left Google.",
+        {("Ann Lee", "founderOf", "Kestrel Labs", A)},
+    ),
+    "started-talks-names-no-founder": (
+        "Ann Lee started talks with Kestrel Labs in 2016.",
+        set(),
+    ),
+    "set-up-in-a-year": (
+        "Kestrel Labs was set up in 2013 by two engineers.",
+        {("Kestrel Labs", "foundedIn", "2013", A)},
+    ),
     "combined-company-is-no-reference": (
         "AMD completed its purchase of Xilinx. Lisa Su is chief executive of the combined company.",
         {("AMD", "acquired", "Xilinx", A)},

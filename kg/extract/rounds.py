@@ -144,6 +144,14 @@ class RoundReader:
             None,
         )
 
+    def names_investors(self, noun: Token) -> bool:
+        """ "investors", "a group of investors", "a consortium of backers"."""
+        nouns = self.words.investor_nouns
+        return lemma(noun) in nouns or any(
+            c.dep_ == "prep" and c.lower_ == "of" and any(lemma(g) in nouns for g in c.children)
+            for c in noun.children
+        )
+
     def round_clause(self, verb: Token) -> bool:
         """A verb about a round: it names one, describes one ("a round led by A"), or
         hangs on a verb that does ("led the round, joined by ..."), or its agent is an
@@ -152,8 +160,10 @@ class RoundReader:
             return True
         if verb.dep_ in ("advcl", "conj", "xcomp") and self.names_round(verb.head):
             return True
-        if verb.dep_ == "acl" and lemma(verb.head) in self.words.round_words:
-            # "a Series D round led by A"
+        if verb.dep_ == "acl" and (
+            lemma(verb.head) in self.words.round_words or self.names_investors(verb.head)
+        ):
+            # "a Series D round led by A", "a group of investors led by A"
             return True
         return any(
             c.dep_ == "agent" and any(lemma(g) in self.words.investor_nouns for g in c.children)
