@@ -473,6 +473,10 @@ FAMILIES = {
         "Kestrel Labs was set up in 2013 by two engineers.",
         {("Kestrel Labs", "foundedIn", "2013", A)},
     ),
+    "untagged-possessor-of-a-role-is-an-organisation": (
+        "Zupra's chief executive Tom Hill will stay on.",
+        {("Tom Hill", "ceoOf", "Zupra", A)},
+    ),
     "combined-company-is-no-reference": (
         "AMD completed its purchase of Xilinx. Lisa Su is chief executive of the combined company.",
         {("AMD", "acquired", "Xilinx", A)},

@@ -492,6 +492,12 @@ class MentionReader:
                 )  # fmt: skip
                 if pattern.reverse:
                     role = {"subj": "obj", "obj": "subj"}.get(role, role)
+                if (
+                    pattern.domain == {"Person"}
+                    and root.dep_ == "poss"
+                    and root.head.i in (trigger.anchor.i, *trigger.tokens)
+                ):
+                    role = "obj"  # "Lyft's CEO": a person's role belongs to an organisation
                 if role in wanted:
                     span = Span(doc, start, stop, label="ORG")
                     found.append(
