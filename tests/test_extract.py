@@ -477,6 +477,14 @@ FAMILIES = {
         "Zupra's chief executive Tom Hill will stay on.",
         {("Tom Hill", "ceoOf", "Zupra", A)},
     ),
+    "rival-after-a-possessive-is-no-subsidiary": (
+        "Apple's rival Samsung cut prices.",
+        {("Apple", "competesWith", "Samsung", A)},
+    ),
+    "rival-in-apposition-with-of": (
+        "Samsung, a rival of Apple, cut prices.",
+        {("Samsung", "competesWith", "Apple", A)},
+    ),
     "combined-company-is-no-reference": (
         "AMD completed its purchase of Xilinx. Lisa Su is chief executive of the combined company.",
         {("AMD", "acquired", "Xilinx", A)},

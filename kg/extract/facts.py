@@ -500,6 +500,7 @@ class Extractor:
                 if (
                     token.dep_ != "poss"
                     or owned is None
+                    or described_by_a_noun(token.head, through)
                     or owner.cls != rule["possessor"]
                     or owned.cls != rule["possessed"]
                     or owner.name == owned.name
@@ -685,6 +686,17 @@ def titles_a_person(
         and r.head.i == anchor.i
         for m in near
     )  # fmt: skip
+
+
+def described_by_a_noun(name: Token, through: frozenset[str]) -> bool:
+    """Whether a common noun other than a unit word sits between a possessive and the
+    name it owns: "Zupra's rival Orbis", "Apple's supplier Foxconn" say what the two
+    are to each other, which is no possession ("Alphabet's Google" is)."""
+    return any(
+        c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "ADJ") and c.lower_ not in through
+        for c in name.children
+        if c.i < name.i
+    )
 
 
 def named_unit(noun: Token, roots: dict[int, Mention], nouns: frozenset[str]) -> Mention | None:
