@@ -53,7 +53,8 @@ def mention_keys(
     mentions: tuple[Mention, ...], suffixes: frozenset[str]
 ) -> dict[Mention, tuple[str, str]]:
     """(class, name key) per mention, folding other forms of a person's name into the
-    full one: "Jun" after "Lei Jun", and a headline's "Jack Dorsey Steps Down"."""
+    full one: "Jun" after "Lei Jun", and a headline's "Jack Dorsey Steps Down"; and a
+    product named without its maker into its full name ("P9" -> "Huawei P9")."""
     people = sorted(
         {
             name_key(m.name, suffixes)
@@ -61,6 +62,7 @@ def mention_keys(
             if m.cls == "Person" and len(m.name.split()) == 2 and not m.anaphor
         }
     )
+    products = {name_key(m.name, suffixes) for m in mentions if m.cls == "Product"}
     keys: dict[Mention, tuple[str, str]] = {}
     seen_people: list[str] = []
     for mention in mentions:
@@ -76,8 +78,21 @@ def mention_keys(
                 key = next((p for p in people if key.startswith(p + " ")), key)
             if len(key.split()) > 1:
                 seen_people.append(key)
+        elif mention.cls == "Product":
+            key = fuller_product(key, products)
         keys[mention] = (mention.cls, key)
     return keys
+
+
+def fuller_product(key: str, products: set[str]) -> str:
+    """The one product key of the article that is this one with words before it ("p9"
+    in an article that also names "huawei p9"), else the key itself.
+
+    >>> fuller_product("p9", {"p9", "huawei p9"}), fuller_product("x2", {"velo x2", "orbis x2"})
+    ('huawei p9', 'x2')
+    """
+    fuller = [p for p in products if p.endswith(" " + key)]
+    return fuller[0] if len(fuller) == 1 else key
 
 
 def build_entities(

@@ -39,6 +39,22 @@ def entities(*mentions: Mention) -> dict[str, tuple[str, str, set[str]]]:
             {"Lei Jun": (entity_iri("Person", "lei jun"), "Person", {"Jun"})},
         ),
         (
+            [mention("Huawei P9", "Product", 0), mention("P9", "Product", 30)],
+            {"Huawei P9": (entity_iri("Product", "huawei p9"), "Product", {"P9"})},
+        ),
+        (
+            [
+                mention("Velo X2", "Product", 0),
+                mention("Orbis X2", "Product", 20),
+                mention("X2", "Product", 40),
+            ],
+            {
+                "Velo X2": (entity_iri("Product", "velo x2"), "Product", set()),
+                "Orbis X2": (entity_iri("Product", "orbis x2"), "Product", set()),
+                "X2": (entity_iri("Product", "x2"), "Product", set()),
+            },
+        ),
+        (
             [
                 mention("Acme Widgets Inc.", "Organization", 0, "Acme Widgets Inc."),
                 mention("Acme Widgets", "Organization", 40),
