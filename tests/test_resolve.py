@@ -68,7 +68,13 @@ def entities(*mentions: Mention) -> dict[str, tuple[str, str, set[str]]]:
             },
         ),
     ],
-    ids=["suffix-and-case", "short-person-name", "unknown-company-suffix"],
+    ids=[
+        "suffix-and-case",
+        "short-person-name",
+        "product-without-its-maker",
+        "product-name-shared-by-two-makers",
+        "unknown-company-suffix",
+    ],
 )
 def test_resolve_merges_surface_forms(mentions: list[Mention], expected: dict) -> None:
     assert entities(*mentions) == expected
