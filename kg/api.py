@@ -245,6 +245,12 @@ class KnowledgeGraph:
         from kg.viz import Page, VizOptions, iso_date, viz_html
 
         day = iso_date(as_of) if as_of else None
-        options = VizOptions(focus=focus, depth=depth, max_nodes=max_nodes, query=query,
-                             as_of=day, show_negated=show_negated)  # fmt: skip
+        options = VizOptions(
+            focus=focus,
+            depth=depth,
+            max_nodes=max_nodes,
+            query=query,
+            as_of=day,
+            show_negated=show_negated,
+        )
         return Page(viz_html(self.store, options), height)

@@ -112,8 +112,12 @@ def build_entities(
         label = canonical_label(counter, gazetteer[key], ontology, key[1])
         cls = key[0]
         aliases = {s for s in surfaces[key] if s != label}
-        entities[key] = Entity(iri=entity_iri(cls, name_key(label, ontology.corporate_suffixes)),
-                               label=label, cls=cls, aliases=aliases)  # fmt: skip
+        entities[key] = Entity(
+            iri=entity_iri(cls, name_key(label, ontology.corporate_suffixes)),
+            label=label,
+            cls=cls,
+            aliases=aliases,
+        )
     return entities
 
 

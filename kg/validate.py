@@ -25,9 +25,13 @@ def union_graph(dataset: Dataset) -> Graph:
 
 def validate_graph(graph: Graph) -> ValidationReport:
     conforms, _, text = validate(
-        graph, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none",
-        advanced=True, allow_warnings=True,
-    )  # fmt: skip
+        graph,
+        shacl_graph=shapes_graph(),
+        ont_graph=ontology_graph(),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
     return ValidationReport(bool(conforms), str(text))
 
 

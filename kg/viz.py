@@ -388,8 +388,10 @@ def merged(first: Fact, other: Fact) -> Fact:
     """
     since = None if None in (first.since, other.since) else min(first.since, other.since)
     until = None if None in (first.until, other.until) else max(first.until, other.until)
-    evidence = sorted(set(first.evidence) | set(other.evidence),
-                      key=lambda e: (-e.confidence, e.date, e.article, e.sentence))  # fmt: skip
+    evidence = sorted(
+        set(first.evidence) | set(other.evidence),
+        key=lambda e: (-e.confidence, e.date, e.article, e.sentence),
+    )
     mode = min(first.modality, other.modality, key=STRENGTH.index)
     return Fact(first.source, first.relation, first.target, mode, since, until, tuple(evidence))
 
@@ -405,17 +407,32 @@ def sentences(evidence: EvidenceIndex, s: str, key: str, o: str) -> tuple[Eviden
 def statements(view: View, evidence: EvidenceIndex) -> list[Fact]:
     """Every fact to draw, asserted and hedged ones from the graph, then the denials."""
     found = [
-        Fact(s, key, o, modality(data), span_bound(data.get("since")),
-             span_bound(data.get("until")), sentences(evidence, s, key, o))
+        Fact(
+            s,
+            key,
+            o,
+            modality(data),
+            span_bound(data.get("since")),
+            span_bound(data.get("until")),
+            sentences(evidence, s, key, o),
+        )
         for s, o, key, data in view.graph.edges(keys=True, data=True)
-    ]  # fmt: skip
+    ]
     found += [
         Fact(s, key, o, "negated", span_bound(data.get("since")), None, data["statements"])
         for s, o, key, data in view.denied.edges(keys=True, data=True)
     ]
     label = entity_labels(view)
-    found.sort(key=lambda f: (f.modality == "negated", label[f.source], f.relation,
-                              label[f.target], f.source, f.target))  # fmt: skip
+    found.sort(
+        key=lambda f: (
+            f.modality == "negated",
+            label[f.source],
+            f.relation,
+            label[f.target],
+            f.source,
+            f.target,
+        )
+    )
     facts: dict[tuple[str, str, str, bool], Fact] = {}
     for fact in found:
         facts[fact.key()] = merged(facts[fact.key()], fact) if fact.key() in facts else fact
@@ -429,9 +446,20 @@ def relations(view: View, evidence: EvidenceIndex) -> list[Relation]:
     for i, f in enumerate(statements(view, evidence)):
         denied = " (denied)" if f.modality == "negated" else ""
         said = f"{label[f.source]} {f.relation} {label[f.target]}{denied}"
-        made.append(Relation(f"r{i}", f.source, f.relation, f.target, f.modality, f.since,
-                             f.until, f.relation not in SYMMETRIC, edge_title(said, f.evidence),
-                             f.evidence))  # fmt: skip
+        made.append(
+            Relation(
+                f"r{i}",
+                f.source,
+                f.relation,
+                f.target,
+                f.modality,
+                f.since,
+                f.until,
+                f.relation not in SYMMETRIC,
+                edge_title(said, f.evidence),
+                f.evidence,
+            )
+        )
     return made
 
 
@@ -462,16 +490,30 @@ def network(view: View, evidence: EvidenceIndex, size_by: str) -> tuple[Network,
         cls = data.get("class") or "Other"
         colour = CLASS_COLOURS.get(cls, OTHER_COLOUR)
         said = f"{graph.degree(node)} relation(s)" if node in graph else "named only in denials"
-        focus = {"borderWidth": 5, "borderWidthSelected": 6, "shadow": True,
-                 "color": {"background": colour, "border": FOCUS_BORDER}} if node == view.focus \
-            else {"color": colour}  # fmt: skip
-        net.add_node(node, label=data["label"], cls=cls, size=size.get(node, NODE_SIZE[0]),
-                     shape="dot", rank=rank[node], focus=node == view.focus,
-                     title=f"{data['label']} ({cls})\n{said}", **focus)  # fmt: skip
+        focus = (
+            {
+                "borderWidth": 5,
+                "borderWidthSelected": 6,
+                "shadow": True,
+                "color": {"background": colour, "border": FOCUS_BORDER},
+            }
+            if node == view.focus
+            else {"color": colour}
+        )
+        net.add_node(
+            node,
+            label=data["label"],
+            cls=cls,
+            size=size.get(node, NODE_SIZE[0]),
+            shape="dot",
+            rank=rank[node],
+            focus=node == view.focus,
+            title=f"{data['label']} ({cls})\n{said}",
+            **focus,
+        )
     facts = relations(view, evidence)
     for i, group in enumerate(pairs(facts)):
-        net.add_edge(group[0].source, group[0].target, id=f"e{i}",
-                     relations=[f.id for f in group])  # fmt: skip
+        net.add_edge(group[0].source, group[0].target, id=f"e{i}", relations=[f.id for f in group])
     net.options = physics_options(len(net.nodes))
     return net, facts
 

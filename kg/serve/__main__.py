@@ -53,8 +53,11 @@ def run(argv: list[str]) -> int:
     mode = "read-write" if config.allow_update else "read-only"
 
     def started(url: str) -> None:
-        print(f"kg: serving {name} at {url}/sparql ({mode}); Ctrl-C stops", file=sys.stderr,
-              flush=True)  # fmt: skip
+        print(
+            f"kg: serving {name} at {url}/sparql ({mode}); Ctrl-C stops",
+            file=sys.stderr,
+            flush=True,
+        )
 
     try:
         main(config, started)

@@ -135,8 +135,13 @@ def upstream_message(
     """An HTTP/1.1 request for Oxigraph's server, whole."""
     kind = b"Content-Type: %s\r\n" % content_type if content_type else b""
     return b"%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: %s\r\n%sContent-Length: %d\r\n\r\n%s" % (
-        method, target, accept, kind, len(body), body,
-    )  # fmt: skip
+        method,
+        target,
+        accept,
+        kind,
+        len(body),
+        body,
+    )
 
 
 def sparql_body(kind: str, text: str, pairs: list[tuple[str, str]]) -> tuple[bytes, bytes]:
@@ -266,8 +271,9 @@ class Front:
             elif media == b"application/x-www-form-urlencoded":
                 pairs += fields(request.body)
                 update = first(pairs, "update")
-                text, kind = (update, "update") if update is not None else (first(pairs, "query"),
-                                                                           "query")  # fmt: skip
+                text, kind = (
+                    (update, "update") if update is not None else (first(pairs, "query"), "query")
+                )
             else:
                 return one_line(
                     400,
@@ -349,9 +355,12 @@ class Front:
             target += b"?" + urllib.parse.urlencode(fields(query)).encode()
         method = b"GET" if request.method == b"HEAD" else request.method
         message = upstream_message(
-            method, target, request.headers.get(b"accept", b"*/*"),
-            request.headers.get(b"content-type"), request.body if writes else b"",
-        )  # fmt: skip
+            method,
+            target,
+            request.headers.get(b"accept", b"*/*"),
+            request.headers.get(b"content-type"),
+            request.body if writes else b"",
+        )
         return message, "request"
 
     def forward(
@@ -412,9 +421,13 @@ class Front:
         )
 
     async def relay(
-        self, connection: Connection, message: bytes, kind: str, deadline: float,
+        self,
+        connection: Connection,
+        message: bytes,
+        kind: str,
+        deadline: float,
         sent: Exchange | None = None,
-    ) -> Answer | None:  # fmt: skip
+    ) -> Answer | None:
         """Oxigraph's answer to ``message`` by ``deadline``: whole, or streamed if long.
 
         ``sent``: the connection ``message`` was already sent on, if any. None

@@ -107,8 +107,9 @@ async def probe(port: int) -> bool:
     """True when the server on ``port`` answers ``ASK {}`` with 200."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
-        writer.write(b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                     b"Connection: close\r\n\r\n")  # fmt: skip
+        writer.write(
+            b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
         line = await asyncio.wait_for(reader.readline(), READY_SECONDS)
         return line.startswith(b"HTTP/1.1 200 ")
     finally:

@@ -58,9 +58,13 @@ class Request:
     __slots__ = ("body", "headers", "keep_alive", "method", "target")
 
     def __init__(
-        self, method: bytes, target: bytes, headers: dict[bytes, bytes], body: bytes,
+        self,
+        method: bytes,
+        target: bytes,
+        headers: dict[bytes, bytes],
+        body: bytes,
         keep_alive: bool,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.method = method
         self.target = target
         self.headers = headers
@@ -128,10 +132,12 @@ def fields(text: bytes) -> list[tuple[str, str]]:
     for part in text.split(b"&"):
         if part:
             name, _, value = part.replace(b"+", b" ").partition(b"=")
-            pairs.append((
-                percent_decoded(name).decode("utf-8", "replace"),
-                percent_decoded(value).decode("utf-8", "replace"),
-            ))  # fmt: skip
+            pairs.append(
+                (
+                    percent_decoded(name).decode("utf-8", "replace"),
+                    percent_decoded(value).decode("utf-8", "replace"),
+                )
+            )
     return pairs
 
 
@@ -279,9 +285,12 @@ class Connection(asyncio.Protocol):
     def on_message_complete(self) -> None:
         body = b"".join(self.body) if self.body else b""
         request = Request(
-            self.parser.get_method(), self.target, self.headers, body,
+            self.parser.get_method(),
+            self.target,
+            self.headers,
+            body,
             self.parser.should_keep_alive(),
-        )  # fmt: skip
+        )
         self.started = 0.0
         self._enqueue(request)
 
@@ -373,9 +382,13 @@ class Connection(asyncio.Protocol):
             return
         body = answer.body
         head = b"HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n%s%s\r\n" % (
-            answer.status, REASONS.get(answer.status, b"Unknown"), answer.content_type,
-            len(body), answer.extra, b"" if keep_alive else b"Connection: close\r\n",
-        )  # fmt: skip
+            answer.status,
+            REASONS.get(answer.status, b"Unknown"),
+            answer.content_type,
+            len(body),
+            answer.extra,
+            b"" if keep_alive else b"Connection: close\r\n",
+        )
         self.transport.write(head if head_only else head + body)
 
     def start_stream(self, status: int, content_type: bytes, extra: bytes = b"") -> None:

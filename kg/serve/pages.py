@@ -118,13 +118,17 @@ async def drawn(front: object, kind: str, argument: str) -> Answer:
     # an in-memory store only through the server.
     folder = front.config.folder
     location = str(folder) if folder is not None else front.supervisor.base
-    job = json.dumps({"kind": kind, "argument": argument, "location": location,
-                      "read_only": folder is not None})  # fmt: skip
+    job = json.dumps(
+        {"kind": kind, "argument": argument, "location": location, "read_only": folder is not None}
+    )
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "kg.serve.draw",
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "kg.serve.draw",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    )
     try:
         async with asyncio.timeout(front.config.timeout):
             page, problem = await process.communicate(job.encode())
@@ -137,8 +141,9 @@ async def drawn(front: object, kind: str, argument: str) -> Answer:
             await process.wait()
     if process.returncode != 0:
         lines = problem.decode("utf-8", "replace").strip().splitlines()
-        return page_error(400 if process.returncode == 2 else 500,
-                          lines[-1] if lines else "drawing failed")  # fmt: skip
+        return page_error(
+            400 if process.returncode == 2 else 500, lines[-1] if lines else "drawing failed"
+        )
     return Answer(200, HTML, page, SECURITY)
 
 
@@ -167,8 +172,10 @@ def entity_page(store: object, iri: str) -> str:
             f"{' · ' + html.escape(e.date) if e.date else ''}</p>"
             for e in evidence.get((subject, predicate, obj), ())
         )
-        rows.append(f"<tr><td>{links[0]}</td><td>{html.escape(predicate)}</td>"
-                    f"<td>{links[1]}</td><td>{quotes}</td></tr>")  # fmt: skip
+        rows.append(
+            f"<tr><td>{links[0]}</td><td>{html.escape(predicate)}</td>"
+            f"<td>{links[1]}</td><td>{quotes}</td></tr>"
+        )
     drawing = viz_html(store, VizOptions(focus=iri, depth=1, title=f"kg: {label}"))
     table = "".join(rows) or '<tr><td colspan="4">no stated facts</td></tr>'
     return f"""<!doctype html>

@@ -169,12 +169,15 @@ STORE_FILE = "CURRENT"
 
 FAULTS = (
     ("No space left on device", "no space left on the device; free some space, then run it again"),
-    ("Read-only file system", "the folder is on a read-only file system; read commands (query, "
-     "stats, export...) work there; build into a copy on a writable disk"),
+    (
+        "Read-only file system",
+        "the folder is on a read-only file system; read commands (query, "
+        "stats, export...) work there; build into a copy on a writable disk",
+    ),
     ("Permission denied", "permission denied; check the folder's owner and permissions"),
     ("Disk quota exceeded", "the disk quota is used up; free some space, then run it again"),
     ("Input/output error", "the device reported an I/O error; check the disk"),
-)  # fmt: skip
+)
 """What an OS error in Oxigraph's message means for the user, by its strerror text."""
 
 

@@ -91,9 +91,13 @@ def allow_many_headers() -> None:
 
 
 def attempt(
-    method: str, url: str, body: bytes | None, headers: dict[str, str], timeout: float,
+    method: str,
+    url: str,
+    body: bytes | None,
+    headers: dict[str, str],
+    timeout: float,
     ok_missing: bool,
-) -> Response:  # fmt: skip
+) -> Response:
     allow_many_headers()
     req = urllib.request.Request(url, data=body, headers=headers, method=method)
     try:

@@ -135,10 +135,12 @@ def touched_in_store(
         return found
     if store.indexed_lookups:  # each graph's own quads, read from the index
         texts = (
-            "".join(f"{q.subject} {q.predicate} {q.object} .\n"
-                    for q in store.quads_matching(None, None, None, ox.NamedNode(g)))
+            "".join(
+                f"{q.subject} {q.predicate} {q.object} .\n"
+                for q in store.quads_matching(None, None, None, ox.NamedNode(g))
+            )
             for g in graphs
-        )  # fmt: skip
+        )
         return touched_in_ntriples(texts, rules)
     sparql = TOUCHED_QUERY.format(
         graphs=" ".join(f"<{g}>" for g in graphs),
@@ -393,17 +395,28 @@ def counts(modality: ox.Term, plainly_stated: bool) -> bool:
 
 
 def report_of(
-    s: ox.Term, p: ox.Term, o: ox.Term, modality: ox.Term, article: ox.Term,
-    meta: dict[str, ox.Term], parts: dict[str, ox.Term], terms: dict[str, ox.Term],
-) -> Report:  # fmt: skip
+    s: ox.Term,
+    p: ox.Term,
+    o: ox.Term,
+    modality: ox.Term,
+    article: ox.Term,
+    meta: dict[str, ox.Term],
+    parts: dict[str, ox.Term],
+    terms: dict[str, ox.Term],
+) -> Report:
     terms[s.value], terms[o.value] = s, o
     return Report(
-        subject=s.value, predicate=local(p.value), object=o.value,
-        modality=local(modality.value).lower(), article=article.value,
-        day=day_of(meta.get(DCTERMS_DATE)), start=value(parts.get(str(KG.validFrom))),
-        end=value(parts.get(str(KG.validUntil))), read_on=day_of(meta.get(str(KG.readOn))),
+        subject=s.value,
+        predicate=local(p.value),
+        object=o.value,
+        modality=local(modality.value).lower(),
+        article=article.value,
+        day=day_of(meta.get(DCTERMS_DATE)),
+        start=value(parts.get(str(KG.validFrom))),
+        end=value(parts.get(str(KG.validUntil))),
+        read_on=day_of(meta.get(str(KG.readOn))),
         object_is_iri=isinstance(o, ox.NamedNode),
-    )  # fmt: skip
+    )
 
 
 def store_reports(
@@ -677,8 +690,10 @@ class Evidence:
         found = []
         for graph in graphs:
             for r in self.by_graph[graph.value]:
-                if (frozenset((r.subject, r.object)) in pair_values
-                        or (r.predicate, r.object) in group_values):  # fmt: skip
+                if (
+                    frozenset((r.subject, r.object)) in pair_values
+                    or (r.predicate, r.object) in group_values
+                ):
                     found.append(r)
                     terms[r.subject], terms[r.object] = self.terms[r.subject], self.terms[r.object]
         return found

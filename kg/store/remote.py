@@ -262,9 +262,13 @@ class SparqlStore(Store):
         return self._send("POST", url, body, {**FORM, "Accept": accept})
 
     def _send(
-        self, method: str, url: str, body: bytes | None = None,
-        headers: dict[str, str] | None = None, ok_missing: bool = False,
-    ) -> Response:  # fmt: skip
+        self,
+        method: str,
+        url: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        ok_missing: bool = False,
+    ) -> Response:
         return request(method, url, body, headers, self.retry, ok_missing)
 
 
