@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import spacy
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import AttributeRuler, Lemmatizer
@@ -391,14 +392,35 @@ class ProductRuler:
 
     def find_products(self, doc: Doc, ents: list[Span]) -> Iterator[Span]:
         ent_at = {e.start: e for e in ents}
+        starts = self.possible_starts(doc, ent_at)
         i = 0
         while i < len(doc):
-            span = self.product_at(doc, i, ent_at)
+            span = self.product_at(doc, i, ent_at) if starts[i] else None
             if span is not None:
                 yield span
                 i = span.end
             else:
                 i += 1
+
+    def possible_starts(self, doc: Doc, ent_at: dict[int, Span]) -> list[bool]:
+        """By token index, whether ``product_at`` can find a product there: an entity
+        starts there, or the word may begin a product line, or it has a digit (a bare
+        model). Read from the doc's arrays, so the other tokens cost no Token object."""
+        if not len(doc):
+            return []
+        strings = doc.vocab.strings
+        rows = doc.to_array([ORTH, LOWER]).tolist()
+        line_starts, line_maker = self.long_line_starts, self.line_maker
+        starts = []
+        for i, (orth, lower) in enumerate(rows):
+            text = strings[orth]
+            starts.append(
+                i in ent_at
+                or strings[lower] in line_starts
+                or text.lower() in line_maker
+                or (not text.isalpha() and any(ch.isdigit() for ch in text))
+            )
+        return starts
 
     def product_at(self, doc: Doc, i: int, ent_at: dict[int, Span]) -> Span | None:
         ent = ent_at.get(i)

@@ -9,6 +9,7 @@ minted from the content, so the same article always gives the same quads.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 
@@ -57,6 +58,11 @@ def article_ntriples(resolution: Resolution, read_on: date | None = None) -> str
     return "".join(nt_row(triple) for triple in article_triples(resolution, read_on))
 
 
+NT_ESCAPED = re.compile('[\\x00-\\x1f"\\\\\\x7f\\ufffe\\uffff]')
+"""The characters pyoxigraph escapes in an N-Triples literal; a literal without any is
+written as it is."""
+
+
 def nt_term(term: URIRef | Literal) -> str:
     """One term in N-Triples syntax (pyoxigraph's escaping).
 
@@ -67,9 +73,14 @@ def nt_term(term: URIRef | Literal) -> str:
         return f"<{term}>"
     if term.language:
         return str(ox.Literal(str(term), language=term.language))
+    value = str(term)
+    if NT_ESCAPED.search(value) is None:  # nothing to escape: the common case, no ox objects
+        if term.datatype is None or term.datatype == XSD.string:
+            return f'"{value}"'
+        return f'"{value}"^^<{term.datatype}>'
     if term.datatype:
-        return str(ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))))
-    return str(ox.Literal(str(term)))
+        return str(ox.Literal(value, datatype=ox.NamedNode(str(term.datatype))))
+    return str(ox.Literal(value))
 
 
 def nt_row(triple: Triple) -> str:

@@ -186,7 +186,13 @@ def ends_today(
 
 
 def has_words(lowered: str, phrase: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", lowered) is not None
+    return words_pattern(phrase).search(lowered) is not None
+
+
+@cache
+def words_pattern(phrase: str) -> re.Pattern[str]:
+    """``phrase`` as whole words, compiled once (``re``'s own cache holds 512 patterns)."""
+    return re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])")
 
 
 def cue_before(lowered: str, at: int, cues: TimeCues) -> tuple[str | None, int | None]:
@@ -198,9 +204,7 @@ def cue_before(lowered: str, at: int, cues: TimeCues) -> tuple[str | None, int |
     best: tuple[int, str] | None = None
     for kind in ("start", "end", "founding"):
         for phrase in getattr(cues, kind):
-            for found in re.finditer(
-                rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", lowered[window_start:at]
-            ):
+            for found in words_pattern(phrase).finditer(lowered[window_start:at]):
                 place = window_start + found.start()
                 if best is None or place > best[0]:
                     best = (place, kind)

@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from spacy.attrs import DEP, ENT_TYPE, HEAD
 from spacy.tokens import Doc, Token
 
 from kg.extract.patterns import TriggerMatch, Words
-from kg.extract.syntax import conj_root
 from kg.model import Fact, Mention, Modality
 from kg.ontology import YEAR_CLASS, Relation
 
@@ -79,6 +80,68 @@ def lemma(token: Token) -> str:
     return token.lemma_.lower()
 
 
+class Tree:
+    """A doc's parse read once as plain lists by token index (heads, dependency labels,
+    entity types), with each token's chain of heads kept: spaCy builds a Token object
+    on every access, and the candidates walk the same chains many times."""
+
+    def __init__(self, doc: Doc) -> None:
+        n = len(doc)
+        strings = doc.vocab.strings
+        if n:
+            rows = doc.to_array([HEAD, DEP, ENT_TYPE])
+            offsets = rows[:, 0].astype(np.int64)  # relative, stored unsigned
+            self.heads: list[int] = (offsets + np.arange(n)).tolist()
+            self.deps: list[str] = [strings[h] for h in rows[:, 1].tolist()]
+            self.ents: list[str] = [strings[h] for h in rows[:, 2].tolist()]
+        else:
+            self.heads, self.deps, self.ents = [], [], []
+        self.chains: dict[int, list[int]] = {}
+        self.paths: dict[tuple[int, int], tuple[list[int], list[int]] | None] = {}
+
+    def chain(self, i: int) -> list[int]:
+        """``i`` and its ancestors, nearest first (``[t, *t.ancestors]``)."""
+        found = self.chains.get(i)
+        if found is None:
+            found = [i]
+            heads = self.heads
+            t = i
+            while heads[t] != t and len(found) <= len(heads):
+                t = heads[t]
+                found.append(t)
+            self.chains[i] = found
+        return found
+
+    def path(self, a: int, b: int) -> tuple[list[int], list[int]] | None:
+        """``path_between`` by token index."""
+        key = (a, b)
+        if key in self.paths:
+            return self.paths[key]
+        up_a = self.chain(a)
+        index = {t: n for n, t in enumerate(up_a)}
+        found = None
+        up_b: list[int] = []
+        for t in self.chain(b):
+            if t in index:
+                found = (up_a[: index[t] + 1], up_b)
+                break
+            up_b.append(t)
+        self.paths[key] = found
+        return found
+
+    def arcs(self, a: int, b: int) -> int:
+        """Arcs between two tokens (99: different trees)."""
+        path = self.path(a, b)
+        return 99 if path is None else len(path[0]) + len(path[1]) - 1
+
+    def conj_root(self, i: int) -> int:
+        """``syntax.conj_root`` by token index."""
+        heads, deps = self.heads, self.deps
+        while deps[i] in ("conj", "appos") and heads[i] != i:
+            i = heads[i]
+        return i
+
+
 class CandidateReader:
     """Proposes candidates for one doc; relations and their domain/range come from
     the ontology, triggers and rule facts from the rule passes."""
@@ -119,9 +182,10 @@ class CandidateReader:
                 rules[key] = fact
         found: list[Candidate] = []
         used: set[tuple[str, str, str, int]] = set()
+        tree = Tree(doc)
         for n, group in by_sentence.items():
             for cand in self.sentence_candidates(
-                n, group, roots, triggers_by_sentence.get(n, []), rules, words
+                n, group, roots, triggers_by_sentence.get(n, []), rules, words, tree
             ):
                 used.add((cand.subject.name, cand.relation, cand.obj.name, n))
                 found.append(cand)
@@ -138,6 +202,7 @@ class CandidateReader:
         triggers: list[TriggerMatch],
         rules: dict[tuple[str, str, str, int], Fact],
         words: Words,
+        tree: Tree,
     ) -> Iterator[Candidate]:
         ordered = sorted(mentions, key=lambda m: m.start_char)
         pair_rules: dict[tuple[str, str], set[str]] = {}
@@ -154,9 +219,10 @@ class CandidateReader:
                     continue
                 ra, rb = roots[a], roots[b]
                 assert ra is not None and rb is not None
-                if ra.i == rb.i:
+                ia, ib = ra.i, rb.i
+                if ia == ib:
                     continue
-                path = path_between(ra, rb)
+                path = tree.path(ia, ib)
                 if path is None or len(path[0]) + len(path[1]) - 1 > MAX_PATH:
                     continue
                 for relation in self.relations:
@@ -168,9 +234,10 @@ class CandidateReader:
                     if not fits:
                         continue
                     near = trigger_features(
-                        relation.name, triggered.get(relation.name, []), path[0], path[1], ra, rb
-                    )
-                    for s, o, rs, ro, forward in ((a, b, ra, rb, True), (b, a, rb, ra, False)):
+                        relation.name, triggered.get(relation.name, []), path[0], path[1], ia, ib,
+                        tree, words,
+                    )  # fmt: skip
+                    for s, o, rs, ro, forward in ((a, b, ia, ib, True), (b, a, ib, ia, False)):
                         if s.cls not in relation.domain or o.cls not in relation.range:
                             continue
                         if relation.symmetric and not forward and a.cls == b.cls:
@@ -181,7 +248,7 @@ class CandidateReader:
                         if rule is None and ("trigd", "0-1") not in near:
                             continue
                         feats = self.features(
-                            relation, s, o, rs, ro, forward, ordered, near, rule, words
+                            relation, s, o, rs, ro, forward, ordered, near, rule, words, tree
                         )
                         others = pair_rules.get((a.name, b.name), set()) - {relation.name}
                         feats += named(relation.name, [("other", r) for r in sorted(others)])
@@ -192,52 +259,54 @@ class CandidateReader:
         relation: Relation,
         s: Mention,
         o: Mention,
-        rs: Token,
-        ro: Token,
+        rs: int,
+        ro: int,
         forward: bool,
         mentions: list[Mention],
         near: list[tuple[str, str]],
         rule: Fact | None,
         words: Words,
+        tree: Tree,
     ) -> tuple[str, ...]:
-        """``near``: the relation's ``trigger_features`` for this pair; ``words``: the
-        doc's token arrays, so the words between the mentions need no Token objects."""
-        up, down = path_between(rs, ro) or ([rs], [])
+        """``rs``, ``ro``: the mentions' root tokens by index; ``near``: the relation's
+        ``trigger_features`` for this pair; ``words`` and ``tree``: the doc's token
+        arrays, so no Token objects are needed."""
+        up, down = tree.path(rs, ro) or ([rs], [])
         lca = up[-1]
+        deps, heads, lemmas, pos = tree.deps, tree.heads, words.lemmas, words.pos
         feats: list[tuple[str, str]] = [("b", ""), ("cls", f"{s.cls}>{o.cls}")]
-        steps = [f"{t.dep_}<" for t in up[:-1]] + [f">{t.dep_}" for t in reversed(down)]
+        steps = [f"{deps[t]}<" for t in up[:-1]] + [f">{deps[t]}" for t in reversed(down)]
         length = len(steps)
         feats.append(("dist", bucket(length)))
         if length <= 5:
             feats.append(("dpath", " ".join(steps)))
             feats.append(
-                ("lpath", " ".join([*steps[: len(up) - 1], lemma(lca), *steps[len(up) - 1 :]]))
+                ("lpath", " ".join([*steps[: len(up) - 1], lemmas[lca], *steps[len(up) - 1 :]]))
             )
-        if lca.i not in (rs.i, ro.i):
-            feats.append(("lca", lemma(lca)))
-        span_tokens = {rs.i, ro.i}
-        interior = [t for t in (*up[1:], *down[1:]) if t.i not in span_tokens]
+        if lca not in (rs, ro):
+            feats.append(("lca", lemmas[lca]))
+        interior = [t for t in (*up[1:], *down[1:]) if t != rs and t != ro]
         for t in interior:
-            if t.pos_ in CONTENT_POS:
-                feats.append(("on", lemma(t)))
-        first, last = (rs, ro) if rs.i < ro.i else (ro, rs)
-        doc = rs.doc
-        between = range(first.i + 1, last.i)
+            if pos[t] in CONTENT_POS:
+                feats.append(("on", lemmas[t]))
+        first, last = (rs, ro) if rs < ro else (ro, rs)
+        between = range(first + 1, last)
         feats.append(("gap", bucket(len(between))))
         if len(between) <= 12:
+            ents = tree.ents
             for k in between:
-                if words.pos[k] in CONTENT_POS and not doc[k].ent_type_:
-                    feats.append(("btw", words.lemmas[k]))
+                if pos[k] in CONTENT_POS and not ents[k]:
+                    feats.append(("btw", lemmas[k]))
         feats.append(("order", "so" if forward else "os"))
-        feats.append(("sdep", rs.dep_))
-        feats.append(("odep", ro.dep_))
-        feats.append(("shead", lemma(rs.head)))
-        feats.append(("ohead", lemma(ro.head)))
+        feats.append(("sdep", deps[rs]))
+        feats.append(("odep", deps[ro]))
+        feats.append(("shead", lemmas[heads[rs]]))
+        feats.append(("ohead", lemmas[heads[ro]]))
         if s.anaphor:
             feats.append(("sana", ""))
         if o.anaphor:
             feats.append(("oana", ""))
-        feats += entity_evidence("s", s, rs) + entity_evidence("o", o, ro)
+        feats += entity_evidence("s", s, tree.ents[rs]) + entity_evidence("o", o, tree.ents[ro])
         if relation.name in ROLE_RELATIONS:
             for role in sorted(self.roles.get(o.name, ())):
                 feats.append(("orole", role))
@@ -245,16 +314,16 @@ class CandidateReader:
             feats.append(("head", ""))
         same_range = sum(1 for m in mentions if m.cls == o.cls)
         feats.append(("nm", bucket(same_range)))
-        if conj_root(rs) == conj_root(ro):
+        if tree.conj_root(rs) == tree.conj_root(ro):
             feats.append(("conj", ""))
         lo, hi = sorted((s.start_char, o.start_char))
         if any(lo < m.start_char < hi and m.cls == o.cls for m in mentions if m not in (s, o)):
             feats.append(("interv", ""))
-        if (rs.dep_ == "appos" and rs.head.i == ro.i) or (ro.dep_ == "appos" and ro.head.i == rs.i):
+        if (deps[rs] == "appos" and heads[rs] == ro) or (deps[ro] == "appos" and heads[ro] == rs):
             feats.append(("appos", ""))
-        if rs.dep_ == "poss" and rs.head.i == ro.i:
+        if deps[rs] == "poss" and heads[rs] == ro:
             feats.append(("poss", "s"))
-        elif ro.dep_ == "poss" and ro.head.i == rs.i:
+        elif deps[ro] == "poss" and heads[ro] == rs:
             feats.append(("poss", "o"))
         feats += near
         if rule is not None:
@@ -266,44 +335,43 @@ class CandidateReader:
 def trigger_features(
     relation: str,
     triggers: list[TriggerMatch],
-    up: list[Token],
-    down: list[Token],
-    rs: Token,
-    ro: Token,
+    up: list[int],
+    down: list[int],
+    rs: int,
+    ro: int,
+    tree: Tree,
+    words: Words,
 ) -> list[tuple[str, str]]:
     """The nearest trigger of the relation: its pattern, its word, whether it lies on
-    the path between the mentions and how far it is from them."""
-    on_path = {t.i for t in (*up, *down)}
+    the path between the mentions and how far it is from them (tokens by index)."""
+    on_path = {*up, *down}
     best: tuple[int, TriggerMatch] | None = None
     for t in triggers:
         if t.pattern.relation != relation:
             continue
-        if t.anchor.i in on_path or t.tokens & on_path:
+        anchor = t.anchor.i
+        if anchor in on_path or t.tokens & on_path:
             d = 0
         else:
-            d = min(_arcs(t.anchor, rs), _arcs(t.anchor, ro))
+            d = min(tree.arcs(anchor, rs), tree.arcs(anchor, ro))
         if best is None or d < best[0]:
             best = (d, t)
     if best is None:
         return []
     d, t = best
-    feats = [("trig", t.pattern.id), ("trigw", lemma(t.anchor)), ("trigd", bucket(d))]
+    feats = [("trig", t.pattern.id), ("trigw", words.lemmas[t.anchor.i]), ("trigd", bucket(d))]
     if d == 0:
         feats.append(("trigon", t.pattern.id))
     return feats
 
 
-def entity_evidence(side: str, mention: Mention, root: Token) -> list[tuple[str, str]]:
+def entity_evidence(side: str, mention: Mention, ent_type: str) -> list[tuple[str, str]]:
     """How sure the mention's class is: the statistical model's own label on its root
-    (an organisation it tagged PERSON was reclassified by context) and whether the
-    gazetteer knows the name. Facts on names only context typed are wrong more often."""
-    label = root.ent_type_ or "none"
+    (``ent_type``: an organisation it tagged PERSON was reclassified by context) and
+    whether the gazetteer knows the name. Facts on names only context typed are wrong
+    more often."""
+    label = ent_type or "none"
     return [(f"{side}ner", f"{mention.cls}:{label}"), (f"{side}gaz", str(mention.gazetteer))]
-
-
-def _arcs(a: Token, b: Token) -> int:
-    path = path_between(a, b)
-    return 99 if path is None else len(path[0]) + len(path[1]) - 1
 
 
 def named(relation: str, feats: list[tuple[str, str]]) -> tuple[str, ...]:
