@@ -30,10 +30,33 @@ ROLE_RELATIONS = frozenset({"hasOptics", "manufacturedBy"})
 others a known name's role would only teach the model which companies the training
 articles happened to pair."""
 SHARED = frozenset(
-    {"rule", "dist", "gap", "order", "sdep", "odep", "dpath", "sana", "oana", "head", "conj",
-     "interv", "nm", "trigd", "trig", "trigon", "appos", "poss", "rulemod", "other", "sner",
-     "oner", "sgaz", "ogaz"}
-)  # fmt: skip
+    {
+        "rule",
+        "dist",
+        "gap",
+        "order",
+        "sdep",
+        "odep",
+        "dpath",
+        "sana",
+        "oana",
+        "head",
+        "conj",
+        "interv",
+        "nm",
+        "trigd",
+        "trig",
+        "trigon",
+        "appos",
+        "poss",
+        "rulemod",
+        "other",
+        "sner",
+        "oner",
+        "sgaz",
+        "ogaz",
+    }
+)
 """Feature kinds also emitted without the relation's name, so relations with few
 examples borrow what the others teach (rules fire, short paths, lists)."""
 
@@ -234,9 +257,15 @@ class CandidateReader:
                     if not fits:
                         continue
                     near = trigger_features(
-                        relation.name, triggered.get(relation.name, []), path[0], path[1], ia, ib,
-                        tree, words,
-                    )  # fmt: skip
+                        relation.name,
+                        triggered.get(relation.name, []),
+                        path[0],
+                        path[1],
+                        ia,
+                        ib,
+                        tree,
+                        words,
+                    )
                     for s, o, rs, ro, forward in ((a, b, ia, ib, True), (b, a, ib, ia, False)):
                         if s.cls not in relation.domain or o.cls not in relation.range:
                             continue

@@ -121,10 +121,11 @@ class Extractor:
         }
         excluded = {n for n in names if is_non_party(n, banned)}
         return [
-            f for f in facts
+            f
+            for f in facts
             if f.subject.name not in excluded
             and not (isinstance(f.obj, Mention) and f.obj.name in excluded)
-        ]  # fmt: skip
+        ]
 
     def proposals(self, doc: Doc) -> tuple[list[Mention], list[Candidate]]:
         """The mentions and every candidate, before the decision (what training reads)."""
@@ -173,8 +174,13 @@ class Extractor:
         for relations held by one at a time (``kg:OneHolderAtATime``): "Tom Hill will
         replace Ann Lee", "Ann Lee will be replaced by Tom Hill", "Hill succeeds Lee"."""
         people = {r.i: m for m, r in roots.items() if r is not None and m.cls == "Person"}
-        held = [f for f in facts if f.predicate in self.one_holder
-                and f.modality is not Modality.NEGATED and isinstance(f.obj, Mention)]  # fmt: skip
+        held = [
+            f
+            for f in facts
+            if f.predicate in self.one_holder
+            and f.modality is not Modality.NEGATED
+            and isinstance(f.obj, Mention)
+        ]
         if not held or not people:
             return []
         sents = list(doc.sents)
@@ -319,9 +325,10 @@ class Extractor:
         path = path_between(rs, ro)
         joint = path[0][-1] if path is not None else rs
         near = [
-            t for t in triggers
+            t
+            for t in triggers
             if t.pattern.relation == cand.relation and t.anchor.sent.start == joint.sent.start
-        ]  # fmt: skip
+        ]
         if near:
             return min(near, key=lambda t: anchor_distance(joint, t.anchor))
         pattern = next(p for p in self.patterns if p.relation == cand.relation)
@@ -343,10 +350,12 @@ class Extractor:
         for trigger in triggers:
             pattern = trigger.pattern
             near = [
-                m for m in mentions
-                if heads[m] is not None and heads[m].i not in trigger.tokens
+                m
+                for m in mentions
+                if heads[m] is not None
+                and heads[m].i not in trigger.tokens
                 and anchor_distance(heads[m], trigger.anchor) <= pattern.max_distance
-            ]  # fmt: skip
+            ]
             # what a participle says of its noun ("SoftBank-owned Arm") is taken as
             # given, not as what the sentence's verbs deny
             # and so is a title given to a person ("Acme CEO Jane Roe denied the
@@ -399,12 +408,18 @@ class Extractor:
         dist = {m: anchor_distance(heads[m], trigger.anchor) for m in near}
         roles = {
             m: syntactic_role(
-                heads[m], trigger.anchor, pattern.subject_preps, pattern.object_preps,
-                pattern.possessor, pattern.co_subject_preps, trigger.tokens,
-                pattern.direct_object, pattern.named,
+                heads[m],
+                trigger.anchor,
+                pattern.subject_preps,
+                pattern.object_preps,
+                pattern.possessor,
+                pattern.co_subject_preps,
+                trigger.tokens,
+                pattern.direct_object,
+                pattern.named,
             )
             for m in near
-        }  # fmt: skip
+        }
         if "agent" in roles.values():
             roles = {m: PASSIVE_ROLES.get(r, r) for m, r in roles.items()}
         antecedent = relative_antecedent(trigger.anchor)
@@ -416,10 +431,11 @@ class Extractor:
         if person is not None:
             subjects = [person]
         objects = [
-            m for m in near
+            m
+            for m in near
             if m.cls in pattern.range
             and (not pattern.range_role or pattern.range_role in self.roles.get(m.name, ()))
-        ]  # fmt: skip
+        ]
         if pattern.domain & pattern.range or pattern.check_roles:
             subjects = [m for m in subjects if roles[m] == "subj"]
             objects = [m for m in objects if roles[m] == "obj"]
@@ -682,10 +698,12 @@ def titles_a_person(
         return True
     anchor = trigger.anchor
     return "Person" in pattern.domain and any(
-        m.cls == "Person" and (r := heads[m]) is not None and r.dep_ == "appos"
+        m.cls == "Person"
+        and (r := heads[m]) is not None
+        and r.dep_ == "appos"
         and r.head.i == anchor.i
         for m in near
-    )  # fmt: skip
+    )
 
 
 def described_by_a_noun(name: Token, through: frozenset[str]) -> bool:

@@ -253,16 +253,25 @@ class MentionReader:
         i = start
         while i < len(doc):
             stop = i
-            while stop < len(doc) and stop - i < 4 and (
-                is_name_word(doc[stop])
-                or (doc[stop].text == "&" and stop > i and stop + 1 < len(doc)
-                    and is_name_word(doc[stop + 1]))
-            ):  # fmt: skip
+            while (
+                stop < len(doc)
+                and stop - i < 4
+                and (
+                    is_name_word(doc[stop])
+                    or (
+                        doc[stop].text == "&"
+                        and stop > i
+                        and stop + 1 < len(doc)
+                        and is_name_word(doc[stop + 1])
+                    )
+                )
+            ):
                 stop += 1
             if stop == i or doc[stop - 1].lower_ in self.not_entities:
                 break
-            if any(t.lower_.rstrip(".,") not in self.ontology.corporate_suffixes
-                   for t in doc[i:stop]):  # fmt: skip
+            if any(
+                t.lower_.rstrip(".,") not in self.ontology.corporate_suffixes for t in doc[i:stop]
+            ):
                 runs.append((i, stop))
             if (
                 stop + 1 < len(doc)
@@ -331,9 +340,11 @@ class MentionReader:
                 continue
             votes.setdefault(clean_name(ent.text), Counter())[cls] += 1
         person_words = {
-            w for name, c in votes.items() if c["Person"] and len(name.split()) > 1
+            w
+            for name, c in votes.items()
+            if c["Person"] and len(name.split()) > 1
             for w in name.split()
-        }  # fmt: skip
+        }
         chosen: dict[str, str] = {}
         for name, counts in votes.items():
             words = name.split()
@@ -447,10 +458,12 @@ class MentionReader:
             else m
             for m in mentions
             if not (  # a reference to an "organisation" that context made something else
-                m.anaphor and m.cls == "Organization" and not m.gazetteer
+                m.anaphor
+                and m.cls == "Organization"
+                and not m.gazetteer
                 and (m.name in renamed or m.name in products or m.name in places)
             )
-        ]  # fmt: skip
+        ]
 
     def companies_by_triggers(
         self,
@@ -486,10 +499,16 @@ class MentionReader:
                 if anchor_distance(root, trigger.anchor) > 2:
                     continue
                 role = syntactic_role(
-                    root, trigger.anchor, pattern.subject_preps, pattern.object_preps,
-                    pattern.possessor, pattern.co_subject_preps, trigger.tokens,
-                    pattern.direct_object, pattern.named,
-                )  # fmt: skip
+                    root,
+                    trigger.anchor,
+                    pattern.subject_preps,
+                    pattern.object_preps,
+                    pattern.possessor,
+                    pattern.co_subject_preps,
+                    trigger.tokens,
+                    pattern.direct_object,
+                    pattern.named,
+                )
                 if pattern.reverse:
                     role = {"subj": "obj", "obj": "subj"}.get(role, role)
                 if (
@@ -572,18 +591,19 @@ class MentionReader:
         """Names the model calls people that only an organisation's place fits:
         "its acquisition of Activision Blizzard", never near a person's role."""
         company_triggers = [
-            t for t in triggers
+            t
+            for t in triggers
             if t.pattern.domain == {"Organization"} and t.pattern.range == {"Organization"}
-        ]  # fmt: skip
+        ]
 
         def object_of_company_trigger(root: Token) -> bool:
             return any(
                 sent_of[t.anchor.i] == sent_of[root.i]
                 and anchor_distance(root, t.anchor) <= 2
-                and syntactic_role(root, t.anchor, t.pattern.subject_preps,
-                                   t.pattern.object_preps) == "obj"
+                and syntactic_role(root, t.anchor, t.pattern.subject_preps, t.pattern.object_preps)
+                == "obj"
                 for t in company_triggers
-            )  # fmt: skip
+            )
 
         def near(root: Token, anchors: list[Token], limit: int) -> bool:
             return any(
@@ -608,10 +628,13 @@ class MentionReader:
         if not found:
             return found
         people_elsewhere = {
-            m.name for m in mentions
-            if m.cls == "Person" and (root := mention_root(doc, m)) is not None
-            and near(root, role_anchors, 3) and not self.described_as_company(root)
-        }  # fmt: skip
+            m.name
+            for m in mentions
+            if m.cls == "Person"
+            and (root := mention_root(doc, m)) is not None
+            and near(root, role_anchors, 3)
+            and not self.described_as_company(root)
+        }
         return found - people_elsewhere
 
     def products_by_context(self, doc: Doc, mentions: list[Mention]) -> set[str]:
@@ -801,8 +824,9 @@ class MentionReader:
         cls, start, end = item
         span = doc[start:end]
         if cls == "Year":
-            return Mention(span.text, span.text, "Year", span.start_char, span.end_char,
-                           sent_of[start])  # fmt: skip
+            return Mention(
+                span.text, span.text, "Year", span.start_char, span.end_char, sent_of[start]
+            )
         sent = sent_of[start]
         possessive = end - start == 1 and (
             doc[start].lower_ in self.possessives or doc[start].lower_ in self.pronoun_classes
@@ -811,11 +835,14 @@ class MentionReader:
         if possessive:
             for earlier in found:
                 token = doc.char_span(earlier.start_char, earlier.end_char, alignment_mode="expand")
-                if (earlier.sent_index == sent and token is not None
-                        and earlier.cls in self.pronoun_classes.get(span.text.lower(), (cls,))
-                        and earlier.start_char < span.start_char
-                        and earlier.start_char != own_subject
-                        and token.root.dep_ in ("nsubj", "nsubjpass")):  # fmt: skip
+                if (
+                    earlier.sent_index == sent
+                    and token is not None
+                    and earlier.cls in self.pronoun_classes.get(span.text.lower(), (cls,))
+                    and earlier.start_char < span.start_char
+                    and earlier.start_char != own_subject
+                    and token.root.dep_ in ("nsubj", "nsubjpass")
+                ):
                     return replace(
                         earlier,
                         text=span.text,
@@ -826,16 +853,24 @@ class MentionReader:
                     )
         appositive = self.appositive_antecedent(doc, span, found)
         if appositive is not None and appositive.cls == cls:
-            return replace(appositive, text=span.text, start_char=span.start_char,
-                           end_char=span.end_char, sent_index=sent, anaphor=True)  # fmt: skip
+            return replace(
+                appositive,
+                text=span.text,
+                start_char=span.start_char,
+                end_char=span.end_char,
+                sent_index=sent,
+                anaphor=True,
+            )
         classes = self.pronoun_classes.get(span.text.lower(), (cls,))
         candidates = [
-            e for e in found
-            if e.cls in classes and sent - 2 <= e.sent_index <= sent
+            e
+            for e in found
+            if e.cls in classes
+            and sent - 2 <= e.sent_index <= sent
             and e.start_char < span.start_char
             and not (e.sent_index == sent and e.cls == "Organization" and not possessive)
             and not (e.cls == "Product" and end - start > 1 and not has_model_number(e.name))
-        ]  # fmt: skip
+        ]
         candidates = [e for e in candidates if e.start_char != own_subject]
         if not candidates:
             return None
@@ -849,8 +884,16 @@ class MentionReader:
             subjects = [e for e in candidates if is_subject(doc, e)]
             if subjects and subjects[-1].sent_index == pick.sent_index:
                 pick = subjects[-1]
-        return Mention(span.text, pick.name, pick.cls, span.start_char, span.end_char, sent,
-                       pick.gazetteer, anaphor=True)  # fmt: skip
+        return Mention(
+            span.text,
+            pick.name,
+            pick.cls,
+            span.start_char,
+            span.end_char,
+            sent,
+            pick.gazetteer,
+            anaphor=True,
+        )
 
 
 NAME_ENT_TYPES = frozenset(
@@ -943,8 +986,10 @@ def split_possessives(doc: Doc, ents: list[Span]) -> list[Span]:
         if cut is None:
             found.append(ent)
         else:
-            found += [Span(doc, ent.start, cut, label=ent.label_),
-                      Span(doc, cut + 1, ent.end, label=ent.label_)]  # fmt: skip
+            found += [
+                Span(doc, ent.start, cut, label=ent.label_),
+                Span(doc, cut + 1, ent.end, label=ent.label_),
+            ]
     return found
 
 

@@ -131,9 +131,10 @@ class TriggerIndex:
                             continue
                         found.setdefault(
                             (index, span.root.i),
-                            TriggerMatch(self.patterns[index], span.root,
-                                         frozenset(range(i, i + size))),
-                        )  # fmt: skip
+                            TriggerMatch(
+                                self.patterns[index], span.root, frozenset(range(i, i + size))
+                            ),
+                        )
             for index, children, descendants in self.heads.get(lemmas[i], ()):
                 head = doc[i]
                 below = head.subtree if descendants else head.children

@@ -164,9 +164,16 @@ def syntactic_role(
         return "subj"
     if child.dep_ in ("conj", "appos"):
         return syntactic_role(
-            child.head, anchor, subject_preps, object_preps, possessor, co_subject_preps,
-            trigger_tokens, direct_object, named,
-        )  # fmt: skip
+            child.head,
+            anchor,
+            subject_preps,
+            object_preps,
+            possessor,
+            co_subject_preps,
+            trigger_tokens,
+            direct_object,
+            named,
+        )
     if not attaches_near(child.head, anchor, child.dep_):
         return "other"
     if child.dep_ == "prep":

@@ -60,8 +60,9 @@ def entry_id(source: Source, url: str | None, key: object, position: int | None)
     return source.id if position is None else f"{source.id}#{position}"
 
 
-def record_items(where: str, record: object, source: Source, position: int | None, options: Options
-                 ) -> Iterator[Item]:  # fmt: skip
+def record_items(
+    where: str, record: object, source: Source, position: int | None, options: Options
+) -> Iterator[Item]:
     """The article in one JSON record, or a Failure naming what is missing."""
     fields: Fields = options.fields
     if not isinstance(record, dict):
@@ -160,8 +161,9 @@ def skip_rest_of_line(fh) -> None:
             return
 
 
-def line_items(where: str, line: bytes, source: Source, number: int, options: Options
-               ) -> Iterator[Item]:  # fmt: skip
+def line_items(
+    where: str, line: bytes, source: Source, number: int, options: Options
+) -> Iterator[Item]:
     try:
         decoded = decode(line)
     except Unreadable as err:

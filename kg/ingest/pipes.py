@@ -50,8 +50,9 @@ def is_stream(path: os.PathLike[str] | str) -> bool:
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
-def stream_bytes(path: os.PathLike[str] | str, timeout: float, limit: int = MAX_FILE_BYTES
-                 ) -> bytes:  # fmt: skip
+def stream_bytes(
+    path: os.PathLike[str] | str, timeout: float, limit: int = MAX_FILE_BYTES
+) -> bytes:
     """Everything a pipe or device gives until its end, within ``timeout`` seconds.
 
     Unreadable when no end comes in time (no writer, or one that never stops) or
@@ -69,8 +70,7 @@ def stream_bytes(path: os.PathLike[str] | str, timeout: float, limit: int = MAX_
         os.close(handle)
 
 
-def read_until_end(handle: int, fifo: bool, deadline: float, timeout: float, limit: int
-                   ) -> bytes:  # fmt: skip
+def read_until_end(handle: int, fifo: bool, deadline: float, timeout: float, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     poller = select.poll()
