@@ -42,7 +42,7 @@ from kg.extract.syntax import (
     relative_antecedent,
     scope_tokens,
     scope_words,
-    syntactic_role,
+    trigger_role,
     trigger_stretch,
 )
 from kg.model import Article, Extraction, Fact, Mention, Modality
@@ -149,7 +149,7 @@ class Extractor:
         """What the patterns state: product names, possessives, and every trigger's
         subject and object with its modality."""
         denials = self.denials(words)
-        facts = list(self.product_facts(doc, mentions))
+        facts = list(self.product_facts(doc, mentions, roots))
         facts += self.possessive_facts(doc, mentions)
         facts += self.round_facts(doc, mentions, roots, denials)
         by_sentence: dict[int, list[Mention]] = {}
@@ -191,12 +191,18 @@ class Extractor:
             successor, predecessor = successor_and_predecessor(verb, people)
             if successor is None or predecessor is None or successor.name == predecessor.name:
                 continue
-            for fact in held:
-                if predecessor.name not in (fact.subject.name, fact.subject.name.split()[-1]):
-                    continue
+            taken_over = [
+                f for f in held if predecessor.name in (f.subject.name, f.subject.name.split()[-1])
+            ]
+            if not taken_over:
+                continue
+            sent = sents[successor.sent_index]
+            # the succession verb's own modality ("will not replace" takes nothing over);
+            # modality reads the verb's scope, not the pattern
+            first = self.pattern_of[taken_over[0].predicate]
+            modality = self.modality(TriggerMatch(first, verb, frozenset({verb.i})))
+            for fact in taken_over:
                 pattern = self.pattern_of[fact.predicate]
-                modality = self.modality(TriggerMatch(pattern, verb, frozenset({verb.i})))
-                sent = sents[successor.sent_index]
                 found.append(
                     Fact(
                         subject=successor,
@@ -406,20 +412,7 @@ class Extractor:
             # Maestri") may lean on the list's organisation
             person = None
         dist = {m: anchor_distance(heads[m], trigger.anchor) for m in near}
-        roles = {
-            m: syntactic_role(
-                heads[m],
-                trigger.anchor,
-                pattern.subject_preps,
-                pattern.object_preps,
-                pattern.possessor,
-                pattern.co_subject_preps,
-                trigger.tokens,
-                pattern.direct_object,
-                pattern.named,
-            )
-            for m in near
-        }
+        roles = {m: trigger_role(heads[m], trigger) for m in near}
         if "agent" in roles.values():
             roles = {m: PASSIVE_ROLES.get(r, r) for m, r in roles.items()}
         antecedent = relative_antecedent(trigger.anchor)
@@ -538,7 +531,9 @@ class Extractor:
                 )
         return facts
 
-    def product_facts(self, doc: Doc, mentions: list[Mention]) -> Iterator[Fact]:
+    def product_facts(
+        self, doc: Doc, mentions: list[Mention], roots: dict[Mention, Token | None]
+    ) -> Iterator[Fact]:
         """manufacturedBy for products whose name starts with their maker's name, or
         that are listed as examples of their maker's products (``listing_maker``)."""
         sents = list(doc.sents)
@@ -557,7 +552,7 @@ class Extractor:
             )
             pattern = "product-name"
             if maker is None:
-                maker, pattern = self.listing_maker(doc, m, mentions), "product-listing"
+                maker, pattern = self.listing_maker(m, roots), "product-listing"
             if maker is None and not m.gazetteer and self.is_bare_model(m.name):
                 pattern = "product-name"
                 maker = self.bare_product_maker(doc, m, makers_before)
@@ -578,19 +573,17 @@ class Extractor:
                 pattern=pattern,
             )
 
-    def listing_maker(self, doc: Doc, mention: Mention, mentions: list[Mention]) -> str | None:
+    def listing_maker(self, mention: Mention, roots: dict[Mention, Token | None]) -> str | None:
         """The maker of a product listed as an example of its kind: the organisation
         set before the noun ("several Jeep models, including the Renegade": Jeep) or
         the subject of a making verb whose object the noun is ("Samsung makes phones
         such as the Velo 9": Samsung)."""
-        root = mention_root(doc, mention)
+        root = roots.get(mention)
         noun = listing_noun(root, self.listing_nouns) if root is not None else None
         if noun is None:
             return None
         organizations = {
-            r.i: m.name
-            for m in mentions
-            if m.cls == "Organization" and (r := mention_root(doc, m)) is not None
+            r.i: m.name for m, r in roots.items() if m.cls == "Organization" and r is not None
         }
         for child in noun.children:
             if child.dep_ in ("compound", "poss") and child.i in organizations:

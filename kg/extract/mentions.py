@@ -21,6 +21,7 @@ from kg.extract.syntax import (
     mention_root,
     sentence_numbers,
     syntactic_role,
+    trigger_role,
 )
 from kg.model import Mention
 from kg.nlp import BARE_MODEL, LABEL_TO_CLASS, organization_label, split_entity_id
@@ -498,17 +499,7 @@ class MentionReader:
                 root = doc[start:stop].root
                 if anchor_distance(root, trigger.anchor) > 2:
                     continue
-                role = syntactic_role(
-                    root,
-                    trigger.anchor,
-                    pattern.subject_preps,
-                    pattern.object_preps,
-                    pattern.possessor,
-                    pattern.co_subject_preps,
-                    trigger.tokens,
-                    pattern.direct_object,
-                    pattern.named,
-                )
+                role = trigger_role(root, trigger)
                 if pattern.reverse:
                     role = {"subj": "obj", "obj": "subj"}.get(role, role)
                 if (
@@ -843,24 +834,10 @@ class MentionReader:
                     and earlier.start_char != own_subject
                     and token.root.dep_ in ("nsubj", "nsubjpass")
                 ):
-                    return replace(
-                        earlier,
-                        text=span.text,
-                        start_char=span.start_char,
-                        end_char=span.end_char,
-                        sent_index=sent,
-                        anaphor=True,
-                    )
+                    return as_reference(earlier, span, sent)
         appositive = self.appositive_antecedent(doc, span, found)
         if appositive is not None and appositive.cls == cls:
-            return replace(
-                appositive,
-                text=span.text,
-                start_char=span.start_char,
-                end_char=span.end_char,
-                sent_index=sent,
-                anaphor=True,
-            )
+            return as_reference(appositive, span, sent)
         classes = self.pronoun_classes.get(span.text.lower(), (cls,))
         candidates = [
             e
@@ -899,6 +876,18 @@ class MentionReader:
 NAME_ENT_TYPES = frozenset(
     {"", "ORG", "PERSON", "GPE", "LOC", "PRODUCT", "WORK_OF_ART", "NORP", "FAC"}
 )
+
+
+def as_reference(antecedent: Mention, span: Span, sent: int) -> Mention:
+    """A reference at ``span`` to the antecedent: its name and class, the span's text."""
+    return replace(
+        antecedent,
+        text=span.text,
+        start_char=span.start_char,
+        end_char=span.end_char,
+        sent_index=sent,
+        anaphor=True,
+    )
 
 
 def clause_subject_start(token: Token) -> int | None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from kg.extract.candidates import lemma
-from kg.extract.syntax import conj_root
+from kg.extract.syntax import conj_root, first_conjunct
 from kg.model import Mention
 
 INVESTOR_PREPS = frozenset({"by", "from", "including", "like", "as", "with"})
@@ -101,12 +101,11 @@ class RoundReader:
             root = roots.get(m)
             if m.cls != "Organization" or root is None:
                 continue
-            first = root
-            while first.dep_ == "conj" and first.head.i != first.i:
-                first = first.head
             # "its investors, A and B": the list's first name is in apposition to the
             # investor word, which conj_root would climb past
-            cue = self.investor_cue(first) or self.investor_cue(doc[conj_root(root) or root.i])
+            cue = self.investor_cue(first_conjunct(root)) or self.investor_cue(
+                doc[conj_root(root) or root.i]
+            )
             if cue is None:
                 continue
             yield RoundInvestor(m, cue, invested_company(cue, by_token))

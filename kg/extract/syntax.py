@@ -47,11 +47,9 @@ def listing_noun(token: Token, nouns: frozenset[str]) -> Token | None:
     >>> listing_noun(doc[6], frozenset({"model"})).text, listing_noun(doc[0], frozenset({"model"}))
     ('models', None)
     """
-    first = token
-    if first.dep_ == "compound" and first.head.text[:1].isdigit():
-        first = first.head  # "the Lumen 4K": the model number heads the name
-    while first.dep_ == "conj" and first.head.i != first.i:
-        first = first.head
+    if token.dep_ == "compound" and token.head.text[:1].isdigit():
+        token = token.head  # "the Lumen 4K": the model number heads the name
+    first = first_conjunct(token)
     prep = first.head
     if first.dep_ == "dobj" and prep.lemma_ == "include":  # "its cameras include the X"
         noun = next((c for c in prep.children if c.dep_ == "nsubj"), None)
@@ -184,6 +182,22 @@ def syntactic_role(
     return "other"
 
 
+def trigger_role(token: Token | None, trigger: TriggerMatch) -> str:
+    """``syntactic_role`` with the trigger's pattern's settings."""
+    pattern = trigger.pattern
+    return syntactic_role(
+        token,
+        trigger.anchor,
+        pattern.subject_preps,
+        pattern.object_preps,
+        pattern.possessor,
+        pattern.co_subject_preps,
+        trigger.tokens,
+        pattern.direct_object,
+        pattern.named,
+    )
+
+
 def participle_modifier(token: Token) -> bool:
     """Whether the token is a past participle describing a noun ("SoftBank-owned Arm",
     "a unit sold to Intel"), so that noun is acted on, not acting."""
@@ -257,9 +271,9 @@ def attaches_near(point: Token, anchor: Token, dep: str = "") -> bool:
 
 def between_object(token: Token | None) -> bool:
     """Whether the token is, or is a conjunct of, the object of "between"/"among"."""
-    while token is not None and token.dep_ == "conj" and token.head.i != token.i:
-        token = token.head
-    return token is not None and token.head.lower_ in ("between", "among")
+    if token is None:
+        return False
+    return first_conjunct(token).head.lower_ in ("between", "among")
 
 
 def relative_antecedent(anchor: Token) -> Token | None:
@@ -284,6 +298,14 @@ def nearest_group(
     roots = {conj_root(heads[m]) for m in group}
     group += [m for m in mentions if m not in group and conj_root(heads[m]) in roots]
     return sorted(group, key=lambda m: m.start_char)
+
+
+def first_conjunct(token: Token) -> Token:
+    """The first name of the list the token is in, through "and"/commas only (itself
+    if none); unlike ``conj_root`` it does not climb appositions."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token
 
 
 def conj_root(token: Token | None) -> int | None:
