@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
@@ -65,12 +65,14 @@ def test_properties_ingest_any_json_never_raises(value: object, lines: bool) -> 
 
 
 @settings(max_examples=300, deadline=None)
+@example(text="\ufeff", encoding="utf-8")  # found by CI on 3 December 2026
 @given(text=TEXT, encoding=st.sampled_from(["utf-8", "utf-16", "utf-8-sig", "utf-32"]))
 def test_properties_decode_round_trips_unicode(text: str, encoding: str) -> None:
     data = text.encode(encoding)
     assume(not any(data.startswith(magic) for magic in SIGNATURES))
     decoded = decode(data)
-    assert decoded.text.removeprefix("\ufeff") == text
+    # a text that opens with U+FEFF is, encoded, a byte-order mark: it reads back without it
+    assert decoded.text.removeprefix("\ufeff") == text.removeprefix("\ufeff")
     assert decoded.problem is None
 
 
