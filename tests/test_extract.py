@@ -298,6 +298,22 @@ FAMILIES = {
             ("Bob Marsh", "founderOf", "Tamber", A),
         },
     ),
+    "reference-to-a-company-context-retyped": (
+        "Corvana ended its partnership with Mistral Labs after three years. The company "
+        "now partners with Daxo.",
+        {
+            ("Corvana", "endedPartnershipWith", "Mistral Labs", A),
+            ("Corvana", "partnersWith", "Daxo", A),
+        },
+    ),
+    "company-tagged-a-place-subject-of-a-company-verb": (
+        "Pellar is based in Toronto.",
+        {("Pellar", "headquarteredIn", "Toronto", A)},
+    ),
+    "role-noun-in-apposition-is-given-under-negation": (
+        "BT plans to drop Huawei without relying only on Nokia, its other supplier.",
+        {("Nokia", "supplierOf", "BT", A)},
+    ),
     "company-once-tagged-a-place": (
         "Tamber, a Berlin-based startup, makes delivery robots. Jane Smith, the CTO of "
         "Tamber, left in May.",

@@ -100,7 +100,7 @@ class Extractor:
         candidates -> decision."""
         words = Words.of(doc)
         triggers = self.triggers.matches(doc, words)
-        mentions = self.reader.people_by_context(doc, self.reader.mentions(doc), triggers)
+        mentions = self.reader.mentions(doc, triggers)
         roots = {m: mention_root(doc, m) for m in mentions}
         rules = self.rule_facts(doc, words, mentions, roots, triggers)
         rules = self.between_parties(rules, article)
@@ -131,7 +131,7 @@ class Extractor:
         """The mentions and every candidate, before the decision (what training reads)."""
         words = Words.of(doc)
         triggers = self.triggers.matches(doc, words)
-        mentions = self.reader.people_by_context(doc, self.reader.mentions(doc), triggers)
+        mentions = self.reader.mentions(doc, triggers)
         roots = {m: mention_root(doc, m) for m in mentions}
         rules = self.rule_facts(doc, words, mentions, roots, triggers)
         return mentions, self.candidate_reader.candidates(
@@ -366,8 +366,11 @@ class Extractor:
             # given, not as what the sentence's verbs deny
             # and so is a title given to a person ("Acme CEO Jane Roe denied the
             # report", "Acme director, Jane Roe, dismissed the rumours")
-            presupposed = participle_modifier(trigger.anchor) or titles_a_person(
-                pattern, near, heads, trigger
+            # and so is a role noun set beside a name ("Nokia, its other supplier")
+            presupposed = (
+                participle_modifier(trigger.anchor)
+                or titles_a_person(pattern, near, heads, trigger)
+                or describes_in_apposition(trigger.anchor, near, heads)
             )
             if presupposed:
                 modality = Modality.ASSERTED
@@ -696,6 +699,18 @@ def titles_a_person(
         and r.dep_ == "appos"
         and r.head.i == anchor.i
         for m in near
+    )
+
+
+def describes_in_apposition(
+    anchor: Token, near: list[Mention], heads: dict[Mention, Token | None]
+) -> bool:
+    """Whether the trigger is a noun set beside a name, describing it ("Nokia, its
+    other supplier"): what it says is given, whatever the sentence's verbs deny."""
+    return (
+        anchor.pos_ == "NOUN"
+        and anchor.dep_ == "appos"
+        and any((r := heads[m]) is not None and r.i == anchor.head.i for m in near)
     )
 
 

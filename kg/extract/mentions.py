@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 
 from spacy.attrs import ORTH, POS
@@ -75,26 +76,20 @@ class MentionReader:
             word.lower(): tuple(classes) for word, classes in data.get("pronouns", {}).items()
         }
 
-    def mentions(self, doc: Doc) -> list[Mention]:
+    def mentions(self, doc: Doc, triggers: Sequence[TriggerMatch] = ()) -> list[Mention]:
+        """The article's mentions, in three passes: names -> their classes corrected by
+        context (``people_by_context``) -> references ("the company", "it", "the two
+        companies"), so a reference finds a name whose class the context corrected
+        (a company the model called a person is a company's antecedent)."""
         sent_of = sentence_numbers(doc)
-        possessives: list[int] = []
-        pronouns: list[int] = []
-        years: list[int] = []
-        for token in doc:
-            lower = token.lower_
-            if lower in self.possessives and token.dep_ == "poss":
-                possessives.append(token.i)
-            elif lower in self.pronoun_classes:
-                pronouns.append(token.i)
-            elif YEAR.match(lower):
-                years.append(token.i)
-        found: list[Mention] = []
-        seen_products: list[Mention] = []
-        anaphors = {start: (doc.vocab.strings[key], end) for key, start, end in self.anaphora(doc)}
-        for cls, start, end in self.noun_references(doc):
-            names_follow = end < len(doc) and (doc[end].ent_type_ or doc[end].pos_ == "PROPN")
-            if not names_follow and (start not in anaphors or end > anaphors[start][1]):
-                anaphors[start] = (cls, end)
+        names, taken = self.name_spans(doc)
+        named = self.people_by_context(doc, self.named_mentions(doc, names, sent_of), triggers)
+        return self.with_references(doc, named, self.reference_spans(doc, taken), sent_of)
+
+    def name_spans(self, doc: Doc) -> tuple[list[Span], set[int]]:
+        """The names of the article: the model's entities (possessives split off), the
+        names found from context (``discovered_names``) and repeats of names tagged
+        once; and the tokens names take (where no reference starts)."""
         taken: set[int] = set()
         for ent in doc.ents:
             if ent.label_ in LABEL_TO_CLASS:
@@ -106,37 +101,73 @@ class MentionReader:
             named = [e for e in named if not covered.intersection(range(e.start, e.end))]
             named = sorted(named + discovered, key=lambda e: e.start)
             taken.update(covered)
-        named += self.unlabelled_repeats(doc, named, taken)
-        taken.update(i for e in named for i in range(e.start, e.end))
-        classes = self.voted_classes(named)
-        events: list[tuple[int, Span | tuple[str, int, int]]] = [(e.start, e) for e in named]
-        events += [(s, (cls, s, e)) for s, (cls, e) in anaphors.items() if s not in taken]
-        events += [(s, ("pair", s, e)) for _, s, e in self.pair_phrases(doc) if s not in taken]
-        events += [(i, (self.possessives[doc[i].lower_], i, i + 1)) for i in possessives]
-        events += [
-            (i, (self.pronoun_classes[doc[i].lower_][0], i, i + 1))
-            for i in pronouns
-            if i not in anaphors
-        ]
-        events += [(i, ("Year", i, i + 1)) for i in years if i not in taken]
-        for _, item in sorted(events, key=lambda x: x[0]):
-            if isinstance(item, Span):
-                if is_adjective(item):
-                    continue
-                one = self.entity_mention(doc, item, sent_of, seen_products)
-                if one is not None and not one.gazetteer and one.name in classes:
-                    one = replace(one, cls=classes[one.name])
-                new = [one] if one is not None and self.is_entity_name(one) else []
-            elif item[0] == "pair":
-                new = self.pair_mentions(doc, item, sent_of, found)
-            else:
-                one = self.other_mention(doc, item, sent_of, found)
-                new = [one] if one is not None else []
-            for mention in new:
-                found.append(mention)
-                if mention.cls == "Product":
-                    seen_products.append(mention)
+        named = sorted(named + self.unlabelled_repeats(doc, named, taken), key=lambda e: e.start)
+        return named, taken | {i for e in named for i in range(e.start, e.end)}
+
+    def named_mentions(self, doc: Doc, names: list[Span], sent_of: list[int]) -> list[Mention]:
+        """A mention for each name that is an entity's, classed by the article's votes."""
+        classes = self.voted_classes(names)
+        found: list[Mention] = []
+        seen_products: list[Mention] = []
+        for span in names:
+            if is_adjective(span):
+                continue
+            one = self.entity_mention(doc, span, sent_of, seen_products)
+            if one is not None and not one.gazetteer and one.name in classes:
+                one = replace(one, cls=classes[one.name])
+            if one is None or not self.is_entity_name(one):
+                continue
+            found.append(one)
+            if one.cls == "Product":
+                seen_products.append(one)
         return found
+
+    def reference_spans(self, doc: Doc, taken: set[int]) -> list[tuple[str, int, int]]:
+        """Where the article refers back, as (class or "pair", start, end), in order:
+        anaphora ("the company", "the phone") and pairs ("the two companies") outside
+        the names (``taken``), possessives ("its"), pronouns ("it", "she"), years."""
+        anaphors = {start: (doc.vocab.strings[key], end) for key, start, end in self.anaphora(doc)}
+        for cls, start, end in self.noun_references(doc):
+            names_follow = end < len(doc) and (doc[end].ent_type_ or doc[end].pos_ == "PROPN")
+            if not names_follow and (start not in anaphors or end > anaphors[start][1]):
+                anaphors[start] = (cls, end)
+        found = [(cls, s, e) for s, (cls, e) in anaphors.items() if s not in taken]
+        found += [("pair", s, e) for _, s, e in self.pair_phrases(doc) if s not in taken]
+        for token in doc:
+            lower = token.lower_
+            if lower in self.possessives and token.dep_ == "poss":
+                found.append((self.possessives[lower], token.i, token.i + 1))
+            elif lower in self.pronoun_classes:
+                if token.i not in anaphors:
+                    found.append((self.pronoun_classes[lower][0], token.i, token.i + 1))
+            elif YEAR.match(lower) and token.i not in taken:
+                found.append(("Year", token.i, token.i + 1))
+        return sorted(found, key=lambda r: r[1])
+
+    def with_references(
+        self,
+        doc: Doc,
+        named: list[Mention],
+        references: list[tuple[str, int, int]],
+        sent_of: list[int],
+    ) -> list[Mention]:
+        """The named mentions with the references among them, each reference resolved
+        against the mentions before it."""
+        found: list[Mention] = []
+        waiting = iter(sorted(named, key=lambda m: m.start_char))
+        upcoming = next(waiting, None)
+        for item in references:
+            at = doc[item[1]].idx
+            while upcoming is not None and upcoming.start_char <= at:
+                found.append(upcoming)
+                upcoming = next(waiting, None)
+            if item[0] == "pair":
+                found += self.pair_mentions(doc, item, sent_of, found)
+            elif (one := self.other_mention(doc, item, sent_of, found)) is not None:
+                found.append(one)
+        if upcoming is not None:
+            found.append(upcoming)
+        return found + list(waiting)
 
     def discovered_names(self, doc: Doc, ents: list[Span]) -> list[Span]:
         """Organisations the model missed or split, found from their context:
@@ -499,9 +530,7 @@ class MentionReader:
                 root = doc[start:stop].root
                 if anchor_distance(root, trigger.anchor) > 2:
                     continue
-                role = trigger_role(root, trigger)
-                if pattern.reverse:
-                    role = {"subj": "obj", "obj": "subj"}.get(role, role)
+                role = trigger_role(root, trigger)  # a pattern's domain is its subject's
                 if (
                     pattern.domain == {"Person"}
                     and root.dep_ == "poss"
@@ -596,6 +625,16 @@ class MentionReader:
                 for t in company_triggers
             )
 
+        def subject_of_company_trigger(root: Token) -> bool:
+            return any(
+                sent_of[t.anchor.i] == sent_of[root.i]
+                and root.dep_ in ("nsubj", "nsubjpass")
+                and anchor_distance(root, t.anchor) <= 2
+                and syntactic_role(root, t.anchor, t.pattern.subject_preps, t.pattern.object_preps)
+                == ("obj" if t.pattern.reverse else "subj")
+                for t in company_triggers
+            )
+
         def near(root: Token, anchors: list[Token], limit: int) -> bool:
             return any(
                 sent_of[a.i] == sent_of[root.i] and anchor_distance(root, a) <= limit
@@ -612,7 +651,10 @@ class MentionReader:
                 continue
             if self.described_as_company(root) or (
                 root.dep_ != "poss"
-                and object_of_company_trigger(root)
+                and (
+                    object_of_company_trigger(root)
+                    or (not self.looks_like_person(m.name) and subject_of_company_trigger(root))
+                )
                 and not near(root, role_anchors, 3)
             ):
                 found.add(m.name)
