@@ -314,6 +314,14 @@ FAMILIES = {
         "BT plans to drop Huawei without relying only on Nokia, its other supplier.",
         {("Nokia", "supplierOf", "BT", A)},
     ),
+    "untagged-company-before-a-title": (
+        "Corvex COO Linda Park said the company would keep hiring.",
+        {("Linda Park", "worksFor", "Corvex", A)},
+    ),
+    "company-the-model-calls-a-facility": (
+        "Corvex snapped up Drift for $300 million.",
+        {("Corvex", "acquired", "Drift", A)},
+    ),
     "company-once-tagged-a-place": (
         "Tamber, a Berlin-based startup, makes delivery robots. Jane Smith, the CTO of "
         "Tamber, left in May.",

@@ -515,6 +515,7 @@ class MentionReader:
             for i in range(span.start, span.end)
         }
         found: list[Mention] = []
+        trigger_words = {i for t in triggers for i in (t.anchor.i, *t.tokens)}
         for trigger in triggers:
             pattern = trigger.pattern
             wanted = {"obj"} if pattern.range == {"Organization"} else set()
@@ -524,6 +525,10 @@ class MentionReader:
             if not wanted or title_case(sent):
                 continue
             for start, stop in untagged_names(doc, sent.start, sent.end, covered):
+                # "Corvex COO", "Corvex Vice President": the name before a title
+                stop = next((i for i in range(start, stop) if i in trigger_words), stop)
+                if stop == start:
+                    continue
                 words = [t.lower_.rstrip(".,") for t in doc[start:stop]]
                 if words[-1] in self.not_entities or words[0] in self.corporate_suffixes:
                     continue
@@ -975,7 +980,8 @@ def is_name_word(token: Token) -> bool:
 
 def untagged_names(doc: Doc, start: int, end: int, covered: set[int]) -> list[tuple[int, int]]:
     """Runs of up to four capitalised proper nouns in ``doc[start:end]`` that the model
-    gave no entity label and no mention covers."""
+    gave no entity label kg reads (a facility's or a work's may be a company's) and
+    no mention covers."""
     runs = []
     i = start
     while i < end:
@@ -984,7 +990,7 @@ def untagged_names(doc: Doc, start: int, end: int, covered: set[int]) -> list[tu
             stop < end
             and stop - i < 4
             and stop not in covered
-            and not doc[stop].ent_type_
+            and doc[stop].ent_type_ not in LABEL_TO_CLASS
             and is_name_word(doc[stop])
         ):
             stop += 1
@@ -997,15 +1003,15 @@ def untagged_names(doc: Doc, start: int, end: int, covered: set[int]) -> list[tu
 
 
 def title_case(sent: Span) -> bool:
-    """Whether a sentence has no lower-case word of four letters or more (a headline's
-    style, "Tamber Buys Quell After Long Talks").
+    """Whether a sentence has no lower-case word of four letters or more but short
+    function words (a headline's style, "Tamber Buys Quell After Talks with Orbis").
 
     >>> import spacy
     >>> nlp = spacy.blank("en")
-    >>> [title_case(nlp(s)[:]) for s in ("Tamber Buys Quell After Talks", "Tamber was sold")]
+    >>> [title_case(nlp(s)[:]) for s in ("Tamber Ends Talks with Quell", "Tamber was sold")]
     [True, False]
     """
-    return not any(t.is_alpha and len(t) > 3 and t.is_lower for t in sent)
+    return not any(t.is_alpha and len(t) > 3 and t.is_lower and not t.is_stop for t in sent)
 
 
 def split_possessives(doc: Doc, ents: list[Span]) -> list[Span]:
