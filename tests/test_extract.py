@@ -322,6 +322,27 @@ FAMILIES = {
         "Corvex snapped up Drift for $300 million.",
         {("Corvex", "acquired", "Drift", A)},
     ),
+    "investors-took-part": (
+        "Kavo has raised $120 million. Tiger Global led the round, and Accel and Index "
+        "Ventures also took part.",
+        {
+            ("Tiger Global", "investedIn", "Kavo", A),
+            ("Accel", "investedIn", "Kavo", A),
+            ("Index Ventures", "investedIn", "Kavo", A),
+        },
+    ),
+    "two-funds-the-model-joins-into-one-name": (
+        "Helix Bio secured $30 million from investors including Khosla Ventures and "
+        "Founders Fund.",
+        {
+            ("Khosla Ventures", "investedIn", "Helix Bio", A),
+            ("Founders Fund", "investedIn", "Helix Bio", A),
+        },
+    ),
+    "name-listed-with-a-company-is-a-company": (
+        "Ridewell received funding from Toyota and Denso last year.",
+        {("Toyota", "investedIn", "Ridewell", A), ("Denso", "investedIn", "Ridewell", A)},
+    ),
     "company-once-tagged-a-place": (
         "Tamber, a Berlin-based startup, makes delivery robots. Jane Smith, the CTO of "
         "Tamber, left in May.",

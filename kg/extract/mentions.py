@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.patterns import TriggerMatch
 from kg.extract.syntax import (
     anchor_distance,
+    first_conjunct,
     is_subject,
     listing_noun,
     mention_root,
@@ -94,7 +95,9 @@ class MentionReader:
         for ent in doc.ents:
             if ent.label_ in LABEL_TO_CLASS:
                 taken.update(range(ent.start, ent.end))
-        named = split_possessives(doc, [e for e in doc.ents if e.label_ in LABEL_TO_CLASS])
+        named = self.split_lists(
+            doc, split_possessives(doc, [e for e in doc.ents if e.label_ in LABEL_TO_CLASS])
+        )
         discovered = self.discovered_names(doc, named)
         if discovered:
             covered = {i for d in discovered for i in range(d.start, d.end)}
@@ -103,6 +106,32 @@ class MentionReader:
             taken.update(covered)
         named = sorted(named + self.unlabelled_repeats(doc, named, taken), key=lambda e: e.start)
         return named, taken | {i for e in named for i in range(e.start, e.end)}
+
+    def split_lists(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """The model's names that join two organisations' names, each ending in an
+        organisation word, as two: "Khosla Ventures and Founders Fund" (but "Procter
+        and Gamble" is one name, as is any name the gazetteer knows)."""
+        found = []
+        for ent in ents:
+            cut = next(
+                (
+                    t.i
+                    for t in ent[1:-1]
+                    if t.lower_ in ("and", "&")
+                    and not ent.id_
+                    and self.is_organisation_word(doc[t.i - 1].text)
+                    and doc[t.i + 1].text[:1].isupper()
+                ),
+                None,
+            )
+            if cut is None:
+                found.append(ent)
+            else:
+                found += [
+                    Span(doc, ent.start, cut, label=ent.label_),
+                    Span(doc, cut + 1, ent.end, label=ent.label_),
+                ]
+        return found
 
     def named_mentions(self, doc: Doc, names: list[Span], sent_of: list[int]) -> list[Mention]:
         """A mention for each name that is an entity's, classed by the article's votes."""
@@ -648,13 +677,24 @@ class MentionReader:
 
         found: set[str] = set()
         named_roots = {r.i for m in mentions if not m.anaphor and (r := mention_root(doc, m))}
+        company_roots = {
+            r.i
+            for m in mentions
+            if m.cls == "Organization" and not m.anaphor and (r := mention_root(doc, m))
+        }
         for m in mentions:
             root = mention_root(doc, m)
             if m.cls not in ("Person", "Place") or m.gazetteer or m.anaphor or root is None:
                 continue
             if m.cls == "Place" and describes_a_name(root, named_roots):
                 continue
-            if self.described_as_company(root) or (
+            if (
+                conjoined_with(root, company_roots)
+                and not self.looks_like_person(m.name)
+                and not describes_a_name(root, named_roots)
+            ):
+                found.add(m.name)  # "backed by Balderton Capital and Atomico"
+            elif self.described_as_company(root) or (
                 root.dep_ != "poss"
                 and (
                     object_of_company_trigger(root)
@@ -1044,6 +1084,16 @@ def is_adjective(ent: Span) -> bool:
     """Whether the model's entity is one adjective the gazetteer does not know: a
     nationality ("Slovak partner"), never a party."""
     return not ent.id_ and len(ent) == 1 and ent[0].tag_ == "JJ" and ent[0].dep_ == "amod"
+
+
+def conjoined_with(root: Token, roots: set[int]) -> bool:
+    """Whether a name's root is coordinated with one of ``roots`` ("A and B", "A, B
+    and C")."""
+    first = first_conjunct(root)
+    items = {first.i} | {
+        t.i for t in first.subtree if t.dep_ == "conj" and first_conjunct(t).i == first.i
+    }
+    return bool((items - {root.i}) & roots)
 
 
 def describes_a_name(root: Token, named_roots: set[int]) -> bool:

@@ -114,7 +114,7 @@ class RoundReader:
         """The investor word a name hangs on, if it hangs on one."""
         nouns, verbs = self.words.investor_nouns, self.words.investor_verbs
         head = base.head
-        if base.dep_ == "nsubj" and lemma(head) in verbs and self.round_clause(head):
+        if base.dep_ == "nsubj" and verb_lemma(head) in verbs and self.round_clause(head):
             return head
         if base.dep_ == "pobj" and head.lower_ in INVESTOR_PREPS:
             governor = head.head
@@ -168,6 +168,15 @@ class RoundReader:
             c.dep_ == "agent" and any(lemma(g) in self.words.investor_nouns for g in c.children)
             for c in verb.children
         )
+
+
+def verb_lemma(verb: Token) -> str:
+    """A verb's lemma, with "take part" read as one verb, "participate"."""
+    if lemma(verb) == "take" and any(
+        c.dep_ == "dobj" and c.lower_ == "part" for c in verb.children
+    ):
+        return "participate"
+    return lemma(verb)
 
 
 def invested_company(cue: Token, by_token: dict[int, Mention]) -> Mention | None:
