@@ -343,6 +343,14 @@ FAMILIES = {
         "Ridewell received funding from Toyota and Denso last year.",
         {("Toyota", "investedIn", "Ridewell", A), ("Denso", "investedIn", "Ridewell", A)},
     ),
+    "passive-relative-clause-on-the-acquired": (
+        "Ridewell, which was acquired by Uber in 2020, now runs in ten cities.",
+        {("Uber", "acquired", "Ridewell", A)},
+    ),
+    "possessor-of-a-company-noun-is-a-company": (
+        "Tessaly's parent company, Marlow Holdings, reported a loss.",
+        {("Tessaly", "subsidiaryOf", "Marlow Holdings", A)},
+    ),
     "company-once-tagged-a-place": (
         "Tamber, a Berlin-based startup, makes delivery robots. Jane Smith, the CTO of "
         "Tamber, left in May.",

@@ -418,10 +418,10 @@ class Extractor:
         roles = {m: trigger_role(heads[m], trigger) for m in near}
         if "agent" in roles.values():
             roles = {m: PASSIVE_ROLES.get(r, r) for m, r in roles.items()}
-        antecedent = relative_antecedent(trigger.anchor)
+        relative = relative_antecedent(trigger.anchor)
         for m in near:
-            if antecedent is not None and conj_root(heads[m]) == antecedent.i:
-                roles[m], dist[m] = "subj", 1
+            if relative is not None and conj_root(heads[m]) == relative[0].i:
+                roles[m], dist[m] = relative[1], 1
         near = [m for m in near if roles[m] != "clause"]
         subjects = [m for m in near if m.cls in pattern.domain]
         if person is not None:

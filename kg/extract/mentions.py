@@ -659,6 +659,11 @@ class MentionReader:
                 for t in company_triggers
             )
 
+        def possessor_of_company_noun(root: Token) -> bool:
+            return root.dep_ == "poss" and any(
+                root.head.i in (t.anchor.i, *t.tokens) for t in company_triggers
+            )
+
         def subject_of_company_trigger(root: Token) -> bool:
             return any(
                 sent_of[t.anchor.i] == sent_of[root.i]
@@ -688,12 +693,12 @@ class MentionReader:
                 continue
             if m.cls == "Place" and describes_a_name(root, named_roots):
                 continue
-            if (
-                conjoined_with(root, company_roots)
-                and not self.looks_like_person(m.name)
-                and not describes_a_name(root, named_roots)
+            if not self.looks_like_person(m.name) and (
+                (conjoined_with(root, company_roots) and not describes_a_name(root, named_roots))
+                or possessor_of_company_noun(root)
             ):
-                found.add(m.name)  # "backed by Balderton Capital and Atomico"
+                # "backed by Balderton Capital and Atomico", "Tessaly's parent company"
+                found.add(m.name)
             elif self.described_as_company(root) or (
                 root.dep_ != "poss"
                 and (

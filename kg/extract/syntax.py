@@ -276,14 +276,17 @@ def between_object(token: Token | None) -> bool:
     return first_conjunct(token).head.lower_ in ("between", "among")
 
 
-def relative_antecedent(anchor: Token) -> Token | None:
-    """The noun a relative clause around the trigger is about ("BBK, which owns Vivo" -> BBK)."""
+def relative_antecedent(anchor: Token) -> tuple[Token, str] | None:
+    """The noun a relative clause around the trigger is about, and its role: the
+    subject ("BBK, which owns Vivo" -> BBK), or the object when the trigger is the
+    clause's passive verb ("Vivo, which was acquired by BBK" -> Vivo)."""
     for token in [anchor, *anchor.ancestors][:3]:
-        if token.dep_ == "relcl" and any(
-            c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("which", "who", "that")
-            for c in token.children
-        ):
-            return token.head
+        if token.dep_ != "relcl":
+            continue
+        for c in token.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("which", "who", "that"):
+                passive = c.dep_ == "nsubjpass" and token.i == anchor.i
+                return token.head, "obj" if passive else "subj"
     return None
 
 
