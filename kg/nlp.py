@@ -66,8 +66,27 @@ UNIT = re.compile(
     re.IGNORECASE,
 )
 MODEL_ENT_TYPES = frozenset(
-    {"", "PRODUCT", "ORG", "PERSON", "CARDINAL", "DATE", "WORK_OF_ART", "NORP", "FAC"}
+    {
+        "",
+        "PRODUCT",
+        "ORG",
+        "PERSON",
+        "CARDINAL",
+        "DATE",
+        "WORK_OF_ART",
+        "NORP",
+        "FAC",
+        "EVENT",
+        "GPE",
+        "LOC",
+    }
 )
+NAMED_MODEL_ENT_TYPES = frozenset(
+    {"", "PRODUCT", "ORG", "PERSON", "GPE", "LOC", "WORK_OF_ART", "FAC", "EVENT", "DATE"}
+)
+"""What the statistical model may call a product's name ("the Aria 5": an event, a
+date); month and day names are ``not_model_names``."""
+NAMED_MODEL_BEFORE = frozenset({"the", "its", "their", "'s", "’s", "a", "and", "or", ","})
 ALNUM_MODEL = re.compile(r"^[A-Za-z]{0,5}-?\d+[A-Za-z]{0,3}\+?$")
 
 
@@ -318,6 +337,7 @@ def product_config(ontology: Ontology) -> dict[str, object]:
         "series_words": list(products["series_words"]),
         "stop_words": list(products["stop_words"]),
         "quantity_words": list(products["quantity_words"]),
+        "not_model_names": list(products.get("not_model_names", ())),
         "lines": ontology.lines_to_maker(),
         "makers": sorted(ontology.labels_with_role("maker")),
     }
@@ -332,6 +352,7 @@ def product_config(ontology: Ontology) -> dict[str, object]:
         "series_words": [],
         "stop_words": [],
         "quantity_words": [],
+        "not_model_names": [],
         "lines": {},
         "makers": [],
     },
@@ -343,6 +364,7 @@ def make_product_ruler(
     series_words: list[str],
     stop_words: list[str],
     quantity_words: list[str],
+    not_model_names: list[str],
     lines: dict[str, str],
     makers: list[str],
 ) -> ProductRuler:
@@ -355,6 +377,7 @@ def make_product_ruler(
         lines,
         makers,
         long_line_starts={words[0].lower_ for words in long_lines},
+        not_model_names=not_model_names,
     )
 
 
@@ -374,6 +397,7 @@ class ProductRuler:
         lines: dict[str, str],
         makers: Iterable[str],
         long_line_starts: Iterable[str] = (),
+        not_model_names: Iterable[str] = (),
     ) -> None:
         self.model_words = {w.lower() for w in model_words}
         self.series_words = {w.lower() for w in series_words}
@@ -383,6 +407,7 @@ class ProductRuler:
         self.long_line_starts = frozenset(long_line_starts)
         """First words (lower case) of the product lines of several words."""
         self.makers = frozenset(makers)
+        self.not_model_names = frozenset(w.lower() for w in not_model_names)
 
     def __call__(self, doc: Doc) -> Doc:
         ents = with_people_restored(doc, [e for e in trimmed_at_paragraphs(doc) if e is not None])
@@ -411,14 +436,16 @@ class ProductRuler:
         strings = doc.vocab.strings
         rows = doc.to_array([ORTH, LOWER]).tolist()
         line_starts, line_maker = self.long_line_starts, self.line_maker
+        texts = [strings[orth] for orth, _ in rows]
+        digits = [not t.isalpha() and any(ch.isdigit() for ch in t) for t in texts]
         starts = []
-        for i, (orth, lower) in enumerate(rows):
-            text = strings[orth]
+        for i, (text, (_, lower)) in enumerate(zip(texts, rows, strict=True)):
             starts.append(
                 i in ent_at
                 or strings[lower] in line_starts
                 or text.lower() in line_maker
-                or (not text.isalpha() and any(ch.isdigit() for ch in text))
+                or digits[i]
+                or (text[:1].isupper() and any(digits[i + 1 : i + 3]))
             )
         return starts
 
@@ -447,6 +474,13 @@ class ProductRuler:
             )
             span.id_ = product_name(span.text)
             return span
+        number = self.named_model_number(doc, i)
+        if number is not None:
+            end = self.model_end(doc, number, require_digit=True)
+            if end is not None:
+                span = Span(doc, i, end, label="PRODUCT")
+                span.id_ = BARE_MODEL
+                return span
         if self.is_bare_model_start(doc, i):
             end = self.model_end(doc, i, require_digit=True)
             if end is not None and (
@@ -481,6 +515,35 @@ class ProductRuler:
         return prev is not None and (
             prev.lower_ in ("the", "its", "their", "'s", "’s", "and", ",", "or")
             or prev.ent_type_ == "ORG"
+        )
+
+    def named_model_number(self, doc: Doc, i: int) -> int | None:
+        """Where the model number starts when one or two capitalised words the gazetteer
+        does not know, then a model number, follow an article, a possessive or a list's
+        comma ("the Aria 5", "its Vega 14 Pro", "Corvex's new Aria 5", "the Corvex
+        Aria 5"): a product's name."""
+        prev = doc[i - 1] if i > 0 else None
+        if prev is not None and prev.lower_ == "new" and i > 1:
+            prev = doc[i - 2]
+        if prev is None or prev.lower_ not in NAMED_MODEL_BEFORE:
+            return None
+        for number in (i + 1, i + 2):
+            if number >= len(doc) or not all(self.is_name_word(doc[w]) for w in range(i, number)):
+                return None
+            token = doc[number]
+            if any(ch.isdigit() for ch in token.text) and self.is_model_token(token):
+                return number
+        return None
+
+    def is_name_word(self, token: Token) -> bool:
+        return (
+            token.is_alpha
+            and token.is_title
+            and len(token) >= 2
+            and token.lower_ not in self.not_model_names
+            and token.lower_ not in self.stop_words
+            and token.ent_type_ in NAMED_MODEL_ENT_TYPES
+            and not token.ent_id_
         )
 
     def is_model_token(self, token: Token) -> bool:

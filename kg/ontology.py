@@ -275,7 +275,9 @@ PATTERN_KEYS: dict[str, frozenset[str]] = {
         "relation", "confidence", "round_words", "raise_verbs", "investor_verbs",
         "investor_nouns",
     }),
-    "products": frozenset({"model_words", "series_words", "quantity_words", "stop_words"}),
+    "products": frozenset(
+        {"model_words", "series_words", "quantity_words", "stop_words", "not_model_names"}
+    ),
     "modality": frozenset({"negation", "denial", "hedge", "confidence"}),
     "modality.negation": frozenset({"deps", "governors", "words", "phrases"}),
     "modality.denial": frozenset({"words", "sentence_verbs", "phrases"}),

@@ -332,8 +332,7 @@ FAMILIES = {
         },
     ),
     "two-funds-the-model-joins-into-one-name": (
-        "Helix Bio secured $30 million from investors including Khosla Ventures and "
-        "Founders Fund.",
+        "Helix Bio secured $30 million from investors including Khosla Ventures and Founders Fund.",
         {
             ("Khosla Ventures", "investedIn", "Helix Bio", A),
             ("Founders Fund", "investedIn", "Helix Bio", A),
@@ -350,6 +349,14 @@ FAMILIES = {
     "possessor-of-a-company-noun-is-a-company": (
         "Tessaly's parent company, Marlow Holdings, reported a loss.",
         {("Tessaly", "subsidiaryOf", "Marlow Holdings", A)},
+    ),
+    "unknown-products-named-by-a-model-number": (
+        "Corvex unveiled the Aria 5 and Aria 5 Pro smartphones on Tuesday.",
+        {("Aria 5", "manufacturedBy", "Corvex", A), ("Aria 5 Pro", "manufacturedBy", "Corvex", A)},
+    ),
+    "possessor-of-a-product-makes-it": (
+        "Corvex's new Aria 5 has a 50-megapixel camera.",
+        {("Aria 5", "manufacturedBy", "Corvex", A)},
     ),
     "company-once-tagged-a-place": (
         "Tamber, a Berlin-based startup, makes delivery robots. Jane Smith, the CTO of "

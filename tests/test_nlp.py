@@ -94,10 +94,13 @@ def test_nlp_product_ruler_from_config(text: str, expected: list[tuple[str, ...]
     assert [(e.text, e.label_, e.id_, e.kb_id_) for e in nlp(text).ents] == expected
 
 
-def test_nlp_product_ruler_default_config_finds_no_line() -> None:
+def test_nlp_product_ruler_default_config_knows_no_line() -> None:
+    """Without the ontology's lines and words, "Mi 11" is a name with a model number
+    (no maker, no "Ultra")."""
     nlp = spacy.blank("en")
     nlp.add_pipe("kg_products")
-    assert list(nlp("The Mi 11 Ultra sold.").ents) == []
+    doc = nlp("The Mi 11 Ultra sold.")
+    assert [(e.text, e.id_, e.kb_id_) for e in doc.ents] == [("Mi 11", "model", "")]
 
 
 @pytest.mark.parametrize(
@@ -199,6 +202,19 @@ def test_nlp_cli_accepts_en_core_web_sm(args: list[str], env: dict[str, str]) ->
             "Leica was founded by Ernst Leitz.",
             [("Leica", "ORG", "Organization|Leica"), ("Ernst Leitz", "PERSON", "")],
         ),
+        (
+            "Corvex unveiled the Aria 5 and Aria 5 Pro on Tuesday.",
+            [
+                ("Aria 5", "PRODUCT", "model"),
+                ("Aria 5 Pro", "PRODUCT", "model"),
+                ("Tuesday", "DATE", ""),
+            ],
+        ),
+        ("The Corvex Aria 5 goes on sale soon.", [("Corvex Aria 5", "PRODUCT", "model")]),
+        (
+            "Corvex filed for Chapter 11 as the Stoxx 600 fell.",
+            [("Chapter 11", "LAW", ""), ("600", "CARDINAL", "")],
+        ),
     ],
     ids=[
         "gazetteer-beats-person",
@@ -210,6 +226,9 @@ def test_nlp_cli_accepts_en_core_web_sm(args: list[str], env: dict[str, str]) ->
         "units-are-not-models",
         "letter-model",
         "person-over-company",
+        "unknown-name-with-a-model-number",
+        "unknown-maker-and-name-with-a-model-number",
+        "chapters-and-indexes-are-no-products",
     ],
 )
 def test_nlp_entities(nlp, text: str, expected: list[tuple[str, str, str]]) -> None:

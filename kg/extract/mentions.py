@@ -481,6 +481,7 @@ class MentionReader:
         role_anchors = [t.anchor for t in triggers if t.pattern.domain == {"Person"}]
         sent_of = sentence_numbers(doc)
         named_by_triggers = self.companies_by_triggers(doc, mentions, triggers, sent_of)
+        named_by_triggers += self.makers_by_possession(doc, mentions, named_by_triggers, sent_of)
         if named_by_triggers:
             mentions = sorted([*mentions, *named_by_triggers], key=lambda m: m.start_char)
         renamed = self.people_beside_roles(doc, mentions, {a.i for a in role_anchors})
@@ -584,6 +585,40 @@ class MentionReader:
                         )
                     )
                     covered.update(range(start, stop))
+        return found
+
+    def makers_by_possession(
+        self, doc: Doc, mentions: list[Mention], added: list[Mention], sent_of: list[int]
+    ) -> list[Mention]:
+        """Untagged names that possess a product ("Corvex's new Aria 5"): its maker,
+        an organisation."""
+        covered = {
+            i
+            for m in [*mentions, *added]
+            if (span := doc.char_span(m.start_char, m.end_char, alignment_mode="expand"))
+            for i in range(span.start, span.end)
+        }
+        found: list[Mention] = []
+        for m in mentions:
+            root = mention_root(doc, m) if m.cls == "Product" and not m.anaphor else None
+            owner = next((c for c in root.children if c.dep_ == "poss"), None) if root else None
+            if owner is None or owner.i in covered or not is_name_word(owner):
+                continue
+            start = owner.left_edge.i
+            span = doc[start : owner.i + 1]
+            if title_case(owner.sent) or not all(is_name_word(t) for t in span):
+                continue
+            found.append(
+                Mention(
+                    text=span.text,
+                    name=clean_name(span.text),
+                    cls="Organization",
+                    start_char=span.start_char,
+                    end_char=span.end_char,
+                    sent_index=sent_of[start],
+                )
+            )
+            covered.update(range(start, owner.i + 1))
         return found
 
     def places_by_context(self, doc: Doc, mentions: list[Mention]) -> set[str]:
