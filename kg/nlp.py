@@ -132,6 +132,47 @@ def default_model() -> str:
     )
 
 
+@dataclass(frozen=True)
+class Lexicon:
+    """The English words a pipeline's rule lemmatizer knows (its WordNet index and
+    irregular forms) and its suffix rules: a capitalised word outside it is a name
+    ("Zupra"), whatever part of speech the model gives it at a sentence's start.
+
+    >>> lexicon = Lexicon(frozenset({"supply", "pack"}), (("ies", "y"), ("s", "")))
+    >>> [lexicon.knows(w) for w in ("supplies", "packs", "zupra")]
+    [True, True, False]
+    """
+
+    words: frozenset[str]
+    suffixes: tuple[tuple[str, str], ...]
+
+    def knows(self, lower: str) -> bool:
+        return lower in self.words or any(
+            lower.endswith(old) and lower[: len(lower) - len(old)] + new in self.words
+            for old, new in self.suffixes
+            if old
+        )
+
+
+def lexicon_of(nlp: Language) -> Lexicon:
+    """The pipeline's ``Lexicon``, empty when it has no rule lemmatizer's tables."""
+    if "lemmatizer" not in nlp.component_names:
+        return Lexicon(frozenset(), ())
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    words: set[str] = set()
+    suffixes: set[tuple[str, str]] = set()
+    if lookups.has_table("lemma_index"):
+        for _, entries in lookups.get_table("lemma_index").items():
+            words.update(w.lower() for w in entries)
+    if lookups.has_table("lemma_exc"):
+        for _, forms in lookups.get_table("lemma_exc").items():
+            words.update(f.lower() for f in forms)
+    if lookups.has_table("lemma_rules"):
+        for _, rules in lookups.get_table("lemma_rules").items():
+            suffixes.update((old, new) for old, new in rules if old.isalpha())
+    return Lexicon(frozenset(words), tuple(sorted(suffixes)))
+
+
 def installed_model(name: str) -> str:
     """The package to load for the pipeline ``name``: itself when installed, else the
     package kg installs under that pipeline's usual name.

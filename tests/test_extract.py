@@ -358,6 +358,10 @@ FAMILIES = {
         "Corvex's new Aria 5 has a 50-megapixel camera.",
         {("Aria 5", "manufacturedBy", "Corvex", A)},
     ),
+    "unknown-word-the-model-tags-a-common-noun": (
+        "Zupra supplies battery packs to Veltro.",
+        {("Zupra", "supplierOf", "Veltro", A)},
+    ),
     "company-once-tagged-a-place": (
         "Tamber, a Berlin-based startup, makes delivery robots. Jane Smith, the CTO of "
         "Tamber, left in May.",

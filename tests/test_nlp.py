@@ -259,3 +259,14 @@ def test_nlp_components_are_declared(nlp) -> None:
 def test_nlp_unknown_model_is_a_clear_error() -> None:
     with pytest.raises(ModelError, match="not installed"):
         load_pipeline("en_core_web_nonexistent")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("word", "known"),
+    [("supplies", True), ("automaker", True), ("meanwhile", True), ("zupra", False)],
+)
+def test_nlp_lexicon_knows_english_words_not_names(nlp, word: str, known: bool) -> None:
+    from kg.nlp import lexicon_of
+
+    assert lexicon_of(nlp).knows(word) is known

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from spacy.attrs import ORTH, POS
@@ -26,7 +26,13 @@ from kg.extract.syntax import (
     trigger_role,
 )
 from kg.model import Mention
-from kg.nlp import BARE_MODEL, LABEL_TO_CLASS, organization_label, split_entity_id
+from kg.nlp import (
+    BARE_MODEL,
+    LABEL_TO_CLASS,
+    lexicon_of,
+    organization_label,
+    split_entity_id,
+)
 from kg.ontology import Ontology
 
 REFERENCE_DETERMINERS = frozenset({"the", "this", "that"})
@@ -41,6 +47,7 @@ class MentionReader:
 
     def __init__(self, nlp: Language, ontology: Ontology) -> None:
         self.ontology = ontology
+        self.lexicon = lexicon_of(nlp)
         data = ontology.patterns
         self.anaphora = PhraseMatcher(nlp.vocab, attr="LOWER")
         for cls, phrases in data.get("anaphora", {}).items():
@@ -554,7 +561,9 @@ class MentionReader:
             sent = trigger.anchor.sent
             if not wanted or title_case(sent):
                 continue
-            for start, stop in untagged_names(doc, sent.start, sent.end, covered):
+            for start, stop in untagged_names(
+                doc, sent.start, sent.end, covered, self.is_name_word
+            ):
                 # "Corvex COO", "Corvex Vice President": the name before a title
                 stop = next((i for i in range(start, stop) if i in trigger_words), stop)
                 if stop == start:
@@ -602,11 +611,11 @@ class MentionReader:
         for m in mentions:
             root = mention_root(doc, m) if m.cls == "Product" and not m.anaphor else None
             owner = next((c for c in root.children if c.dep_ == "poss"), None) if root else None
-            if owner is None or owner.i in covered or not is_name_word(owner):
+            if owner is None or owner.i in covered or not self.is_name_word(owner):
                 continue
             start = owner.left_edge.i
             span = doc[start : owner.i + 1]
-            if title_case(owner.sent) or not all(is_name_word(t) for t in span):
+            if title_case(owner.sent) or not all(self.is_name_word(t) for t in span):
                 continue
             found.append(
                 Mention(
@@ -816,6 +825,18 @@ class MentionReader:
         lower = word.lower().strip(".,")
         return lower in self.organisation_words or any(
             lower.endswith(org) and len(lower) > len(org) for org in self.organisation_endings
+        )
+
+    def is_name_word(self, token: Token) -> bool:
+        """A word of a name: a proper noun (``is_name_word``), or a capitalised word no
+        English dictionary has, whatever the model tagged it ("Zupra supplies ...")."""
+        return is_name_word(token) or (
+            token.is_alpha
+            and token.is_title
+            and len(token) > 2
+            and not token.is_stop
+            and token.ent_type_ in NAME_ENT_TYPES
+            and not self.lexicon.knows(token.lower_)
         )
 
     def looks_like_person(self, name: str) -> bool:
@@ -1058,10 +1079,16 @@ def is_name_word(token: Token) -> bool:
     )
 
 
-def untagged_names(doc: Doc, start: int, end: int, covered: set[int]) -> list[tuple[int, int]]:
-    """Runs of up to four capitalised proper nouns in ``doc[start:end]`` that the model
-    gave no entity label kg reads (a facility's or a work's may be a company's) and
-    no mention covers."""
+def untagged_names(
+    doc: Doc,
+    start: int,
+    end: int,
+    covered: set[int],
+    name_word: Callable[[Token], bool] = is_name_word,
+) -> list[tuple[int, int]]:
+    """Runs of up to four capitalised words of names (``name_word``) in
+    ``doc[start:end]`` that the model gave no entity label kg reads (a facility's or
+    a work's may be a company's) and no mention covers."""
     runs = []
     i = start
     while i < end:
@@ -1071,7 +1098,7 @@ def untagged_names(doc: Doc, start: int, end: int, covered: set[int]) -> list[tu
             and stop - i < 4
             and stop not in covered
             and doc[stop].ent_type_ not in LABEL_TO_CLASS
-            and is_name_word(doc[stop])
+            and name_word(doc[stop])
         ):
             stop += 1
         if stop > i:
