@@ -362,6 +362,10 @@ FAMILIES = {
         "Zupra supplies battery packs to Veltro.",
         {("Zupra", "supplierOf", "Veltro", A)},
     ),
+    "a-round-is-no-company": (
+        "Zupra has raised $30 million. The Series B round was led by Harlow Ventures.",
+        {("Harlow Ventures", "investedIn", "Zupra", A)},
+    ),
     "company-once-tagged-a-place": (
         "Tamber, a Berlin-based startup, makes delivery robots. Jane Smith, the CTO of "
         "Tamber, left in May.",

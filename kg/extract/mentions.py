@@ -569,7 +569,11 @@ class MentionReader:
                 if stop == start:
                     continue
                 words = [t.lower_.rstrip(".,") for t in doc[start:stop]]
-                if words[-1] in self.not_entities or words[0] in self.corporate_suffixes:
+                if (
+                    words[-1] in self.not_entities
+                    or " ".join(words) in self.not_entities
+                    or words[0] in self.corporate_suffixes
+                ):
                     continue
                 root = doc[start:stop].root
                 if anchor_distance(root, trigger.anchor) > 2:
