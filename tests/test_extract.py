@@ -366,6 +366,16 @@ FAMILIES = {
         "Zupra has raised $30 million. The Series B round was led by Harlow Ventures.",
         {("Harlow Ventures", "investedIn", "Zupra", A)},
     ),
+    "possessive-in-a-relative-clause-is-its-noun": (
+        "Quorra has appointed Sam Ortiz as its chief executive. He succeeds Lena Fox, who "
+        "co-founded Quorra in 2016 with her brother Max Fox.",
+        {
+            ("Sam Ortiz", "ceoOf", "Quorra", A),
+            ("Quorra", "foundedIn", "2016", A),
+            ("Lena Fox", "founderOf", "Quorra", A),
+            ("Max Fox", "founderOf", "Quorra", A),
+        },
+    ),
     "company-once-tagged-a-place": (
         "Tamber, a Berlin-based startup, makes delivery robots. Jane Smith, the CTO of "
         "Tamber, left in May.",

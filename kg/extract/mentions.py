@@ -961,6 +961,26 @@ class MentionReader:
         end_char = doc[span.start - 2].idx + len(doc[span.start - 2].text)
         return next((m for m in reversed(found) if m.end_char == end_char and not m.anaphor), None)
 
+    def relative_antecedent(self, doc: Doc, span: Span, found: list[Mention]) -> Mention | None:
+        """The name a relative clause around a pronoun is about: "her" in "Lena Fox, who
+        founded it with her brother" is Lena Fox."""
+        clause = next(
+            (
+                t
+                for t in span.root.ancestors
+                if t.dep_ == "relcl"
+                and any(c.dep_ == "nsubj" and c.lower_ in ("who", "which") for c in t.children)
+            ),
+            None,
+        )
+        if clause is None:
+            return None
+        noun = clause.head
+        return next(
+            (m for m in reversed(found) if not m.anaphor and m.start_char <= noun.idx < m.end_char),
+            None,
+        )
+
     def other_mention(
         self, doc: Doc, item: tuple[str, int, int], sent_of: list[int], found: list[Mention]
     ) -> Mention | None:
@@ -975,6 +995,11 @@ class MentionReader:
             doc[start].lower_ in self.possessives or doc[start].lower_ in self.pronoun_classes
         )
         own_subject = clause_subject_start(span.root)
+        relative = self.relative_antecedent(doc, span, found)
+        if relative is not None and relative.cls in self.pronoun_classes.get(
+            span.text.lower(), (cls,)
+        ):
+            return as_reference(relative, span, sent)  # "Lena Fox, who ... her brother"
         if possessive:
             for earlier in found:
                 token = doc.char_span(earlier.start_char, earlier.end_char, alignment_mode="expand")

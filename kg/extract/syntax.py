@@ -153,7 +153,8 @@ def syntactic_role(
         own = child.head.i == anchor.i or child.head.i in trigger_tokens
         return "agent" if own or child.head.pos_ != "VERB" else "other"
     if child.dep_ == "prep" and child.lower_ in co_subject_preps:
-        return "cosubj"
+        # "with her brother Max Fox": the brother is the co-subject, not "her"
+        return "other" if token.dep_ == "poss" else "cosubj"
     if child.dep_ == "poss":
         return possessor
     if child.dep_ in SUBJECT_DEPS or (child.dep_ == "nsubjpass" and child.head.i != anchor.i):
