@@ -376,6 +376,10 @@ FAMILIES = {
             ("Max Fox", "founderOf", "Quorra", A),
         },
     ),
+    "whose-is-the-name-before-the-comma": (
+        "Tandem will keep a 40% stake in Volt Packs, whose chief executive is Arun Mehta.",
+        {("Tandem", "investedIn", "Volt Packs", A), ("Arun Mehta", "ceoOf", "Volt Packs", A)},
+    ),
     "company-once-tagged-a-place": (
         "Tamber, a Berlin-based startup, makes delivery robots. Jane Smith, the CTO of "
         "Tamber, left in May.",

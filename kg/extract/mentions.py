@@ -953,8 +953,10 @@ class MentionReader:
 
     def appositive_antecedent(self, doc: Doc, span: Span, found: list[Mention]) -> Mention | None:
         """ "Leica, the camera company founded in 1869": a description set off by a comma
-        right after a name describes that name."""
-        if len(span) < 2 or span.start < 2 or doc[span.start - 1].text != ",":
+        right after a name describes that name; so does "whose" ("Volt Packs, whose
+        chief executive ...")."""
+        whose = span.text.lower() == "whose"
+        if (len(span) < 2 and not whose) or span.start < 2 or doc[span.start - 1].text != ",":
             return None
         if span.end < len(doc) and doc[span.end].tag_ == "POS":
             return None  # "Diane Greene, the company's founder": the company is not her
@@ -995,6 +997,11 @@ class MentionReader:
             doc[start].lower_ in self.possessives or doc[start].lower_ in self.pronoun_classes
         )
         own_subject = clause_subject_start(span.root)
+        appositive = self.appositive_antecedent(doc, span, found)
+        if appositive is not None and appositive.cls in self.pronoun_classes.get(
+            span.text.lower(), (cls,)
+        ):
+            return as_reference(appositive, span, sent)
         relative = self.relative_antecedent(doc, span, found)
         if relative is not None and relative.cls in self.pronoun_classes.get(
             span.text.lower(), (cls,)
@@ -1012,9 +1019,6 @@ class MentionReader:
                     and token.root.dep_ in ("nsubj", "nsubjpass")
                 ):
                     return as_reference(earlier, span, sent)
-        appositive = self.appositive_antecedent(doc, span, found)
-        if appositive is not None and appositive.cls == cls:
-            return as_reference(appositive, span, sent)
         classes = self.pronoun_classes.get(span.text.lower(), (cls,))
         candidates = [
             e
