@@ -377,8 +377,12 @@ FAMILIES = {
         },
     ),
     "whose-is-the-name-before-the-comma": (
-        "Tandem will keep a 40% stake in Volt Packs, whose chief executive is Arun Mehta.",
-        {("Tandem", "investedIn", "Volt Packs", A), ("Arun Mehta", "ceoOf", "Volt Packs", A)},
+        "Tandem Cycles will keep a 40% stake in Volt Packs, whose chief executive will be "
+        "Arun Mehta.",
+        {
+            ("Tandem Cycles", "investedIn", "Volt Packs", A),
+            ("Arun Mehta", "ceoOf", "Volt Packs", A),
+        },
     ),
     "company-once-tagged-a-place": (
         "Tamber, a Berlin-based startup, makes delivery robots. Jane Smith, the CTO of "
