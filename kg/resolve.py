@@ -35,7 +35,8 @@ def resolve(extraction: Extraction, ontology: Ontology | None = None) -> Resolut
             ]
         )
     )
-    keys = mention_keys(pool, suffixes)
+    org_words = frozenset(w.lower() for w in ontology.patterns.get("organisation_words", ()))
+    keys = mention_keys(pool, suffixes, org_words)
     entities = build_entities(pool, keys, ontology)
     facts = tuple(
         resolved
@@ -50,11 +51,15 @@ def resolve(extraction: Extraction, ontology: Ontology | None = None) -> Resolut
 
 
 def mention_keys(
-    mentions: tuple[Mention, ...], suffixes: frozenset[str]
+    mentions: tuple[Mention, ...],
+    suffixes: frozenset[str],
+    org_words: frozenset[str] = frozenset(),
 ) -> dict[Mention, tuple[str, str]]:
     """(class, name key) per mention, folding other forms of a person's name into the
-    full one: "Jun" after "Lei Jun", and a headline's "Jack Dorsey Steps Down"; and a
-    product named without its maker into its full name ("P9" -> "Huawei P9")."""
+    full one: "Jun" after "Lei Jun", and a headline's "Jack Dorsey Steps Down"; a
+    product named without its maker into its full name ("P9" -> "Huawei P9"); and an
+    organisation the gazetteer does not know, named without its organisation word,
+    into its full name ("Ravel" -> "Ravel Motors")."""
     people = sorted(
         {
             name_key(m.name, suffixes)
@@ -63,6 +68,11 @@ def mention_keys(
         }
     )
     products = {name_key(m.name, suffixes) for m in mentions if m.cls == "Product"}
+    organizations = {
+        name_key(m.name, suffixes)
+        for m in mentions
+        if m.cls == "Organization" and not m.gazetteer and not m.anaphor
+    }
     keys: dict[Mention, tuple[str, str]] = {}
     seen_people: list[str] = []
     for mention in mentions:
@@ -80,6 +90,8 @@ def mention_keys(
                 seen_people.append(key)
         elif mention.cls == "Product":
             key = fuller_product(key, products)
+        elif mention.cls == "Organization" and not mention.gazetteer and " " not in mention.name:
+            key = fuller_organization(key, organizations, org_words)
         keys[mention] = (mention.cls, key)
     return keys
 
@@ -92,6 +104,29 @@ def fuller_product(key: str, products: set[str]) -> str:
     ('huawei p9', 'x2')
     """
     fuller = [p for p in products if p.endswith(" " + key)]
+    return fuller[0] if len(fuller) == 1 else key
+
+
+def fuller_organization(key: str, organizations: set[str], org_words: frozenset[str]) -> str:
+    """The one organisation key of the article that is this one-word key followed by
+    organisation words only ("ravel" in an article that also names "ravel motors"),
+    else the key itself.
+
+    >>> words = frozenset({"motors", "group"})
+    >>> fuller_organization("ravel", {"ravel", "ravel motors"}, words)
+    'ravel motors'
+    >>> fuller_organization("ravel", {"ravel", "ravel motors", "ravel group"}, words)
+    'ravel'
+    >>> fuller_organization("ravel", {"ravel", "ravel cars"}, words)
+    'ravel'
+    """
+    if " " in key:
+        return key
+    fuller = [
+        o
+        for o in organizations
+        if o.startswith(key + " ") and all(w in org_words for w in o.split()[1:])
+    ]
     return fuller[0] if len(fuller) == 1 else key
 
 

@@ -384,6 +384,10 @@ FAMILIES = {
             ("Arun Mehta", "ceoOf", "Volt Packs", A),
         },
     ),
+    "company-the-model-calls-a-product": (
+        "Medora agreed to buy rival Pillbox for $1 billion.",
+        {("Medora", "acquired", "Pillbox", A)},
+    ),
     "company-once-tagged-a-place": (
         "Tamber, a Berlin-based startup, makes delivery robots. Jane Smith, the CTO of "
         "Tamber, left in May.",

@@ -67,6 +67,30 @@ def entities(*mentions: Mention) -> dict[str, tuple[str, str, set[str]]]:
                 )
             },
         ),
+        (
+            [mention("Ravel Motors", "Organization", 0), mention("Ravel", "Organization", 30)],
+            {
+                "Ravel Motors": (
+                    entity_iri("Organization", "ravel motors"),
+                    "Organization",
+                    {"Ravel"},
+                )
+            },
+        ),
+        (
+            [
+                mention("Sony", "Organization", 0, "Sony", True),
+                mention("Sony Pictures", "Organization", 30),
+            ],
+            {
+                "Sony": (entity_iri("Organization", "sony"), "Organization", set()),
+                "Sony Pictures": (
+                    entity_iri("Organization", "sony pictures"),
+                    "Organization",
+                    set(),
+                ),
+            },
+        ),
     ],
     ids=[
         "suffix-and-case",
@@ -74,6 +98,8 @@ def entities(*mentions: Mention) -> dict[str, tuple[str, str, set[str]]]:
         "product-without-its-maker",
         "product-name-shared-by-two-makers",
         "unknown-company-suffix",
+        "unknown-company-without-its-organisation-word",
+        "known-company-and-its-unit-stay-apart",
     ],
 )
 def test_resolve_merges_surface_forms(mentions: list[Mention], expected: dict) -> None:

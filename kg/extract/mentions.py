@@ -523,7 +523,7 @@ class MentionReader:
             else replace(m, cls="Place")
             if m.name in places and not m.gazetteer and not m.anaphor
             else replace(m, cls="Organization")
-            if m.cls in ("Person", "Place") and m.name in companies
+            if m.cls in ("Person", "Place", "Product") and m.name in companies
             else m
             for m in mentions
             if not (  # a reference to an "organisation" that context made something else
@@ -737,7 +737,15 @@ class MentionReader:
         }
         for m in mentions:
             root = mention_root(doc, m)
-            if m.cls not in ("Person", "Place") or m.gazetteer or m.anaphor or root is None:
+            if m.gazetteer or m.anaphor or root is None:
+                continue
+            if m.cls == "Product" and not any(ch.isdigit() for ch in m.name):
+                # a name the model calls a product, with no model number, that only a
+                # company fits ("agreed to buy rival Pillbox")
+                if object_of_company_trigger(root) or subject_of_company_trigger(root):
+                    found.add(m.name)
+                continue
+            if m.cls not in ("Person", "Place"):
                 continue
             if m.cls == "Place" and describes_a_name(root, named_roots):
                 continue
