@@ -142,10 +142,16 @@ def settle(store: Store) -> None:
     """Let a store that buffers writes in memory write them out, if it can.
 
     Embedded Oxigraph keeps recent writes in RocksDB memtables, which grow to
-    hundreds of megabytes before RocksDB flushes them on its own; flushing every
-    ``WriteBatch.flush_every`` articles keeps a long build's memory flat. Stores
-    without such buffers (remote ones) have no ``flush`` and need none.
+    hundreds of megabytes before RocksDB flushes them on its own, and caches that
+    grow with the store until the database is closed; flushing and reopening it
+    (``OxigraphStore.reopen``) every ``WriteBatch.flush_every`` articles keeps a
+    long build's memory flat. Stores without such buffers (remote ones) have no
+    ``flush`` and need none.
     """
+    reopen = getattr(store, "reopen", None)
+    if callable(reopen):
+        reopen()
+        return
     flush = getattr(store, "flush", None)
     if callable(flush):
         flush()

@@ -199,7 +199,18 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_parallel_dask_unreachable_scheduler_is_one_line(capsys, article_dir: Path, tmp_path):
+def test_parallel_dask_unreachable_scheduler_is_one_line(
+    capsys, monkeypatch: pytest.MonkeyPatch, article_dir: Path, tmp_path
+):
+    import distributed
+
+    client = distributed.Client
+
+    def impatient(*args, **kwargs):
+        """kg waits 10 s for a scheduler; the refused port says no at once, so 1 s will do."""
+        return client(*args, **{**kwargs, "timeout": "1s"})
+
+    monkeypatch.setattr(distributed, "Client", impatient)
     address = f"tcp://127.0.0.1:{closed_port()}"
     code = main(
         [

@@ -67,15 +67,20 @@ def test_pipeline_write_records_unify_labels_store_wide(limits: WriteBatch) -> N
 
 
 class FlushCountingStore(OxigraphStore):
-    """The embedded store, counting the flushes a build asks for."""
+    """The embedded store, counting the flushes and reopenings a build asks for."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self.flushes = 0
+        self.reopens = 0
 
     def flush(self) -> None:
         self.flushes += 1
         self._store.flush()
+
+    def reopen(self) -> None:
+        self.reopens += 1
+        super().reopen()
 
 
 @pytest.mark.parametrize(
@@ -92,7 +97,7 @@ def test_pipeline_write_records_flushes_buffers(
 ) -> None:
     store = FlushCountingStore(tmp_path / "store")
     write_records(store, [record(f"g{i}", str(i)) for i in range(count)], limits)
-    assert store.flushes == flushes
+    assert (store.flushes, store.reopens) == (flushes, flushes)
     assert len(store.graphs()) == count
 
 

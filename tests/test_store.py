@@ -602,3 +602,33 @@ def test_store_readers_see_whole_articles_while_a_build_writes(tmp_path: Path) -
     assert torn == []
     assert len(store) == sum(sizes.values())
     store.close()
+
+
+@pytest.mark.parametrize("where", ["disk", "memory"])
+def test_store_reopen_keeps_every_write_and_the_store_writable(tmp_path: Path, where: str) -> None:
+    location = tmp_path / "store" if where == "disk" else "memory:"
+    store = open_store(location)
+    store.replace_graph(sized_article("a", 3))
+    store.reopen()  # type: ignore[attr-defined]
+    assert store.graphs() == [str(ARTICLE["a"])]
+    assert store.content_hash(str(ARTICLE["a"])) == "a-3"
+    store.replace_graph(sized_article("b", 2))
+    assert (store.graphs(), len(store)) == ([str(ARTICLE["a"]), str(ARTICLE["b"])], 5)
+    store.close()
+    if where == "disk":  # the folder is unlocked: another writer opens it
+        again = open_store(location, must_exist=True)
+        assert (again.graphs(), len(again)) == ([str(ARTICLE["a"]), str(ARTICLE["b"])], 5)
+        again.close()
+
+
+def test_store_reopen_with_a_result_in_use_is_one_store_error(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "store")
+    store.replace_graph(sized_article("a", 3))
+    rows = store.query("SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } }")
+    with pytest.raises(StoreError) as caught:
+        store.reopen()  # type: ignore[attr-defined]
+    assert str(caught.value).endswith(
+        "a query result from it is still in use: consume or delete it first"
+    )
+    del rows
+    store.close()  # nothing left to close: no second error

@@ -8,6 +8,7 @@ mid-build leaves the store with whole articles only.
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
 from collections.abc import Iterator, Sequence
@@ -152,12 +153,42 @@ class OxigraphStore(Store):
                 f"{self.location}: cannot write the store to disk: {fault(err, writing=True)}"
             ) from err
 
+    def reopen(self) -> None:
+        """Flush, close the database and open it again, to release what RocksDB keeps.
+
+        RocksDB holds, for as long as the database is open, block caches (Oxigraph's
+        string table has one of 128 MB) and the index and filter blocks of every table
+        file it has read, all growing with the store; only closing it gives them back.
+        ``kg build`` reopens the store every ``WriteBatch.flush_every`` articles, so its
+        memory stays flat (``kg.pipeline.settle``). A query result still in use keeps
+        the database open, so it cannot be opened again: a StoreError says so. An
+        in-memory store only flushes (there is nothing to reopen).
+        """
+        self.flush()
+        if not self.buffers_writes:
+            return
+        del self._store  # dropping the handle closes the database and unlocks the folder
+        for attempt in range(2):
+            try:
+                self._store = ox.Store(self.location)
+                return
+            except OSError as err:
+                if attempt == 0:
+                    gc.collect()  # a result no longer used, held in a reference cycle
+                    continue
+                raise StoreError(
+                    f"{self.location}: cannot reopen the store ({fault(err, True)}); "
+                    "a query result from it is still in use: consume or delete it first"
+                ) from err
+
     def close(self) -> None:
         """Flush and release the folder (Oxigraph unlocks it when the handle is dropped).
 
         The handle is released even when the flush fails, so the error reaches the
         user as one line and the next command finds the real cause, not a lock.
         """
+        if not hasattr(self, "_store"):  # closed already, or a reopening failed
+            return
         try:
             self.flush()
         finally:
