@@ -586,17 +586,7 @@ class MentionReader:
                 ):
                     role = "obj"  # "Lyft's CEO": a person's role belongs to an organisation
                 if role in wanted:
-                    span = Span(doc, start, stop, label="ORG")
-                    found.append(
-                        Mention(
-                            text=span.text,
-                            name=clean_name(span.text),
-                            cls="Organization",
-                            start_char=span.start_char,
-                            end_char=span.end_char,
-                            sent_index=sent_of[start],
-                        )
-                    )
+                    found.append(organization_mention(doc[start:stop], sent_of))
                     covered.update(range(start, stop))
         return found
 
@@ -621,16 +611,7 @@ class MentionReader:
             span = doc[start : owner.i + 1]
             if title_case(owner.sent) or not all(self.is_name_word(t) for t in span):
                 continue
-            found.append(
-                Mention(
-                    text=span.text,
-                    name=clean_name(span.text),
-                    cls="Organization",
-                    start_char=span.start_char,
-                    end_char=span.end_char,
-                    sent_index=sent_of[start],
-                )
-            )
+            found.append(organization_mention(span, sent_of))
             covered.update(range(start, owner.i + 1))
         return found
 
@@ -1065,6 +1046,18 @@ class MentionReader:
 NAME_ENT_TYPES = frozenset(
     {"", "ORG", "PERSON", "GPE", "LOC", "PRODUCT", "WORK_OF_ART", "NORP", "FAC"}
 )
+
+
+def organization_mention(span: Span, sent_of: list[int]) -> Mention:
+    """A mention of an organisation at a span the model left untagged."""
+    return Mention(
+        text=span.text,
+        name=clean_name(span.text),
+        cls="Organization",
+        start_char=span.start_char,
+        end_char=span.end_char,
+        sent_index=sent_of[span.start],
+    )
 
 
 def as_reference(antecedent: Mention, span: Span, sent: int) -> Mention:
