@@ -216,6 +216,11 @@ class Ontology:
     def corporate_suffixes(self) -> frozenset[str]:
         return frozenset(s.lower().rstrip(".,") for s in self.patterns["corporate_suffixes"])
 
+    @property
+    def organisation_words(self) -> frozenset[str]:
+        """Words that end organisations' names ("Motors", "Labs"), lower case."""
+        return frozenset(w.lower() for w in self.patterns.get("organisation_words", ()))
+
     def labels_with_role(self, role: str) -> frozenset[str]:
         """Labels of the gazetteer entries that have ``role`` ("maker", "optics")."""
         return frozenset(e.label for e in self.gazetteer if role in e.roles)

@@ -35,8 +35,7 @@ def resolve(extraction: Extraction, ontology: Ontology | None = None) -> Resolut
             ]
         )
     )
-    org_words = frozenset(w.lower() for w in ontology.patterns.get("organisation_words", ()))
-    keys = mention_keys(pool, suffixes, org_words)
+    keys = mention_keys(pool, suffixes, ontology.organisation_words)
     entities = build_entities(pool, keys, ontology)
     facts = tuple(
         resolved

@@ -21,6 +21,7 @@ from kg.extract.syntax import (
     is_subject,
     listing_noun,
     mention_root,
+    relative_antecedent,
     sentence_numbers,
     syntactic_role,
     trigger_role,
@@ -69,7 +70,7 @@ class MentionReader:
         self.company_nouns = {
             w.lower() for w in data.get("anaphora_nouns", {}).get("Organization", ())
         } | {w.lower() for w in data.get("company_nouns", ())}
-        self.organisation_words = {w.lower() for w in data.get("organisation_words", ())}
+        self.organisation_words = ontology.organisation_words
         self.organisation_endings = tuple(w for w in self.organisation_words if len(w) >= 6)
         self.corporate_suffixes = {
             w.lower().rstrip(".,") for w in data.get("corporate_suffixes", ())
@@ -487,10 +488,10 @@ class MentionReader:
         names only a product fits (``products_by_context``)."""
         role_anchors = [t.anchor for t in triggers if t.pattern.domain == {"Person"}]
         sent_of = sentence_numbers(doc)
-        named_by_triggers = self.companies_by_triggers(doc, mentions, triggers, sent_of)
-        named_by_triggers += self.makers_by_possession(doc, mentions, named_by_triggers, sent_of)
-        if named_by_triggers:
-            mentions = sorted([*mentions, *named_by_triggers], key=lambda m: m.start_char)
+        untagged = self.companies_by_triggers(doc, mentions, triggers, sent_of)
+        untagged += self.makers_by_possession(doc, mentions, untagged, sent_of)
+        if untagged:
+            mentions = sorted([*mentions, *untagged], key=lambda m: m.start_char)
         renamed = self.people_beside_roles(doc, mentions, {a.i for a in role_anchors})
         people = {m.name for m in mentions if m.cls == "Person" and not m.anaphor} | set(renamed)
         by_surname = {n.split()[-1]: n for n in people if len(n.split()) > 1}
@@ -545,12 +546,7 @@ class MentionReader:
         of a trigger whose range is organisations ("Tamber was founded in 2010 by ..."),
         the subject of one whose domain is. Title-case headlines are skipped: there
         every word looks like a name."""
-        covered = {
-            i
-            for m in mentions
-            if (span := doc.char_span(m.start_char, m.end_char, alignment_mode="expand"))
-            for i in range(span.start, span.end)
-        }
+        covered = covered_tokens(doc, mentions)
         found: list[Mention] = []
         trigger_words = {i for t in triggers for i in (t.anchor.i, *t.tokens)}
         for trigger in triggers:
@@ -595,12 +591,7 @@ class MentionReader:
     ) -> list[Mention]:
         """Untagged names that possess a product ("Corvex's new Aria 5"): its maker,
         an organisation."""
-        covered = {
-            i
-            for m in [*mentions, *added]
-            if (span := doc.char_span(m.start_char, m.end_char, alignment_mode="expand"))
-            for i in range(span.start, span.end)
-        }
+        covered = covered_tokens(doc, [*mentions, *added])
         found: list[Mention] = []
         for m in mentions:
             root = mention_root(doc, m) if m.cls == "Product" and not m.anaphor else None
@@ -952,26 +943,6 @@ class MentionReader:
         end_char = doc[span.start - 2].idx + len(doc[span.start - 2].text)
         return next((m for m in reversed(found) if m.end_char == end_char and not m.anaphor), None)
 
-    def relative_antecedent(self, doc: Doc, span: Span, found: list[Mention]) -> Mention | None:
-        """The name a relative clause around a pronoun is about: "her" in "Lena Fox, who
-        founded it with her brother" is Lena Fox."""
-        clause = next(
-            (
-                t
-                for t in span.root.ancestors
-                if t.dep_ == "relcl"
-                and any(c.dep_ == "nsubj" and c.lower_ in ("who", "which") for c in t.children)
-            ),
-            None,
-        )
-        if clause is None:
-            return None
-        noun = clause.head
-        return next(
-            (m for m in reversed(found) if not m.anaphor and m.start_char <= noun.idx < m.end_char),
-            None,
-        )
-
     def other_mention(
         self, doc: Doc, item: tuple[str, int, int], sent_of: list[int], found: list[Mention]
     ) -> Mention | None:
@@ -991,11 +962,13 @@ class MentionReader:
             span.text.lower(), (cls,)
         ):
             return as_reference(appositive, span, sent)
-        relative = self.relative_antecedent(doc, span, found)
+        # "Lena Fox, who founded it with her brother": the clause's noun
+        clause = relative_antecedent(span.root, depth=None)
+        relative = None if clause is None else named_at(found, clause[0].idx)
         if relative is not None and relative.cls in self.pronoun_classes.get(
             span.text.lower(), (cls,)
         ):
-            return as_reference(relative, span, sent)  # "Lena Fox, who ... her brother"
+            return as_reference(relative, span, sent)
         if possessive:
             for earlier in found:
                 token = doc.char_span(earlier.start_char, earlier.end_char, alignment_mode="expand")
@@ -1046,6 +1019,24 @@ class MentionReader:
 NAME_ENT_TYPES = frozenset(
     {"", "ORG", "PERSON", "GPE", "LOC", "PRODUCT", "WORK_OF_ART", "NORP", "FAC"}
 )
+
+
+def named_at(mentions: list[Mention], char: int) -> Mention | None:
+    """The last name (no reference) among the mentions that covers the character."""
+    return next(
+        (m for m in reversed(mentions) if not m.anaphor and m.start_char <= char < m.end_char),
+        None,
+    )
+
+
+def covered_tokens(doc: Doc, mentions: list[Mention]) -> set[int]:
+    """The indices of the tokens the mentions cover."""
+    return {
+        i
+        for m in mentions
+        if (span := doc.char_span(m.start_char, m.end_char, alignment_mode="expand"))
+        for i in range(span.start, span.end)
+    }
 
 
 def organization_mention(span: Span, sent_of: list[int]) -> Mention:

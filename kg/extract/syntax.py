@@ -277,11 +277,12 @@ def between_object(token: Token | None) -> bool:
     return first_conjunct(token).head.lower_ in ("between", "among")
 
 
-def relative_antecedent(anchor: Token) -> tuple[Token, str] | None:
+def relative_antecedent(anchor: Token, depth: int | None = 3) -> tuple[Token, str] | None:
     """The noun a relative clause around the trigger is about, and its role: the
     subject ("BBK, which owns Vivo" -> BBK), or the object when the trigger is the
-    clause's passive verb ("Vivo, which was acquired by BBK" -> Vivo)."""
-    for token in [anchor, *anchor.ancestors][:3]:
+    clause's passive verb ("Vivo, which was acquired by BBK" -> Vivo). The clause is
+    looked for among the ``depth`` nearest heads (all of them with None)."""
+    for token in [anchor, *anchor.ancestors][:depth]:
         if token.dep_ != "relcl":
             continue
         for c in token.children:
