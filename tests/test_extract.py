@@ -705,13 +705,61 @@ FAMILIES = {
         "Sequoia Capital led the round, joined by Accel, said Waymo CEO John Krafcik.",
         {("John Krafcik", "ceoOf", "Waymo", A)},
     ),
-}
-KNOWN_MISSES = {
+    # round 50: probes with invented names
     "rival-possessive": (
         "Uber's rival Lyft lost money.",
         {("Uber", "competesWith", "Lyft", A)},
-        "a possessor before a rival noun is not yet read as the other party",
     ),
+    "passive-agent-the-model-calls-a-place": (
+        "Plinth was acquired by Vireo last year.",
+        {("Vireo", "acquired", "Plinth", A)},
+    ),
+    "untagged-passive-subject-of-headquartered": (
+        "Halvard, which makes electric ferries, is headquartered in Oslo.",
+        {("Halvard", "headquarteredIn", "Oslo", A)},
+    ),
+    "place-hyphened-to-based-the-model-calls-a-company": (
+        "The Oslo-based ferry maker Halvard said orders doubled.",
+        {("Halvard", "headquarteredIn", "Oslo", A)},
+    ),
+    "untagged-appointer-is-the-employer": (
+        "Vexa Prime hired Anita Desai as its chief financial officer.",
+        {("Anita Desai", "worksFor", "Vexa Prime", A)},
+    ),
+    "appointer-named-like-a-person-is-no-person": (
+        "Brightline Health named Anita Desai chief executive.",
+        {("Anita Desai", "ceoOf", "Brightline Health", A)},
+    ),
+    "possessed-unit-named-after-its-noun": (
+        "Pavlo Group's ride-hailing unit Zentro expanded to Brazil.",
+        {("Zentro", "subsidiaryOf", "Pavlo Group", A)},
+    ),
+    "possessed-unit-in-apposition": (
+        "Zentro, Pavlo Group's ride-hailing unit, expanded to Brazil.",
+        {("Zentro", "subsidiaryOf", "Pavlo Group", A)},
+    ),
+    "supplier-in-apposition-to-its-noun": (
+        "Apple's main chip supplier, TSMC, reported higher sales.",
+        {("TSMC", "supplierOf", "Apple", A)},
+    ),
+    "supplier-named-after-its-noun": (
+        "Apple's supplier Foxconn reported higher sales.",
+        {("Foxconn", "supplierOf", "Apple", A)},
+    ),
+    "product-named-before-its-noun-made-by": (
+        "The Taro X2 smartphone, made by Quill Mobile, goes on sale in May.",
+        {("Taro X2", "manufacturedBy", "Quill Mobile", A)},
+    ),
+    "product-designed-by-a-company-named-like-a-person": (
+        "The Lumo 3 headphones, designed by Arlo Audio, cost $200.",
+        {("Lumo 3", "manufacturedBy", "Arlo Audio", A)},
+    ),
+    "acquisition-noun-with-a-by-phrase": (
+        "The $2 billion purchase of Pennat by Dravo Systems was approved by regulators.",
+        {("Dravo Systems", "acquired", "Pennat", A)},
+    ),
+}
+KNOWN_MISSES = {
     "founders-in-a-list": (
         "Lyft was founded by Logan Green and John Zimmer.",
         {("Logan Green", "founderOf", "Lyft", A), ("John Zimmer", "founderOf", "Lyft", A)},

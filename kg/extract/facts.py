@@ -512,7 +512,10 @@ class Extractor:
                 if (
                     token.dep_ != "poss"
                     or owned is None
-                    or described_by_a_noun(token.head, through)
+                    or (
+                        token.head.lemma_.lower() not in through
+                        and described_by_a_noun(token.head, through)
+                    )
                     or owner.cls != rule["possessor"]
                     or owned.cls != rule["possessed"]
                     or owner.name == owned.name
@@ -726,11 +729,17 @@ def described_by_a_noun(name: Token, through: frozenset[str]) -> bool:
 
 
 def named_unit(noun: Token, roots: dict[int, Mention], nouns: frozenset[str]) -> Mention | None:
-    """The name of a unit noun ("Intel's Mobileye division" -> Mobileye): a mention
-    compounded onto one of ``nouns``."""
+    """The name of a unit noun ("Intel's Mobileye division", "Intel's driving unit
+    Mobileye", "Mobileye, Intel's driving unit" -> Mobileye): a mention compounded
+    onto one of ``nouns`` or in apposition to it."""
     if noun.lemma_.lower() not in nouns:
         return None
-    return next((roots[c.i] for c in noun.children if c.dep_ == "compound" and c.i in roots), None)
+    if noun.dep_ == "appos" and noun.head.i in roots:
+        return roots[noun.head.i]
+    return next(
+        (roots[c.i] for c in noun.children if c.dep_ in ("compound", "appos") and c.i in roots),
+        None,
+    )
 
 
 def is_non_party(name: str, banned: frozenset[str] | set[str]) -> bool:

@@ -81,6 +81,7 @@ class MentionReader:
         self.product_nouns = {w.lower() for w in data.get("product_nouns", ())}
         self.listing_nouns = frozenset(w.lower() for w in data.get("listing_nouns", ()))
         self.honorifics = {w.lower() for w in data.get("honorifics", ())}
+        self.appointment_verbs = frozenset(w.lower() for w in data.get("appointment_verbs", ()))
         self.pronoun_classes = {
             word.lower(): tuple(classes) for word, classes in data.get("pronouns", {}).items()
         }
@@ -118,17 +119,23 @@ class MentionReader:
     def split_lists(self, doc: Doc, ents: list[Span]) -> list[Span]:
         """The model's names that join two organisations' names, each ending in an
         organisation word, as two: "Khosla Ventures and Founders Fund" (but "Procter
-        and Gamble" is one name, as is any name the gazetteer knows)."""
+        and Gamble" is one name, as is any name the gazetteer knows); and names the
+        model ran across "by" ("Pennat by Dravo")."""
         found = []
         for ent in ents:
             cut = next(
                 (
                     t.i
                     for t in ent[1:-1]
-                    if t.lower_ in ("and", "&")
-                    and not ent.id_
-                    and self.is_organisation_word(doc[t.i - 1].text)
+                    if not ent.id_
                     and doc[t.i + 1].text[:1].isupper()
+                    and (
+                        t.text == "by"  # "the purchase of Pennat by Dravo"
+                        or (
+                            t.lower_ in ("and", "&")
+                            and self.is_organisation_word(doc[t.i - 1].text)
+                        )
+                    )
                 ),
                 None,
             )
@@ -276,7 +283,7 @@ class MentionReader:
         ):
             return Span(doc, start, stop, label="ORG")  # "Vantor Systems", "Kestrel Labs"
         if doc[stop].text == "," and any(
-            c.dep_ == "appos" and stop < c.i <= stop + 6 and c.lemma_.lower() in self.company_nouns
+            c.dep_ == "appos" and stop < c.i <= stop + 9 and c.lemma_.lower() in self.company_nouns
             for c in root.children
         ):
             return Span(doc, start, stop, label="ORG")
@@ -495,6 +502,11 @@ class MentionReader:
         renamed = self.people_beside_roles(doc, mentions, {a.i for a in role_anchors})
         people = {m.name for m in mentions if m.cls == "Person" and not m.anaphor} | set(renamed)
         by_surname = {n.split()[-1]: n for n in people if len(n.split()) > 1}
+        people_roots = [
+            r
+            for m in mentions
+            if m.cls == "Person" and not m.anaphor and (r := mention_root(doc, m)) is not None
+        ]
         for m in mentions:
             if m.cls not in ("Organization", "Place", "Product") or m.gazetteer or m.anaphor:
                 continue
@@ -506,12 +518,16 @@ class MentionReader:
                 and not modifies_a_noun(doc, m)
                 and any(
                     anchor_distance(root, a) <= 3
+                    and not any(
+                        anchor_distance(p, a) < anchor_distance(root, a) for p in people_roots
+                    )
+                    and not self.appoints(root, a)
                     for root in [mention_root(doc, m)]
                     if root is not None
                     for a in role_anchors
                     if sent_of[a.i] == sent_of[root.i]
                 )
-            ):
+            ):  # a personal-looking name next to a role no named person is nearer to
                 renamed[m.name] = m.name
         companies = self.companies_by_context(doc, mentions, triggers, role_anchors, sent_of)
         products = self.products_by_context(doc, mentions)
@@ -572,19 +588,41 @@ class MentionReader:
                 ):
                     continue
                 root = doc[start:stop].root
-                if anchor_distance(root, trigger.anchor) > 2:
+                appointer = pattern.domain == {"Person"} and self.appoints(root, trigger.anchor)
+                if anchor_distance(root, trigger.anchor) > 2 and not appointer:
                     continue
                 role = trigger_role(root, trigger)  # a pattern's domain is its subject's
+                if role == "agent":
+                    role = "subj"  # "the purchase of Pennat by Dravo"
+                if (
+                    role == "obj"
+                    and root.dep_ == "nsubjpass"
+                    and root.head.i == trigger.anchor.i
+                    and "Organization" not in pattern.range
+                    and not pattern.reverse
+                ):
+                    role = "subj"  # "Halvard is headquartered in Oslo": no organisation is object
                 if (
                     pattern.domain == {"Person"}
                     and root.dep_ == "poss"
                     and root.head.i in (trigger.anchor.i, *trigger.tokens)
                 ):
                     role = "obj"  # "Lyft's CEO": a person's role belongs to an organisation
-                if role in wanted:
+                if role in wanted or appointer:
                     found.append(organization_mention(doc[start:stop], sent_of))
                     covered.update(range(start, stop))
         return found
+
+    def appoints(self, subject: Token, role: Token) -> bool:
+        """Whether ``subject`` is the subject of a verb that gives someone the ``role``
+        ("Vexa Prime named Ana Ruiz chief executive", "... hired Ana Ruiz as its CFO")."""
+        verb = subject.head
+        return (
+            subject.dep_ == "nsubj"
+            and verb.lemma_.lower() in self.appointment_verbs
+            and role.i != verb.i
+            and verb in role.ancestors
+        )
 
     def makers_by_possession(
         self, doc: Doc, mentions: list[Mention], added: list[Mention], sent_of: list[int]
@@ -607,9 +645,10 @@ class MentionReader:
         return found
 
     def places_by_context(self, doc: Doc, mentions: list[Mention]) -> set[str]:
-        """Names the model calls organisations or people that are places: "a plant in
-        Kameyama, Mie Prefecture" (after "in", "at" or "near", with a place in
-        apposition), unless a name holds an organisation's word."""
+        """Names the model calls organisations or people that are places: "the
+        Oslo-based maker", "a plant in Kameyama, Mie Prefecture" (after "in", "at" or
+        "near", with a place in apposition, unless a name holds an organisation's
+        word)."""
         place_roots = {
             r.i for m in mentions if m.cls == "Place" and (r := mention_root(doc, m)) is not None
         }
@@ -618,7 +657,9 @@ class MentionReader:
             if m.cls not in ("Organization", "Person") or m.gazetteer or m.anaphor:
                 continue
             root = mention_root(doc, m)
-            if (
+            if root is not None and hyphened_to_based(doc, m):
+                found.add(m.name)  # "the Oslo-based ferry maker"
+            elif (
                 root is not None
                 and root.dep_ == "pobj"
                 and root.head.lower_ in ("in", "at", "near")
@@ -687,10 +728,17 @@ class MentionReader:
         def subject_of_company_trigger(root: Token) -> bool:
             return any(
                 sent_of[t.anchor.i] == sent_of[root.i]
-                and root.dep_ in ("nsubj", "nsubjpass")
                 and anchor_distance(root, t.anchor) <= 2
-                and syntactic_role(root, t.anchor, t.pattern.subject_preps, t.pattern.object_preps)
-                == ("obj" if t.pattern.reverse else "subj")
+                and (
+                    (
+                        root.dep_ in ("nsubj", "nsubjpass")
+                        and syntactic_role(
+                            root, t.anchor, t.pattern.subject_preps, t.pattern.object_preps
+                        )
+                        == ("obj" if t.pattern.reverse else "subj")
+                    )
+                    or is_passive_agent(root, t.anchor)  # "acquired by Vireo"
+                )
                 for t in company_triggers
             )
 
@@ -1092,6 +1140,23 @@ def place_based_end(doc: Doc, i: int) -> int | None:
     if j + 1 < len(doc) and doc[j].text == "-" and doc[j + 1].lower_ == "based":
         return j + 2
     return None
+
+
+def is_passive_agent(token: Token, verb: Token) -> bool:
+    """Whether the token is the by-phrase object of a passive verb ("acquired by X")."""
+    return token.dep_ == "pobj" and token.head.dep_ == "agent" and token.head.head.i == verb.i
+
+
+def hyphened_to_based(doc: Doc, mention: Mention) -> bool:
+    """Whether "-based" follows the mention ("Oslo-based"): what it names is a place."""
+    span = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
+    end = span.end if span is not None else len(doc)
+    return (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end - 1].whitespace_
+        and doc[end + 1].lower_ == "based"
+    )
 
 
 def is_name_word(token: Token) -> bool:

@@ -108,7 +108,16 @@ def syntactic_role(
         # a name hyphenated to the participle is its agent
 
         noun = anchor.head
-        if token.i == noun.i or (noun.dep_ == "appos" and noun.head.i == token.i):
+        if (
+            token.i == noun.i
+            or (noun.dep_ == "appos" and noun.head.i == token.i)
+            or (token.dep_ == "appos" and token.head.i == noun.i)
+            or (token.i == noun.i + 1 and token.pos_ == "PROPN" and token.head.i == noun.head.i)
+            or (token.dep_ in ("compound", "nmod") and token.head.i == noun.i)
+        ):
+            # the noun, the name in apposition to it either way or set before it ("the
+            # Taro X2 phone, made by ..."), or the name the parser set beside it ("the
+            # Google-backed startup Quanta raised ...")
             return "obj"
         if token.dep_ == "npadvmod" and token.head.i == anchor.i:
             return "agent"
@@ -122,14 +131,19 @@ def syntactic_role(
         if not anchor.left_edge.i <= token.i <= anchor.right_edge.i:
             # outside the participle's phrase: the sentence's other parties
             return "other"
+    if token.dep_ == "appos" and token.head.i == anchor.i and anchor.pos_ == "NOUN":
+        # "Apple's main chip supplier, TSMC": the name set beside the trigger noun
+        return named or "subj"
     if anchor.dep_ == "appos" and token.i == anchor.head.i:
         # "OnePlus, a subsidiary of Oppo": the name the trigger noun describes
         return named or "subj"
-    if named and anchor.dep_ == "compound" and token.i == anchor.head.i:
+    if named and anchor.dep_ in ("compound", "amod") and token.i == anchor.head.i:
         # "parent company Meta": the name the trigger noun is set before
         return named
     if token.dep_ == "poss" and (token.head.i in anchor_path or token.head.i in trigger_tokens):
         return possessor
+    if by_phrase_of_noun(token, anchor, subject_preps):
+        return "agent"  # "the acquisition of Pennat by Dravo"
     child = token
     while (
         child.head.i != child.i and child.i not in anchor_path and child.head.i not in anchor_path
@@ -181,6 +195,24 @@ def syntactic_role(
         # "acquired a stake in OpenAI": the stake is the object, not OpenAI
         return "obj" if not direct_object or conj_root(token) == child.i else "other"
     return "other"
+
+
+def by_phrase_of_noun(token: Token, anchor: Token, subject_preps: frozenset[str]) -> bool:
+    """Whether the token is the object of a by-phrase inside a trigger noun's phrase,
+    below no verb ("the purchase of Pennat by Dravo", however the parser hangs the
+    by-phrase): the noun's agent."""
+    prep = token.head
+    if (
+        anchor.pos_ != "NOUN"
+        or token.dep_ != "pobj"
+        or prep.lower_ not in subject_preps
+        or not anchor.left_edge.i <= token.i <= anchor.right_edge.i
+    ):
+        return False
+    between = list(prep.ancestors)
+    return anchor in between and not any(
+        t.pos_ in ("VERB", "AUX") for t in between[: between.index(anchor)]
+    )
 
 
 def trigger_role(token: Token | None, trigger: TriggerMatch) -> str:
