@@ -320,8 +320,21 @@ def check_patterns(data: Any, where: str = "patterns.yaml") -> None:
             raise OntologyError(f"{where}: {label}: relation {name!r} is not in kg.ttl")
         for m, trigger in enumerate(raw.get("triggers") or ()):
             _check_keys(trigger, "triggers[]", where, f"{label} triggers[{m}]")
+            _check_words(trigger, where, f"{label} triggers[{m}]")
     for n, raw in enumerate(data.get("possessive_relations", ())):
         _check_keys(raw, "possessive_relations[]", where, f"possessive_relations[{n}]")
+
+
+def _check_words(trigger: dict[str, Any], where: str, label: str) -> None:
+    """A trigger's words must be strings: YAML reads a bare ``on``, ``no`` or ``yes``
+    as a boolean, which would otherwise fail deep inside the matcher."""
+    for key in ("phrase", "head", "child", "pos", "dep", "rel"):
+        value = trigger.get(key)
+        for word in value if isinstance(value, list) else ([] if value is None else [value]):
+            if not isinstance(word, str):
+                raise OntologyError(
+                    f'{where}: {label}: {key} {word!r} is not a word; quote it ("on")'
+                )
 
 
 def _check_keys(raw: Any, kind: str, where: str, label: str) -> None:

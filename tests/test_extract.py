@@ -758,6 +758,32 @@ FAMILIES = {
         "The $2 billion purchase of Pennat by Dravo Systems was approved by regulators.",
         {("Dravo Systems", "acquired", "Pennat", A)},
     ),
+    # round 51
+    "partner-named-like-a-person-with-an-organisation-word": (
+        "Marrow Foods and Kelda Dairy announced a tie-up to distribute plant-based cheese in "
+        "Europe.",
+        {("Marrow Foods", "partnersWith", "Kelda Dairy", A)},
+    ),
+    "product-acronym-is-no-party": (
+        "Sorel Motors has struck a deal with Vanta Battery to supply cells for its next SUV.",
+        {("Sorel Motors", "partnersWith", "Vanta Battery", A)},
+    ),
+    "product-is-the-makers-latest": (
+        "The Kappa 7 is Orbit Devices' latest tablet.",
+        {("Kappa 7", "manufacturedBy", "Orbit Devices", A)},
+    ),
+    "unknown-word-the-model-calls-a-date": (
+        "Quelt, a Lisbon startup, closed a $12 million seed round.",
+        {("Quelt", "headquarteredIn", "Lisbon", A)},
+    ),
+    "contrast-is-no-party": (
+        "Unlike fellow lens maker Zeiss, Leica has made lenses for only one phone, the Lumix CM1.",
+        {("Lumix CM1", "hasOptics", "Leica", A), ("Lumix CM1", "manufacturedBy", "Panasonic", A)},
+    ),
+    "their-joint-venture-is-no-party": (
+        "Vanta agreed to buy out Sorel's stake in their battery joint venture.",
+        set(),
+    ),
 }
 KNOWN_MISSES = {
     "founders-in-a-list": (

@@ -178,6 +178,28 @@ def test_mentions_name_in_apposition_to_a_place_after_in_is_a_place(nlp) -> None
     assert reader.places_by_context(doc, [in_a_name, osaka]) == set()
 
 
+def test_mentions_company_noun_set_off_by_commas_whatever_the_parse(nlp) -> None:
+    """ "Zolvo, a Lisbon startup, ...": read from the words when the parser missed the
+    apposition (here it hangs the name on the verb); not without the closing comma."""
+    words = ["Zolvo", ",", "a", "Lisbon", "startup", ",", "raised", "money", "."]
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        lemmas=[w.lower() for w in words],
+        heads=[6, 6, 4, 4, 6, 6, 6, 6, 6],
+        deps=["advmod", "punct", "det", "compound", "nsubj", "punct", "ROOT", "dobj", "punct"],
+        ents=["O", "O", "O", "B-GPE", "O", "O", "O", "O", "O"],
+    )
+    reader = MentionReader(nlp, load_ontology())
+    span = reader.company_by_apposition(doc, 0, {3})
+    assert (span.text, span.label_) == ("Zolvo", "ORG")
+    assert reader.set_off_company_noun(doc, 1)
+    unclosed = Doc(
+        nlp.vocab, words=[*words[:5], "raised"], lemmas=[*(w.lower() for w in words[:5]), "raise"]
+    )
+    assert not reader.set_off_company_noun(unclosed, 1)
+
+
 def test_mentions_reference_to_a_name_context_made_a_person_is_dropped(nlp) -> None:
     words = ["CEO", "Dana", "Whitfield", "spoke", ".", "The", "company", "grew", "."]
     doc = parsed(

@@ -70,6 +70,14 @@ BAD = {
         {"relations": [{"relation": "boughtBy", "triggers": []}]},
         "patterns.yaml: relations[0] (boughtBy): relation 'boughtBy' is not in kg.ttl",
     ),
+    "trigger-word-yaml-read-as-a-boolean": (
+        {
+            "relations": [
+                {"relation": "supplierOf", "triggers": [{"head": ["rely"], "child": [True]}]}
+            ]
+        },
+        "patterns.yaml: relations[0] (supplierOf) triggers[0]: child True is not a word",
+    ),
     "unknown-modality-key": (
         {"modality": {"hedge": {"word": ["may"]}}},
         "patterns.yaml: modality.hedge: unknown key 'word'",

@@ -19,6 +19,7 @@ from spacy.attrs import DEP, ENT_TYPE, HEAD
 from spacy.tokens import Doc, Token
 
 from kg.extract.patterns import TriggerMatch, Words
+from kg.extract.syntax import CONTRAST_PREPS
 from kg.model import Fact, Mention, Modality
 from kg.ontology import YEAR_CLASS, Relation
 
@@ -97,6 +98,15 @@ def path_between(a: Token, b: Token) -> tuple[list[Token], list[Token]] | None:
             return up_a[: index[token.i] + 1], up_b
         up_b.append(token)
     return None
+
+
+def contrasted(words: Words, path: tuple[list[int], list[int]]) -> bool:
+    """Whether the path between two mentions passes below a contrast ("Unlike Zeiss,
+    Leica ..."): one is set against the other, no party to its facts. ``path`` is
+    ``Tree.path``'s: the first list ends at the meeting token, the second stops below it.
+    """
+    below_top = [*path[0][:-1], *path[1]]
+    return any(words.lowers[i] in CONTRAST_PREPS and words.pos[i] == "ADP" for i in below_top)
 
 
 def lemma(token: Token) -> str:
@@ -247,6 +257,8 @@ class CandidateReader:
                     continue
                 path = tree.path(ia, ib)
                 if path is None or len(path[0]) + len(path[1]) - 1 > MAX_PATH:
+                    continue
+                if contrasted(words, path):
                     continue
                 for relation in self.relations:
                     if relation.name not in triggered and not pair_rules.get((a.name, b.name)):

@@ -422,7 +422,7 @@ class Extractor:
         for m in near:
             if relative is not None and conj_root(heads[m]) == relative[0].i:
                 roles[m], dist[m] = relative[1], 1
-        near = [m for m in near if roles[m] != "clause"]
+        near = [m for m in near if roles[m] not in ("clause", "contrast")]
         subjects = [m for m in near if m.cls in pattern.domain]
         if person is not None:
             subjects = [person]
@@ -508,7 +508,11 @@ class Extractor:
             through = frozenset(w.lower() for w in rule.get("through", ()))
             for i, owner in roots.items():
                 token = doc[i]
-                owned = roots.get(token.head.i) or named_unit(token.head, roots, through)
+                owned = (
+                    roots.get(token.head.i)
+                    or named_unit(token.head, roots, through)
+                    or copula_subject(token.head, roots, through | self.reader.product_nouns)
+                )
                 if (
                     token.dep_ != "poss"
                     or owned is None
@@ -739,6 +743,16 @@ def named_unit(noun: Token, roots: dict[int, Mention], nouns: frozenset[str]) ->
     return next(
         (roots[c.i] for c in noun.children if c.dep_ in ("compound", "appos") and c.i in roots),
         None,
+    )
+
+
+def copula_subject(noun: Token, roots: dict[int, Mention], nouns: frozenset[str]) -> Mention | None:
+    """The name a copula says a unit or product noun is ("Rook is Pellar's gaming
+    brand", "The Kappa 7 is Orbit's latest tablet" -> Rook, Kappa 7)."""
+    if noun.dep_ != "attr" or noun.lemma_.lower() not in nouns:
+        return None
+    return next(
+        (roots[c.i] for c in noun.head.children if c.dep_ == "nsubj" and c.i in roots), None
     )
 
 

@@ -268,7 +268,7 @@ class MentionReader:
         startup", "Quell, the German parts maker") or raises a round ("Tamber Robotics
         raised $40 million")."""
         stop = start
-        while stop < len(doc) and stop - start < 4 and is_name_word(doc[stop]):
+        while stop < len(doc) and stop - start < 4 and self.is_name_word(doc[stop]):
             if stop in in_ents:
                 return None
             stop += 1
@@ -282,14 +282,36 @@ class MentionReader:
             and not title_case(root.sent)
         ):
             return Span(doc, start, stop, label="ORG")  # "Vantor Systems", "Kestrel Labs"
-        if doc[stop].text == "," and any(
-            c.dep_ == "appos" and stop < c.i <= stop + 9 and c.lemma_.lower() in self.company_nouns
-            for c in root.children
+        if doc[stop].text == "," and (
+            any(
+                c.dep_ == "appos"
+                and stop < c.i <= stop + 9
+                and c.lemma_.lower() in self.company_nouns
+                for c in root.children
+            )
+            or self.set_off_company_noun(doc, stop)
         ):
             return Span(doc, start, stop, label="ORG")
         if root.dep_ == "nsubj" and self.raises_a_round(root.head):
             return Span(doc, start, stop, label="ORG")
         return None
+
+    def set_off_company_noun(self, doc: Doc, comma: int) -> bool:
+        """Whether a description set off by commas, read from the words alone, ends in a
+        company noun: ", a Lisbon startup," (the parser may not see the apposition
+        after an unknown sentence-initial name).
+
+        Its first word is an article and no comma comes before the company noun, which
+        the phrase ends on.
+        """
+        if comma + 2 >= len(doc) or doc[comma + 1].lower_ not in ("a", "an", "the"):
+            return False
+        for k in range(comma + 2, min(comma + 9, len(doc) - 1)):
+            if doc[k].text == "," or doc[k].is_sent_start:
+                return False
+            if doc[k].lemma_.lower() in self.company_nouns and doc[k + 1].text in (",", "that"):
+                return True
+        return False
 
     def raises_a_round(self, verb: Token) -> bool:
         """ "raised $40 million", "closed a Series B round" (``funding_rounds``)."""
@@ -861,13 +883,14 @@ class MentionReader:
 
     def is_name_word(self, token: Token) -> bool:
         """A word of a name: a proper noun (``is_name_word``), or a capitalised word no
-        English dictionary has, whatever the model tagged it ("Zupra supplies ...")."""
+        English dictionary has, whatever the model tagged it ("Zupra supplies ...",
+        "Quelt" tagged a date)."""
         return is_name_word(token) or (
             token.is_alpha
             and token.is_title
             and len(token) > 2
             and not token.is_stop
-            and token.ent_type_ in NAME_ENT_TYPES
+            and token.ent_type_ in UNKNOWN_WORD_ENT_TYPES
             and not self.lexicon.knows(token.lower_)
         )
 
@@ -1067,6 +1090,10 @@ class MentionReader:
 NAME_ENT_TYPES = frozenset(
     {"", "ORG", "PERSON", "GPE", "LOC", "PRODUCT", "WORK_OF_ART", "NORP", "FAC"}
 )
+
+
+# the labels the model gives a word it does not know: a name's, or a date's ("Quelt")
+UNKNOWN_WORD_ENT_TYPES = NAME_ENT_TYPES | {"DATE", "TIME"}
 
 
 def named_at(mentions: list[Mention], char: int) -> Mention | None:

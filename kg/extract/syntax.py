@@ -9,6 +9,7 @@ from kg.extract.patterns import TriggerMatch
 from kg.model import Mention
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "poss", "agent"})
+CONTRAST_PREPS = frozenset({"unlike"})
 OBJECT_DEPS = frozenset({"nsubjpass", "dobj", "pobj", "attr", "oprd", "dative"})
 CLAUSE_DEPS = frozenset({"advcl", "relcl", "ccomp", "parataxis", "conj", "acl"})
 RELATIVE_WORDS = frozenset({"which", "that", "who", "whom", "whose", "where", "when"})
@@ -98,9 +99,12 @@ def syntactic_role(
 ) -> str:
     """How a mention attaches below where it meets the trigger: 'subj', 'obj', 'agent'
     (a passive's by-phrase), 'cosubj' (a co-subject: "founded X with Y"), 'clause'
-    (inside a relative clause on the trigger) or 'other'."""
+    (inside a relative clause on the trigger), 'contrast' (set against the sentence:
+    "Unlike Zeiss, ...") or 'other'."""
     if token is None:
         return "other"
+    if contrast_phrase(token) != contrast_phrase(anchor):
+        return "contrast"  # "Unlike Zeiss, Leica made lenses for ...": no party
     anchor_path = {t.i for t in [anchor, *anchor.ancestors]}
     if describes_noun(anchor):
         # "Google-backed Waymo", "a startup acquired by EMC", "the site Groupon snapped
@@ -151,6 +155,13 @@ def syntactic_role(
         child = child.head
     if child.i in anchor_path:
         return "other"
+    if (
+        token.dep_ == "poss"
+        and token.tag_ == "PRP$"
+        and token.head.pos_ == "NOUN"
+        and token.head.i not in trigger_tokens
+    ):
+        return "other"  # "a stake in their joint venture": the noun is the party
     if (
         child.dep_ == "relcl"
         and child.head.i == anchor.i
@@ -213,6 +224,22 @@ def by_phrase_of_noun(token: Token, anchor: Token, subject_preps: frozenset[str]
     return anchor in between and not any(
         t.pos_ in ("VERB", "AUX") for t in between[: between.index(anchor)]
     )
+
+
+def contrast_phrase(token: Token) -> int | None:
+    """The index of the contrast ("Unlike ...") the token is inside, if any.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Unlike Zeiss , Leica makes lenses")
+    >>> for t, h, d in zip(doc, [4, 0, 4, 4, 4, 4], ["prep", "pobj", "p", "nsubj", "ROOT", "dobj"]):
+    ...     t.head, t.dep_ = doc[h], d
+    >>> contrast_phrase(doc[1]), contrast_phrase(doc[3])
+    (0, None)
+    """
+    for t in (token, *token.ancestors):
+        if t.dep_ == "prep" and t.lower_ in CONTRAST_PREPS:
+            return t.i
+    return None
 
 
 def trigger_role(token: Token | None, trigger: TriggerMatch) -> str:
