@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract import extractor_for
-from kg.model import Article, Modality
+from kg.model import Article, Fact, Mention, Modality
 
 pytestmark = pytest.mark.model
 
@@ -784,6 +784,26 @@ FAMILIES = {
         "Vanta agreed to buy out Sorel's stake in their battery joint venture.",
         set(),
     ),
+    # round 52
+    "plural-title-names-the-whole-list": (
+        "Brenn Logistics co-founders Tomas Berg and Lena Ortiz started the company in 2011.",
+        {
+            ("Tomas Berg", "founderOf", "Brenn Logistics", A),
+            ("Lena Ortiz", "founderOf", "Brenn Logistics", A),
+        },
+    ),
+    "a-year-is-no-company-invested-in": (
+        "Tomas Berg joined Brenn Logistics from Kite Capital in 2020.",
+        {("Tomas Berg", "worksFor", "Brenn Logistics", A)},
+    ),
+    "partner-at-a-firm-works-there": (
+        "Lena Ortiz, a partner at Kite Capital, said the deal made sense.",
+        {("Lena Ortiz", "worksFor", "Kite Capital", A)},
+    ),
+    "firm-partner-before-a-name-is-no-partnership": (
+        "Kite Capital partner Lena Ortiz said the deal made sense.",
+        {("Lena Ortiz", "worksFor", "Kite Capital", A)},
+    ),
 }
 KNOWN_MISSES = {
     "founders-in-a-list": (
@@ -854,3 +874,25 @@ def test_extract_candidates_pass_features(nlp) -> None:
             "*|trigon=acquired",
         ],
     }
+
+
+FITS = {
+    "organisations-partner": ("Organization", "partnersWith", "Organization", True),
+    "a-person-is-no-partner": ("Organization", "partnersWith", "Person", False),
+    "a-year-is-no-investee": ("Organization", "investedIn", "Year", False),
+    "a-person-invests": ("Person", "investedIn", "Organization", True),
+    "founding-year-literal": ("Organization", "foundedIn", "2011", True),
+    "unknown-relation": ("Organization", "boughtBy", "Organization", False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FITS))
+def test_extract_fits_relation_checks_domain_and_range(case: str) -> None:
+    from kg.extract.facts import fits_relation
+    from kg.ontology import relations
+
+    subject_cls, predicate, obj, expected = FITS[case]
+    subject = Mention("A", "A", subject_cls, 0, 1, 0)
+    other = obj if obj.isdigit() else Mention("B", "B", obj, 2, 3, 0)
+    fact = Fact(subject, predicate, other, A, 0.9, "A B", 0, 3, predicate)
+    assert fits_relation(fact, relations()) is expected

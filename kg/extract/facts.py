@@ -47,7 +47,14 @@ from kg.extract.syntax import (
 )
 from kg.model import Article, Extraction, Fact, Mention, Modality
 from kg.nlp import entity_id, organization_label
-from kg.ontology import LITERAL_RELATIONS, SYMMETRIC, Ontology, load_ontology, relations
+from kg.ontology import (
+    LITERAL_RELATIONS,
+    SYMMETRIC,
+    Ontology,
+    Relation,
+    load_ontology,
+    relations,
+)
 from kg.spans import time_rules
 
 PASSIVE_ROLES = {"agent": "subj", "subj": "obj"}
@@ -84,7 +91,8 @@ class Extractor:
         self.maker_confidence = float(data["product_makers"]["confidence"])
         self.maker_verbs = frozenset(v.lower() for v in data["product_makers"].get("verbs", ()))
         self.listing_nouns = frozenset(w.lower() for w in data.get("listing_nouns", ()))
-        self.candidate_reader = CandidateReader(relations().values(), self.roles)
+        self.relations = relations()
+        self.candidate_reader = CandidateReader(self.relations.values(), self.roles)
         self.overriders = overriders(self.patterns)
         self.not_parties = frozenset(w.lower() for w in data.get("not_parties", ()))
         self.rounds = RoundReader(RoundWords.of(data["funding_rounds"]))
@@ -113,8 +121,10 @@ class Extractor:
         return Extraction(article=article, mentions=tuple(mentions), facts=tuple(settled(facts)))
 
     def between_parties(self, facts: list[Fact], article: Article) -> list[Fact]:
-        """Facts whose subject and object can be parties: not a news outlet, a wire
-        service or a stock exchange (``not_parties``), nor the article's publisher."""
+        """Facts whose subject and object can be parties: of the classes the relation
+        takes (``kg.ttl``'s domain and range), not a news outlet, a wire service or a
+        stock exchange (``not_parties``), nor the article's publisher."""
+        facts = [f for f in facts if fits_relation(f, self.relations)]
         banned = self.not_parties | ({article.source.lower()} if article.source else set())
         names = {f.subject.name for f in facts} | {
             f.obj.name for f in facts if isinstance(f.obj, Mention)
@@ -448,7 +458,8 @@ class Extractor:
         names = {m.name for m in subjects}
         objects = nearest_group([m for m in objects if m.name not in names], dist, heads)
         found: list[tuple[Mention, Mention]] = []
-        modifiers = modifiers_of(near, heads, trigger) if pattern.symmetric else []
+        parties = [m for m in near if m.cls in pattern.domain]
+        modifiers = modifiers_of(parties, heads, trigger) if pattern.symmetric else []
         between = [m for m in objects if between_object(heads[m])] if pattern.symmetric else []
         if len(modifiers) >= 2:
             found = [(modifiers[0], o) for o in modifiers[1:]]
@@ -646,19 +657,34 @@ def title_pairs(
     trigger: TriggerMatch,
 ) -> list[tuple[Mention, Mention]]:
     """A title written before a name with its organisation before it ("Sony President
-    Jane Smith", "Honda CEO Toshihiro Mibe"): that person and that organisation only,
-    not every organisation a list of such names mentions."""
+    Jane Smith", "Honda CEO Toshihiro Mibe"): that person (every person of the list,
+    for a plural title) and that organisation only, not every organisation a list of
+    such names mentions."""
     anchor = trigger.anchor
     person = described_person(pattern, near, heads, trigger)
     if person is None:
         return []
+    people = [person]
+    if anchor.tag_ == "NNS":
+        # a plural title names the whole list ("Acme co-founders Ann Lee and Bo Park")
+        head = heads[person]
+        people += [
+            m
+            for m in near
+            if m.cls == "Person"
+            and m is not person
+            and (r := heads[m]) is not None
+            and head is not None
+            and conj_root(r) == head.i
+        ]
     title = (
         trigger.tokens
         | {anchor.i}
         | {c.i for c in anchor.subtree if c.i < anchor.i and c.dep_ in ("compound", "amod")}
     )
     return [
-        (person, m)
+        (someone, m)
+        for someone in people
         for m in near
         if m.cls in pattern.range
         and (r := heads[m]) is not None
@@ -744,6 +770,15 @@ def named_unit(noun: Token, roots: dict[int, Mention], nouns: frozenset[str]) ->
         (roots[c.i] for c in noun.children if c.dep_ in ("compound", "appos") and c.i in roots),
         None,
     )
+
+
+def fits_relation(fact: Fact, known: dict[str, Relation]) -> bool:
+    """Whether the fact's subject and object are of the relation's domain and range
+    (a literal's range is the year's; an unknown relation fits nothing)."""
+    relation = known.get(fact.predicate)
+    if relation is None or fact.subject.cls not in relation.domain:
+        return False
+    return relation.literal or (isinstance(fact.obj, Mention) and fact.obj.cls in relation.range)
 
 
 def copula_subject(noun: Token, roots: dict[int, Mention], nouns: frozenset[str]) -> Mention | None:

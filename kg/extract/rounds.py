@@ -181,14 +181,15 @@ def verb_lemma(verb: Token) -> str:
 
 def invested_company(cue: Token, by_token: dict[int, Mention]) -> Mention | None:
     """The company an investor word names: its possessor ("Souq's investors") or the
-    object of its "in" ("an investor in Souq")."""
+    object of its "in" ("an investor in Souq"; never a year, "in 2020")."""
+    companies = {i: m for i, m in by_token.items() if m.cls == "Organization"}
     for child in cue.children:
-        if child.dep_ == "poss" and child.i in by_token:
-            return by_token[child.i]
+        if child.dep_ == "poss" and child.i in companies:
+            return companies[child.i]
         if child.dep_ == "prep" and child.lower_ == "in":
             for obj in child.children:
-                if obj.dep_ == "pobj" and obj.i in by_token:
-                    return by_token[obj.i]
+                if obj.dep_ == "pobj" and obj.i in companies:
+                    return companies[obj.i]
     return None
 
 
