@@ -284,7 +284,7 @@ PATTERN_KEYS: dict[str, frozenset[str]] = {
         {"model_words", "series_words", "quantity_words", "stop_words", "not_model_names"}
     ),
     "modality": frozenset({"negation", "denial", "hedge", "confidence"}),
-    "modality.negation": frozenset({"deps", "governors", "words", "phrases"}),
+    "modality.negation": frozenset({"deps", "governors", "words", "phrases", "restrictors"}),
     "modality.denial": frozenset({"words", "sentence_verbs", "phrases"}),
     "modality.hedge": frozenset({"words", "phrases"}),
     "modality.confidence": frozenset({"asserted", "hedged", "negated"}),

@@ -804,6 +804,14 @@ FAMILIES = {
         "Kite Capital partner Lena Ortiz said the deal made sense.",
         {("Lena Ortiz", "worksFor", "Kite Capital", A)},
     ),
+    "not-just-is-no-negation": (
+        "Xiaomi did not just partner with Leica, it bought a stake.",
+        {("Xiaomi", "partnersWith", "Leica", A)},
+    ),
+    "not-only-is-no-negation": (
+        "Xiaomi didn't only partner with Leica.",
+        {("Xiaomi", "partnersWith", "Leica", A)},
+    ),
 }
 KNOWN_MISSES = {
     "founders-in-a-list": (

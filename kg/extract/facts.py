@@ -484,7 +484,8 @@ class Extractor:
     def modality(self, trigger: TriggerMatch, skip_negation: bool = False) -> Modality:
         """Denial and hedging reach across clauses ("denied reports that it would buy");
         plain negation stays in the trigger's own clause ("as X had joined Y" is not
-        negated by "the merger isn't surprising")."""
+        negated by "the merger isn't surprising") and is lifted by a restrictor there
+        ("without relying only on Nokia", "not just Nokia": Nokia still counts)."""
         words = scope_words(scope_tokens(trigger))
         clause = scope_tokens(trigger, clause_only=True)
         clause_words = scope_words(clause)
@@ -495,7 +496,8 @@ class Extractor:
             if any(w in self.cues.denial for w in words):
                 return Modality.NEGATED
             chain = {t.lower_ for t in trigger.anchor.ancestors}
-            if (
+            restricted = any(w in self.cues.restrictors for w in clause_words)
+            if not restricted and (
                 any(w in self.cues.negation_ancestors for w in chain)
                 or any(w in self.cues.negation for w in clause_words)
                 or any(f" {p} " in clause_text for p in self.cues.negation_phrases)

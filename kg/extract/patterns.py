@@ -57,6 +57,7 @@ class Cues:
     confidence: dict[str, float]
     denial_verbs: frozenset[str] = frozenset()
     negation_ancestors: frozenset[str] = frozenset()
+    restrictors: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -208,4 +209,5 @@ def modality_cues(raw: dict) -> Cues:
         confidence={Modality(k): float(v) for k, v in raw["confidence"].items()},
         denial_verbs=frozenset(v.lower() for v in raw["denial"].get("sentence_verbs", ())),
         negation_ancestors=frozenset(w.lower() for w in raw["negation"].get("governors", ())),
+        restrictors=frozenset(w.lower() for w in raw["negation"].get("restrictors", ())),
     )
