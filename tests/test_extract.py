@@ -437,9 +437,9 @@ FAMILIES = {
         "Nio also has a design studio based in London.",
         set(),
     ),
-    "agent-of-a-verb-above-the-trigger": (
+    "agent-of-a-verb-above-the-trigger-is-the-customer": (
         "Nokia was selected by Vodafone to supply radio equipment.",
-        set(),
+        {("Nokia", "supplierOf", "Vodafone", A)},
     ),
     "place-based-company-refers-back": (
         "Scott Brill stepped down as chief executive of Vantor Microsystems. "
@@ -811,6 +811,23 @@ FAMILIES = {
     "not-only-is-no-negation": (
         "Xiaomi didn't only partner with Leica.",
         {("Xiaomi", "partnersWith", "Leica", A)},
+    ),
+    # round 54
+    "instead-of-sets-the-alternative-apart": (
+        "Xiaomi partnered with Leica instead of Zeiss.",
+        {("Xiaomi", "partnersWith", "Leica", A)},
+    ),
+    "instead-at-the-end-asserts-the-replacement": (
+        "Quill now works with Lumina Chemicals instead.",
+        {("Quill", "partnersWith", "Lumina Chemicals", A)},
+    ),
+    "companies-listed-together-both-tagged-places": (
+        "Quill Mobile and Ferrox have ended their partnership.",
+        {("Quill Mobile", "endedPartnershipWith", "Ferrox", A)},
+    ),
+    "company-chosen-to-supply": (
+        "Kestrel Motors has picked Vanta Battery to supply cells for its new SUV.",
+        {("Vanta Battery", "supplierOf", "Kestrel Motors", A)},
     ),
 }
 KNOWN_MISSES = {

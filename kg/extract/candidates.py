@@ -19,7 +19,7 @@ from spacy.attrs import DEP, ENT_TYPE, HEAD
 from spacy.tokens import Doc, Token
 
 from kg.extract.patterns import TriggerMatch, Words
-from kg.extract.syntax import CONTRAST_PREPS
+from kg.extract.syntax import contrast_phrase
 from kg.model import Fact, Mention, Modality
 from kg.ontology import YEAR_CLASS, Relation
 
@@ -98,15 +98,6 @@ def path_between(a: Token, b: Token) -> tuple[list[Token], list[Token]] | None:
             return up_a[: index[token.i] + 1], up_b
         up_b.append(token)
     return None
-
-
-def contrasted(words: Words, path: tuple[list[int], list[int]]) -> bool:
-    """Whether the path between two mentions passes below a contrast ("Unlike Zeiss,
-    Leica ..."): one is set against the other, no party to its facts. ``path`` is
-    ``Tree.path``'s: the first list ends at the meeting token, the second stops below it.
-    """
-    below_top = [*path[0][:-1], *path[1]]
-    return any(words.lowers[i] in CONTRAST_PREPS and words.pos[i] == "ADP" for i in below_top)
 
 
 def lemma(token: Token) -> str:
@@ -258,8 +249,8 @@ class CandidateReader:
                 path = tree.path(ia, ib)
                 if path is None or len(path[0]) + len(path[1]) - 1 > MAX_PATH:
                     continue
-                if contrasted(words, path):
-                    continue
+                if contrast_phrase(ra) != contrast_phrase(rb):
+                    continue  # "Unlike Zeiss, Leica ...": set against, no party
                 for relation in self.relations:
                     if relation.name not in triggered and not pair_rules.get((a.name, b.name)):
                         continue

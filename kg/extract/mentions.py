@@ -806,6 +806,24 @@ class MentionReader:
                 and not near(root, role_anchors, 3)
             ):
                 found.add(m.name)
+        # a second look: names listed beside the companies just found ("Quill Mobile
+        # and Ferrox have ended their partnership", both tagged places)
+        company_roots |= {
+            r.i for m in mentions if m.name in found and (r := mention_root(doc, m)) is not None
+        }
+        for m in mentions:
+            root = mention_root(doc, m)
+            if (
+                m.cls in ("Person", "Place")
+                and not m.gazetteer
+                and not m.anaphor
+                and root is not None
+                and m.name not in found
+                and not self.looks_like_person(m.name)
+                and conjoined_with(root, company_roots)
+                and not describes_a_name(root, named_roots)
+            ):
+                found.add(m.name)
         if not found:
             return found
         people_elsewhere = {

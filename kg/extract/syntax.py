@@ -10,6 +10,7 @@ from kg.model import Mention
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "poss", "agent"})
 CONTRAST_PREPS = frozenset({"unlike"})
+CONTRAST_PAIRS = frozenset({("instead", "of"), ("rather", "than")})
 OBJECT_DEPS = frozenset({"nsubjpass", "dobj", "pobj", "attr", "oprd", "dative"})
 CLAUSE_DEPS = frozenset({"advcl", "relcl", "ccomp", "parataxis", "conj", "acl"})
 RELATIVE_WORDS = frozenset({"which", "that", "who", "whom", "whose", "where", "when"})
@@ -227,18 +228,28 @@ def by_phrase_of_noun(token: Token, anchor: Token, subject_preps: frozenset[str]
 
 
 def contrast_phrase(token: Token) -> int | None:
-    """The index of the contrast ("Unlike ...") the token is inside, if any.
+    """Where the contrast the token is inside starts ("Unlike Zeiss, ...", "... with
+    Leica instead of Zeiss", "rather than Zeiss"): the marker's index, read from the
+    words back to the last comma (parses of these phrases vary), else None.
 
     >>> import spacy
+    >>> doc = spacy.blank("en")("Xiaomi chose Leica instead of Zeiss")
+    >>> [contrast_phrase(t) for t in doc]
+    [None, None, None, None, 3, 3]
     >>> doc = spacy.blank("en")("Unlike Zeiss , Leica makes lenses")
-    >>> for t, h, d in zip(doc, [4, 0, 4, 4, 4, 4], ["prep", "pobj", "p", "nsubj", "ROOT", "dobj"]):
-    ...     t.head, t.dep_ = doc[h], d
-    >>> contrast_phrase(doc[1]), contrast_phrase(doc[3])
-    (0, None)
+    >>> [contrast_phrase(t) for t in doc]
+    [0, 0, None, None, None, None]
     """
-    for t in (token, *token.ancestors):
-        if t.dep_ == "prep" and t.lower_ in CONTRAST_PREPS:
-            return t.i
+    doc = token.doc
+    floor = max(token.sent.start if doc.has_annotation("SENT_START") else 0, token.i - 12)
+    for j in range(token.i, floor - 1, -1):
+        word = doc[j].lower_
+        if word in (",", ";", ":", "—", "–"):
+            return None
+        if word in CONTRAST_PREPS:
+            return j
+        if j > floor and (doc[j - 1].lower_, word) in CONTRAST_PAIRS:
+            return j - 1
     return None
 
 
