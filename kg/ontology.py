@@ -207,6 +207,7 @@ class Ontology:
     gazetteer: tuple[GazetteerEntry, ...]
     patterns: dict[str, Any]
     by_key: dict[str, GazetteerEntry] = field(default_factory=dict)
+    given_names: frozenset[str] = frozenset()
 
     def lookup(self, name: str) -> GazetteerEntry | None:
         """The gazetteer entry a name or alias stands for (case and suffix blind)."""
@@ -220,6 +221,17 @@ class Ontology:
     def organisation_words(self) -> frozenset[str]:
         """Words that end organisations' names ("Motors", "Labs"), lower case."""
         return frozenset(w.lower() for w in self.patterns.get("organisation_words", ()))
+
+    def starts_with_given_name(self, name: str) -> bool:
+        """Whether a name's first word is a common given name (``names.yaml``).
+
+        >>> load_ontology().starts_with_given_name("Anna Berg")
+        True
+        >>> load_ontology().starts_with_given_name("Tsinghua Unigroup")
+        False
+        """
+        words = name.split()
+        return bool(words) and words[0].lower() in self.given_names
 
     def labels_with_role(self, role: str) -> frozenset[str]:
         """Labels of the gazetteer entries that have ``role`` ("maker", "optics")."""
@@ -354,12 +366,33 @@ def load_ontology(directory: Path | None = None) -> Ontology:
     patterns = _read_yaml("patterns.yaml", directory)
     check_patterns(patterns, str((directory or ontology_dir()) / "patterns.yaml"))
     entries = tuple(_entry(raw) for raw in _read_yaml("gazetteer.yaml", directory))
+    given_names = given_names_of(
+        _read_yaml("names.yaml", directory), str((directory or ontology_dir()) / "names.yaml")
+    )
     suffixes = frozenset(s.lower().rstrip(".,") for s in patterns["corporate_suffixes"])
     by_key: dict[str, GazetteerEntry] = {}
     for entry in entries:
         for name in (entry.label, *entry.aliases):
             by_key.setdefault(name_key(name, suffixes), entry)
-    return Ontology(gazetteer=entries, patterns=patterns, by_key=by_key)
+    return Ontology(gazetteer=entries, patterns=patterns, by_key=by_key, given_names=given_names)
+
+
+def given_names_of(data: Any, where: str = "names.yaml") -> frozenset[str]:
+    """The lower-case given names of ``names.yaml``'s one key, checked.
+
+    >>> sorted(given_names_of({"given_names": ["Anna", "Tomas"]}))
+    ['anna', 'tomas']
+    >>> given_names_of({"given_name": []})
+    Traceback (most recent call last):
+    ...
+    kg.ontology.OntologyError: names.yaml: expected one key, given_names, as a list of names
+    """
+    names = data.get("given_names") if isinstance(data, dict) else None
+    if set(data or ()) != {"given_names"} or not isinstance(names, list):
+        raise OntologyError(f"{where}: expected one key, given_names, as a list of names")
+    if bad := [n for n in names if not isinstance(n, str)]:
+        raise OntologyError(f"{where}: given_names: {bad[0]!r} is not a name; quote it")
+    return frozenset(n.lower() for n in names)
 
 
 def ontology_graph() -> Graph:

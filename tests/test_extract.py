@@ -829,6 +829,15 @@ FAMILIES = {
         "Kestrel Motors has picked Vanta Battery to supply cells for its new SUV.",
         {("Vanta Battery", "supplierOf", "Kestrel Motors", A)},
     ),
+    # round 55: given names (ontologies/names.yaml)
+    "person-with-a-given-name-is-no-company": (
+        "Kestrel Motors hired Anna Berg to build its brand.",
+        set(),
+    ),
+    "company-named-like-a-person-without-a-given-name": (
+        "Tsinghua Unigroup partnered with Intel on chips.",
+        {("Tsinghua Unigroup", "partnersWith", "Intel", A)},
+    ),
 }
 KNOWN_MISSES = {
     "founders-in-a-list": (

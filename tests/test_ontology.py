@@ -143,3 +143,27 @@ def test_patterns_lint_no_trigger_phrase_in_two_patterns_of_one_relation() -> No
                 clashes.append((key, seen[key], pid))
             seen.setdefault(key, pid)
     assert clashes == []
+
+
+NAMES = {
+    "wrong-key": ({"given_name": ["Anna"]}, "names.yaml: expected one key, given_names"),
+    "not-a-list": ({"given_names": "Anna"}, "names.yaml: expected one key, given_names"),
+    "yaml-boolean": ({"given_names": ["Anna", True]}, "names.yaml: given_names: True is not"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NAMES))
+def test_ontology_given_names_are_checked(case: str) -> None:
+    from kg.ontology import given_names_of
+
+    data, start = NAMES[case]
+    with pytest.raises(OntologyError) as err:
+        given_names_of(data)
+    assert str(err.value).startswith(start)
+
+
+def test_ontology_bundled_given_names_are_lower_case_words() -> None:
+    names = load_ontology().given_names
+    assert len(names) > 500
+    assert {"anna", "tomas", "satya"} <= names
+    assert not {"austin", "ola", "grant"} & names  # places and companies are left out

@@ -800,8 +800,8 @@ class MentionReader:
             elif self.described_as_company(root) or (
                 root.dep_ != "poss"
                 and (
-                    object_of_company_trigger(root)
-                    or (not self.looks_like_person(m.name) and subject_of_company_trigger(root))
+                    (object_of_company_trigger(root) and not self.named_as_a_person(m))
+                    or (not self.is_personal_name(m.name) and subject_of_company_trigger(root))
                 )
                 and not near(root, role_anchors, 3)
             ):
@@ -910,6 +910,19 @@ class MentionReader:
             and not token.is_stop
             and token.ent_type_ in UNKNOWN_WORD_ENT_TYPES
             and not self.lexicon.knows(token.lower_)
+        )
+
+    def is_personal_name(self, name: str) -> bool:
+        """A given name and a surname ("Anna Berg")."""
+        return self.looks_like_person(name) and self.ontology.starts_with_given_name(name)
+
+    def named_as_a_person(self, mention: Mention) -> bool:
+        """A name the model calls a person's that starts with a given name ("Anna Berg",
+        not "Tsinghua Unigroup"): the model is right, whatever slot it fills."""
+        return (
+            mention.cls == "Person"
+            and self.looks_like_person(mention.name)
+            and self.ontology.starts_with_given_name(mention.name)
         )
 
     def looks_like_person(self, name: str) -> bool:
