@@ -838,6 +838,28 @@ FAMILIES = {
         "Tsinghua Unigroup partnered with Intel on chips.",
         {("Tsinghua Unigroup", "partnersWith", "Intel", A)},
     ),
+    # round 56
+    "title-slot-taken-by-a-name-the-model-calls-a-place": (
+        "Halvard Energy, the battery startup backed by Volvo and Northvolt founder Peter "
+        "Carlsson, raised money.",
+        {
+            ("Peter Carlsson", "founderOf", "Northvolt", A),
+            ("Peter Carlsson", "investedIn", "Halvard Energy", A),
+        },
+    ),
+    "participle-on-an-of-phrase-describes-the-maker": (
+        "Vireo, the Berlin-based maker of e-bikes founded in 2017 by former Daimler engineers "
+        "Lena Ortiz and Jonas Weber, was acquired by Velo Group.",
+        {
+            ("Velo Group", "acquired", "Vireo", A),
+            ("Vireo", "foundedIn", "2017", A),
+            ("Lena Ortiz", "founderOf", "Vireo", A),
+            ("Jonas Weber", "founderOf", "Vireo", A),
+            ("Vireo", "headquarteredIn", "Berlin", A),
+            ("Lena Ortiz", "worksFor", "Mercedes-Benz", A),
+            ("Jonas Weber", "worksFor", "Mercedes-Benz", A),
+        },
+    ),
 }
 KNOWN_MISSES = {
     "founders-in-a-list": (

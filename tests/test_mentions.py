@@ -219,6 +219,10 @@ def test_mentions_reference_to_a_name_context_made_a_person_is_dropped(nlp) -> N
 
 # a reference's words -> the name it refers to
 REFERENCES = {
+    "noun-in-another-clause-of-the-sentence": (
+        "Shares of Kestrel Bank fell after the lender said its profit had doubled.",
+        ("the lender", "Kestrel Bank"),
+    ),
     "noun-with-a-participle": (
         "Spotify reported results on Monday. The music streaming giant has bought the "
         "podcast companies Tamber and Quillcast.",

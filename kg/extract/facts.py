@@ -50,6 +50,7 @@ from kg.nlp import entity_id, organization_label
 from kg.ontology import (
     LITERAL_RELATIONS,
     SYMMETRIC,
+    YEAR_CLASS,
     Ontology,
     Relation,
     load_ontology,
@@ -419,6 +420,8 @@ class Extractor:
         if titled:
             yield from titled
             return
+        if title_slot_taken(pattern, near, heads, trigger):
+            return  # "Volvo and Northvolt founder Peter Carlsson": the title is Northvolt's
         person = described_person(pattern, near, heads, trigger)
         if person is not None and trigger.anchor.dep_ != "appos":
             # a title before a name in a list ("COO Jeff Williams and CFO Luca
@@ -451,6 +454,9 @@ class Extractor:
             # division based in the UK" says nothing of where it is based)
             objects = [m for m in objects if roles[m] == "obj"]
             subjects = [m for m in subjects if roles[m] != "other"]
+            if pattern.range == {YEAR_CLASS}:
+                # "Vireo, founded in 2017 by Daimler engineers": the year is the noun's
+                subjects = [m for m in subjects if roles[m] == "obj"] or subjects
         partners = [m for m in near if roles[m] == "cosubj" and m.cls in pattern.domain]
         subjects = nearest_group([m for m in subjects if m not in partners], dist, heads)
         if subjects:
@@ -693,6 +699,30 @@ def title_pairs(
         and r.head.i in title
         and r.dep_ in ("compound", "poss", "nmod", "amod")  # the parser makes some names amod
     ]
+
+
+def title_slot_taken(
+    pattern: RelationPattern,
+    near: list[Mention],
+    heads: dict[Mention, Token | None],
+    trigger: TriggerMatch,
+) -> bool:
+    """Whether a name other than one of the relation's range fills the slot before a
+    person's title ("Northvolt founder Peter Carlsson", Northvolt called a place): the
+    title belongs to it, so no other organisation of the sentence takes it."""
+    if described_person(pattern, near, heads, trigger) is None:
+        return False
+    anchor = trigger.anchor
+    title = trigger.tokens | {anchor.i}
+    return any(
+        m.cls not in pattern.range
+        and not m.anaphor
+        and (r := heads[m]) is not None
+        and r.head.i in title
+        and r.i < anchor.i
+        and r.dep_ in ("compound", "poss", "nmod")
+        for m in near
+    )
 
 
 def described_person(

@@ -764,6 +764,18 @@ class MentionReader:
                 for t in company_triggers
             )
 
+        founding_titles = {
+            t.anchor.i for t in triggers if t.pattern.relation in ORGANISATION_TITLES
+        }
+
+        def before_a_founding_title(root: Token) -> bool:
+            # "Northvolt founder Peter Carlsson": a place has no founder or CEO
+            return (
+                root.dep_ in ("compound", "poss")
+                and root.head.i in founding_titles
+                and root.i < root.head.i
+            )
+
         def near(root: Token, anchors: list[Token], limit: int) -> bool:
             return any(
                 sent_of[a.i] == sent_of[root.i] and anchor_distance(root, a) <= limit
@@ -788,6 +800,9 @@ class MentionReader:
                     found.add(m.name)
                 continue
             if m.cls not in ("Person", "Place"):
+                continue
+            if m.cls == "Place" and before_a_founding_title(root):
+                found.add(m.name)
                 continue
             if m.cls == "Place" and describes_a_name(root, named_roots):
                 continue
@@ -1090,7 +1105,12 @@ class MentionReader:
             if e.cls in classes
             and sent - 2 <= e.sent_index <= sent
             and e.start_char < span.start_char
-            and not (e.sent_index == sent and e.cls == "Organization" and not possessive)
+            and not (
+                e.sent_index == sent
+                and e.cls == "Organization"
+                and not possessive
+                and co_arguments(doc, e, span.root)
+            )
             and not (e.cls == "Product" and end - start > 1 and not has_model_number(e.name))
         ]
         candidates = [e for e in candidates if e.start_char != own_subject]
@@ -1117,6 +1137,9 @@ class MentionReader:
             anaphor=True,
         )
 
+
+# the titles only an organisation gives: a place before one is a company's name
+ORGANISATION_TITLES = frozenset({"founderOf", "ceoOf"})
 
 NAME_ENT_TYPES = frozenset(
     {"", "ORG", "PERSON", "GPE", "LOC", "PRODUCT", "WORK_OF_ART", "NORP", "FAC"}
@@ -1198,6 +1221,25 @@ def place_based_end(doc: Doc, i: int) -> int | None:
     if j + 1 < len(doc) and doc[j].text == "-" and doc[j + 1].lower_ == "based":
         return j + 2
     return None
+
+
+def co_arguments(doc: Doc, mention: Mention, token: Token) -> bool:
+    """Whether a mention and a token hang on the same verb ("Google bought the
+    company": the company is not Google), so one cannot refer to the other; a name
+    in another clause can be referred to ("Shares of Kestrel fell after the lender
+    said ...")."""
+    span = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
+    if span is None:
+        return True
+    return clause_verb(span.root) == clause_verb(token)
+
+
+def clause_verb(token: Token) -> int:
+    """The index of the nearest verb at or above the token (the root if none)."""
+    for t in (token, *token.ancestors):
+        if t.pos_ in ("VERB", "AUX"):
+            return t.i
+    return token.sent.root.i
 
 
 def is_passive_agent(token: Token, verb: Token) -> bool:

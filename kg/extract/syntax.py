@@ -112,7 +112,7 @@ def syntactic_role(
         # up": the noun the participle or relative clause describes is what it acts on;
         # a name hyphenated to the participle is its agent
 
-        noun = anchor.head
+        noun = described_noun(anchor)
         if (
             token.i == noun.i
             or (noun.dep_ == "appos" and noun.head.i == token.i)
@@ -225,6 +225,30 @@ def by_phrase_of_noun(token: Token, anchor: Token, subject_preps: frozenset[str]
     return anchor in between and not any(
         t.pos_ in ("VERB", "AUX") for t in between[: between.index(anchor)]
     )
+
+
+def described_noun(participle: Token) -> Token:
+    """The noun a participle or relative clause describes: its head, or the noun whose
+    "of" phrase it hangs on ("the maker of e-bikes founded in 2017": the maker; one
+    founds companies, not what they make).
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("the maker of bikes founded in 2017")
+    >>> heads, deps = [1, 1, 1, 2, 3, 4, 5], ["det", "ROOT", "prep", "pobj", "acl", "prep", "pobj"]
+    >>> for t, h, d in zip(doc, heads, deps):
+    ...     t.head, t.dep_ = doc[h], d
+    >>> described_noun(doc[4]).text
+    'maker'
+    """
+    noun = participle.head
+    if (
+        participle.dep_ in ("acl", "relcl")  # set after the noun; "Austin-based" is its own
+        and noun.dep_ == "pobj"
+        and noun.head.lower_ == "of"
+        and noun.head.head.i != noun.head.i
+    ):
+        return noun.head.head
+    return noun
 
 
 def contrast_phrase(token: Token) -> int | None:
