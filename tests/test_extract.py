@@ -860,6 +860,26 @@ FAMILIES = {
             ("Jonas Weber", "worksFor", "Mercedes-Benz", A),
         },
     ),
+    # round 57
+    "money-poured-into-a-company-the-model-calls-a-place": (
+        "Investors including Tiger Global, Coatue and Japan's SoftBank poured $300 million "
+        "into Quantix last year.",
+        {
+            ("Tiger Global", "investedIn", "Quantix", A),
+            ("Coatue Management", "investedIn", "Quantix", A),
+            ("SoftBank", "investedIn", "Quantix", A),
+        },
+    ),
+    "product-described-by-a-product-noun-and-the-rest-of-a-products-name": (
+        "The Zephyr X, an electric pickup developed by Ravel Motors, will compete with Ford's "
+        "F-150 Lightning and the Rivian R1T.",
+        {("Zephyr X", "manufacturedBy", "Ravel Motors", A)},
+    ),
+    "unit-owned-through-a-possessive-pronoun": (
+        "Marlow Holdings agreed last month to sell its logistics arm, Corvo Freight, to "
+        "Tallis Partners.",
+        {("Corvo Freight", "subsidiaryOf", "Marlow Holdings", A)},
+    ),
 }
 KNOWN_MISSES = {
     "founders-in-a-list": (

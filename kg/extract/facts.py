@@ -521,11 +521,17 @@ class Extractor:
         ``possessive_relations`` in the patterns."""
         named = [m for m in mentions if not m.anaphor]
         roots = {r.i: m for m in named if (r := mention_root(doc, m)) is not None}
+        # "its logistics arm, Corvo Freight": a possessive pronoun owns for its antecedent
+        owners = roots | {
+            r.i: m
+            for m in mentions
+            if m.anaphor and (r := mention_root(doc, m)) is not None and r.tag_ == "PRP$"
+        }
         sents = list(doc.sents)
         facts = []
         for rule in self.ontology.patterns.get("possessive_relations", ()):
             through = frozenset(w.lower() for w in rule.get("through", ()))
-            for i, owner in roots.items():
+            for i, owner in owners.items():
                 token = doc[i]
                 owned = (
                     roots.get(token.head.i)

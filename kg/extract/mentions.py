@@ -587,6 +587,12 @@ class MentionReader:
         covered = covered_tokens(doc, mentions)
         found: list[Mention] = []
         trigger_words = {i for t in triggers for i in (t.anchor.i, *t.tokens)}
+        product_ends = {
+            span.end
+            for m in mentions
+            if m.cls == "Product"
+            and (span := doc.char_span(m.start_char, m.end_char, alignment_mode="expand"))
+        }
         for trigger in triggers:
             pattern = trigger.pattern
             wanted = {"obj"} if pattern.range == {"Organization"} else set()
@@ -600,8 +606,8 @@ class MentionReader:
             ):
                 # "Corvex COO", "Corvex Vice President": the name before a title
                 stop = next((i for i in range(start, stop) if i in trigger_words), stop)
-                if stop == start:
-                    continue
+                if stop == start or start in product_ends:
+                    continue  # "Ford's F-150 Lightning": the rest of a product's name
                 words = [t.lower_.rstrip(".,") for t in doc[start:stop]]
                 if (
                     words[-1] in self.not_entities
@@ -733,13 +739,23 @@ class MentionReader:
             if t.pattern.domain == {"Organization"} and t.pattern.range == {"Organization"}
         ]
 
+        # a trigger whose objects are only organisations ("poured $300 million into
+        # Quantix": investors may be people, what they invest in is a company)
+        company_objects = [
+            t
+            for t in triggers
+            if t.pattern.range == {"Organization"}
+            and not t.pattern.range_role  # hasOptics: only a known optics brand
+            and (not t.pattern.reverse or t.pattern.domain == {"Organization"})
+        ]
+
         def object_of_company_trigger(root: Token) -> bool:
             return any(
                 sent_of[t.anchor.i] == sent_of[root.i]
                 and anchor_distance(root, t.anchor) <= 2
                 and syntactic_role(root, t.anchor, t.pattern.subject_preps, t.pattern.object_preps)
                 == "obj"
-                for t in company_triggers
+                for t in company_objects
             )
 
         def possessor_of_company_noun(root: Token) -> bool:
@@ -853,10 +869,10 @@ class MentionReader:
 
     def products_by_context(self, doc: Doc, mentions: list[Mention]) -> set[str]:
         """Names the model calls organisations, people or places that only a product
-        fits: a model code ("EP9", "ARMv8"), a name set before a product noun ("the
-        Tamber sensor", "its Vela image sensors") or ending in one ("The Dana Hart
-        Podcast"); never one the article describes as a company ("Vela, a chip
-        developer")."""
+        fits: a model code ("EP9", "ARMv8"), a name described by a product noun in
+        apposition ("The Zephyr X, an electric pickup"), set before one ("the Tamber
+        sensor", "its Vela image sensors") or ending in one ("The Dana Hart Podcast");
+        never one the article describes as a company ("Vela, a chip developer")."""
         found: set[str] = set()
         companies: set[str] = set()
         for m in mentions:
@@ -869,12 +885,19 @@ class MentionReader:
                 companies.add(m.name)
             elif (
                 is_model_code(m.name)
+                or self.described_as_product(root)
                 or listing_noun(root, self.listing_nouns) is not None
                 or self.modifies_product_noun(root)
                 or self.ends_in_product_noun(m.name)
             ):
                 found.add(m.name)
         return found - companies
+
+    def described_as_product(self, root: Token) -> bool:
+        """ "The Zephyr X, an electric pickup ...": a product noun in apposition."""
+        return any(
+            c.dep_ == "appos" and c.lemma_.lower() in self.product_nouns for c in root.children
+        ) or (root.dep_ == "appos" and root.head.lemma_.lower() in self.product_nouns)
 
     def ends_in_product_noun(self, name: str) -> bool:
         """ "The Dana Hart Podcast", "Velo Phone": a name of two or more words ending in a
