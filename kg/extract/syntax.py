@@ -11,6 +11,8 @@ from kg.model import Mention
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "poss", "agent"})
 CONTRAST_PREPS = frozenset({"unlike"})
 CONTRAST_PAIRS = frozenset({("instead", "of"), ("rather", "than")})
+CONTRAST_CLOSERS = frozenset({",", ";", ":", "—", "–"})
+CONTRASTS_KEY = "kg_contrast_starts"
 OBJECT_DEPS = frozenset({"nsubjpass", "dobj", "pobj", "attr", "oprd", "dative"})
 CLAUSE_DEPS = frozenset({"advcl", "relcl", "ccomp", "parataxis", "conj", "acl"})
 RELATIVE_WORDS = frozenset({"which", "that", "who", "whom", "whose", "where", "when"})
@@ -265,16 +267,30 @@ def contrast_phrase(token: Token) -> int | None:
     [0, 0, None, None, None, None]
     """
     doc = token.doc
-    floor = max(token.sent.start if doc.has_annotation("SENT_START") else 0, token.i - 12)
-    for j in range(token.i, floor - 1, -1):
-        word = doc[j].lower_
-        if word in (",", ";", ":", "—", "–"):
-            return None
+    starts = doc.user_data.get(CONTRASTS_KEY)
+    if starts is None:
+        starts = doc.user_data[CONTRASTS_KEY] = contrast_starts(doc)
+    return starts[token.i]
+
+
+def contrast_starts(doc: Doc) -> list[int | None]:
+    """``contrast_phrase`` for every token, in one pass over the words: a marker opens a
+    contrast for up to 12 words, a comma, colon, dash or sentence start closes it."""
+    lowers = [t.lower_ for t in doc]
+    sent_starts = {s.start for s in doc.sents} if doc.has_annotation("SENT_START") else {0}
+    found: list[int | None] = []
+    marker: int | None = None
+    for i, word in enumerate(lowers):
+        if i in sent_starts or word in CONTRAST_CLOSERS:
+            marker = None
         if word in CONTRAST_PREPS:
-            return j
-        if j > floor and (doc[j - 1].lower_, word) in CONTRAST_PAIRS:
-            return j - 1
-    return None
+            marker = i
+        elif i > 0 and i not in sent_starts and (lowers[i - 1], word) in CONTRAST_PAIRS:
+            marker = i - 1
+        if marker is not None and i - marker > 12:
+            marker = None
+        found.append(None if word in CONTRAST_CLOSERS else marker)
+    return found
 
 
 def trigger_role(token: Token | None, trigger: TriggerMatch) -> str:
