@@ -873,12 +873,28 @@ FAMILIES = {
     "product-described-by-a-product-noun-and-the-rest-of-a-products-name": (
         "The Zephyr X, an electric pickup developed by Ravel Motors, will compete with Ford's "
         "F-150 Lightning and the Rivian R1T.",
-        {("Zephyr X", "manufacturedBy", "Ravel Motors", A)},
+        {
+            ("Zephyr X", "manufacturedBy", "Ravel Motors", A),
+            ("Ford F-150", "manufacturedBy", "Ford", A),
+        },
     ),
     "unit-owned-through-a-possessive-pronoun": (
         "Marlow Holdings agreed last month to sell its logistics arm, Corvo Freight, to "
         "Tallis Partners.",
         {("Corvo Freight", "subsidiaryOf", "Marlow Holdings", A)},
+    ),
+    # round 58
+    "brand-before-a-model-names-the-maker": (
+        "Orbit Devices reported strong sales. The Orbit Neo 2 laptop costs $999.",
+        {("Orbit Neo 2", "manufacturedBy", "Orbit Devices", A)},
+    ),
+    "series-made-by": (
+        "The Kappa series of tablets, made by Orbit Devices, sold well.",
+        {("Kappa", "manufacturedBy", "Orbit Devices", A)},
+    ),
+    "possessed-line-of-products": (
+        "Orbit Devices' Kappa line of tablets sold well.",
+        {("Kappa", "manufacturedBy", "Orbit Devices", A)},
     ),
 }
 KNOWN_MISSES = {

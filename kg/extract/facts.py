@@ -531,7 +531,10 @@ class Extractor:
         facts = []
         for rule in self.ontology.patterns.get("possessive_relations", ()):
             through = frozenset(w.lower() for w in rule.get("through", ()))
-            for i, owner in owners.items():
+            # a pronoun owns units, not products (its antecedent is less sure than a
+            # product line's maker)
+            by_rule = owners if rule["possessed"] == "Organization" else roots
+            for i, owner in by_rule.items():
                 token = doc[i]
                 owned = (
                     roots.get(token.head.i)
@@ -574,6 +577,7 @@ class Extractor:
         sents = list(doc.sents)
         seen: set[tuple[str, int]] = set()
         makers_before: Counter[str] = Counter()
+        article_companies = {m.name for m in mentions if m.cls == "Organization" and not m.anaphor}
         for m in mentions:
             if m.cls == "Organization" and not m.anaphor:
                 makers_before[m.name] += 1
@@ -584,6 +588,7 @@ class Extractor:
                 m.maker
                 or maker_in_name(m.name, self.all_makers)
                 or self.known_maker_in_sentence(doc, m)
+                or brand_in_name(m.name, article_companies)
             )
             pattern = "product-name"
             if maker is None:
@@ -904,6 +909,22 @@ def overridden(cand: Candidate, overriders: dict[str, frozenset[str]]) -> bool:
     """Whether a rule stated an overriding relation for the candidate's pair in its sentence."""
     others = {f.split("=", 1)[1] for f in cand.features if f.startswith(f"{cand.relation}|other=")}
     return bool(others & overriders.get(cand.relation, frozenset()))
+
+
+def brand_in_name(name: str, companies: set[str]) -> str | None:
+    """The article's one company whose first word starts the product's name, a brand
+    before a model ("Orbit Neo 2" by "Orbit Devices"), if exactly one such company.
+
+    >>> brand_in_name("Orbit Neo 2", {"Orbit Devices", "Tarsa"})
+    'Orbit Devices'
+    >>> brand_in_name("Neo 2", {"Orbit Devices"}) is None
+    True
+    """
+    words = name.split()
+    if len(words) < 2:
+        return None
+    found = [c for c in companies if c.split()[0].lower() == words[0].lower() and c != name]
+    return found[0] if len(found) == 1 else None
 
 
 def maker_in_name(name: str, makers: set[str]) -> str | None:

@@ -79,6 +79,9 @@ class MentionReader:
         self.raise_verbs = frozenset(w.lower() for w in rounds.get("raise_verbs", ()))
         self.round_words = frozenset(w.lower() for w in rounds.get("round_words", ()))
         self.product_nouns = {w.lower() for w in data.get("product_nouns", ())}
+        self.series_words = frozenset(
+            w.lower() for w in data.get("products", {}).get("series_words", ())
+        )
         self.listing_nouns = frozenset(w.lower() for w in data.get("listing_nouns", ()))
         self.honorifics = {w.lower() for w in data.get("honorifics", ())}
         self.appointment_verbs = frozenset(w.lower() for w in data.get("appointment_verbs", ()))
@@ -253,7 +256,10 @@ class MentionReader:
             if (
                 token.i in taken
                 or not is_name_word(token)
-                or listing_noun(token, self.listing_nouns) is None
+                or (
+                    listing_noun(token, self.listing_nouns) is None
+                    and not self.names_a_series(token)
+                )
             ):
                 continue
             parts = [token, *(c for c in token.children if c.dep_ in ("compound", "nummod"))]
@@ -886,6 +892,7 @@ class MentionReader:
             elif (
                 is_model_code(m.name)
                 or self.described_as_product(root)
+                or self.names_a_series(root)
                 or listing_noun(root, self.listing_nouns) is not None
                 or self.modifies_product_noun(root)
                 or self.ends_in_product_noun(m.name)
@@ -907,6 +914,23 @@ class MentionReader:
             len(words) >= 2
             and words[-1] in self.product_nouns
             and not any(w in self.organisation_words for w in words)
+        )
+
+    def names_a_series(self, root: Token) -> bool:
+        """ "the Kappa series", "its Kappa line of tablets": the name is set before a
+        series word (``products.series_words``; "line" only with "of" and a product
+        noun), so it names products."""
+        head = root.head
+        if root.dep_ != "compound" or head.i == root.i:
+            return False
+        word = head.lemma_.lower()
+        if word in self.series_words:
+            return True
+        return word == "line" and any(
+            c.dep_ == "prep"
+            and c.lower_ == "of"
+            and any(g.lemma_.lower() in self.product_nouns for g in c.children)
+            for c in head.children
         )
 
     def modifies_product_noun(self, root: Token) -> bool:
