@@ -896,6 +896,25 @@ FAMILIES = {
         "Orbit Devices' Kappa line of tablets sold well.",
         {("Kappa", "manufacturedBy", "Orbit Devices", A)},
     ),
+    # round 59
+    "company-turned-to-to-make": (
+        "Qualcomm turned to Samsung to make its new Snapdragon chips.",
+        {
+            ("Snapdragon", "manufacturedBy", "Qualcomm", A),
+            ("Samsung", "supplierOf", "Qualcomm", A),
+        },
+    ),
+    "suppliers-include-a-list": (
+        "Tesla's suppliers include Panasonic and LG Energy Solution.",
+        {
+            ("Panasonic", "supplierOf", "Tesla", A),
+            ("LG Energy Solution", "supplierOf", "Tesla", A),
+        },
+    ),
+    "assembler-of-a-plural-product-line": (
+        "Pegatron assembles iPhones for Apple in China.",
+        {("iPhone", "manufacturedBy", "Apple", A), ("Pegatron", "supplierOf", "Apple", A)},
+    ),
 }
 KNOWN_MISSES = {
     "founders-in-a-list": (

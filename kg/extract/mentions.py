@@ -79,6 +79,7 @@ class MentionReader:
         self.raise_verbs = frozenset(w.lower() for w in rounds.get("raise_verbs", ()))
         self.round_words = frozenset(w.lower() for w in rounds.get("round_words", ()))
         self.product_nouns = {w.lower() for w in data.get("product_nouns", ())}
+        self.product_lines = ontology.lines_to_maker()
         self.series_words = frozenset(
             w.lower() for w in data.get("products", {}).get("series_words", ())
         )
@@ -1058,6 +1059,18 @@ class MentionReader:
             entry = self.ontology.lookup(name)
             if entry is not None:
                 cls, name, gazetteer = entry.cls, entry.label, True
+            elif name.endswith("s") and name[:-1].lower() in self.product_lines:
+                # "iPhones": a product line's models, its maker's
+                return Mention(
+                    text=text,
+                    name=name[:-1],
+                    cls="Product",
+                    start_char=ent.start_char,
+                    end_char=ent.end_char,
+                    sent_index=sent_of[ent.start],
+                    gazetteer=True,
+                    maker=self.product_lines[name[:-1].lower()],
+                )
         return Mention(
             text=text,
             name=name,

@@ -138,6 +138,8 @@ def syntactic_role(
         if not anchor.left_edge.i <= token.i <= anchor.right_edge.i:
             # outside the participle's phrase: the sentence's other parties
             return "other"
+    if named and names_listed(token, anchor):
+        return named  # "Tesla's suppliers include Panasonic and LG"
     if token.dep_ == "appos" and token.head.i == anchor.i and anchor.pos_ == "NOUN":
         # "Apple's main chip supplier, TSMC": the name set beside the trigger noun
         return named or "subj"
@@ -227,6 +229,17 @@ def by_phrase_of_noun(token: Token, anchor: Token, subject_preps: frozenset[str]
     return anchor in between and not any(
         t.pos_ in ("VERB", "AUX") for t in between[: between.index(anchor)]
     )
+
+
+def names_listed(token: Token, noun: Token) -> bool:
+    """Whether the token is what a subject noun is said to include or be ("its
+    suppliers include Panasonic and LG", "its biggest supplier is Foxconn")."""
+    verb = noun.head
+    if noun.dep_ != "nsubj" or verb.lemma_.lower() not in ("include", "be"):
+        return False
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token.head.i == verb.i and token.dep_ in ("dobj", "attr")
 
 
 def described_noun(participle: Token) -> Token:
