@@ -7,22 +7,24 @@ processes and Dask workers send back). Records are written to the store in
 batches (``Store.replace_graphs``: one transaction per batch embedded), so a
 store round trip is paid per batch rather than per article, while every
 article still lands whole.
+
+Writing needs neither spaCy nor rdflib: they load when extraction first runs, so a
+process that only writes (the parent of ``--workers N``) never imports them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from rdflib import Graph
-
-from kg.extract import extractor_for
 from kg.model import Article, Extraction, Resolution
-from kg.nlp import load_pipeline
 from kg.ontology import article_iri
-from kg.rdf import article_graph, article_ntriples
 from kg.resolve import resolve, unify_labels_update
 from kg.store import Store
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 BATCH_SIZE = 32
 """Articles per ``nlp.pipe`` batch."""
@@ -56,6 +58,9 @@ class GraphRecord:
 def extractions(
     articles: Iterable[Article], model: str | None = None, batch_size: int = BATCH_SIZE
 ) -> Iterator[Extraction]:
+    from kg.extract import extractor_for
+    from kg.nlp import load_pipeline
+
     nlp = load_pipeline(model)
     extractor = extractor_for(nlp)
     pairs = ((article.document, article) for article in articles)
@@ -74,6 +79,8 @@ def article_graphs(
     articles: Iterable[Article], model: str | None = None, batch_size: int = BATCH_SIZE
 ) -> Iterator[Graph]:
     """One named graph per article, in input order."""
+    from kg.rdf import article_graph
+
     for resolution in resolutions(articles, model, batch_size):
         yield article_graph(resolution)
 
@@ -82,6 +89,8 @@ def graph_records(
     articles: Iterable[Article], model: str | None = None, batch_size: int = BATCH_SIZE
 ) -> Iterator[GraphRecord]:
     """Each article's graph as a ``GraphRecord``, in input order, in this process."""
+    from kg.rdf import article_ntriples
+
     for resolution in resolutions(articles, model, batch_size):
         yield GraphRecord(article_iri(resolution.article.id), article_ntriples(resolution))
 
