@@ -76,6 +76,11 @@ def test_cli_app_start_up_imports_nothing_heavy(code: str) -> None:
     assert modules_loaded_by(code) & set(HEAVY) == set()
 
 
+def test_cli_app_parallel_parent_imports_no_spacy_or_rdflib() -> None:
+    """The parent of --workers N only writes: it loads neither spaCy nor rdflib."""
+    assert modules_loaded_by("import kg.parallel, kg.pipeline") & {"spacy", "rdflib"} == set()
+
+
 def test_cli_app_python_api_import_loads_no_spacy() -> None:
     loaded = modules_loaded_by("from kg import KnowledgeGraph\nKnowledgeGraph.open('memory:')")
     assert loaded & (set(HEAVY) - {"rdflib"}) == set()
