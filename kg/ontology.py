@@ -281,7 +281,8 @@ PATTERN_KEYS: dict[str, frozenset[str]] = {
     "relations[]": frozenset({
         "relation", "id", "domain", "range", "range_role", "confidence", "max_distance",
         "reverse", "overrides", "when_negated", "subject_preps", "object_preps", "possessor",
-        "co_subject_preps", "check_roles", "direct_object", "named", "triggers",
+        "co_subject_preps", "check_roles", "direct_object", "named", "recipient_preps",
+        "triggers",
     }),
     "triggers[]": frozenset({"phrase", "pos", "dep", "head", "child", "rel", "match"}),
     "possessive_relations[]": frozenset(

@@ -879,8 +879,7 @@ FAMILIES = {
         },
     ),
     "unit-owned-through-a-possessive-pronoun": (
-        "Marlow Holdings agreed last month to sell its logistics arm, Corvo Freight, to "
-        "Tallis Partners.",
+        "Marlow Holdings said its logistics arm, Corvo Freight, would hire 300 drivers.",
         {("Corvo Freight", "subsidiaryOf", "Marlow Holdings", A)},
     ),
     # round 58
@@ -914,6 +913,23 @@ FAMILIES = {
     "assembler-of-a-plural-product-line": (
         "Pegatron assembles iPhones for Apple in China.",
         {("iPhone", "manufacturedBy", "Apple", A), ("Pegatron", "supplierOf", "Apple", A)},
+    ),
+    # round 60
+    "sold-to-a-buyer": (
+        "Marlow sold Corvo to Tallis for $800 million.",
+        {("Tallis", "acquired", "Corvo", A)},
+    ),
+    "unit-sold-to-a-buyer": (
+        "Marlow Holdings agreed last month to sell its logistics arm, Corvo Freight, to "
+        "Tallis Partners.",
+        {
+            ("Tallis Partners", "acquired", "Corvo Freight", A),
+            ("Corvo Freight", "subsidiaryOf", "Marlow Holdings", A),
+        },
+    ),
+    "products-sold-are-no-companies": (
+        "Samsung sells the Galaxy Note in South Africa.",
+        set(),
     ),
 }
 KNOWN_MISSES = {

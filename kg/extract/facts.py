@@ -445,7 +445,11 @@ class Extractor:
             if m.cls in pattern.range
             and (not pattern.range_role or pattern.range_role in self.roles.get(m.name, ()))
         ]
-        if pattern.domain & pattern.range or pattern.check_roles:
+        if pattern.recipient_preps:
+            # "Marlow sold Corvo to Tallis": the one it goes to, and what goes
+            subjects = [m for m in subjects if roles[m] == "recipient"]
+            objects = [m for m in objects if roles[m] == "obj"]
+        elif pattern.domain & pattern.range or pattern.check_roles:
             subjects = [m for m in subjects if roles[m] == "subj"]
             objects = [m for m in objects if roles[m] == "obj"]
         elif describes_noun(trigger.anchor):

@@ -605,6 +605,8 @@ class MentionReader:
             wanted = {"obj"} if pattern.range == {"Organization"} else set()
             if pattern.domain == {"Organization"}:
                 wanted.add("subj")
+            if pattern.recipient_preps:
+                wanted = {"recipient"}  # one sells products, to companies
             sent = trigger.anchor.sent
             if not wanted or title_case(sent):
                 continue
@@ -743,7 +745,9 @@ class MentionReader:
         company_triggers = [
             t
             for t in triggers
-            if t.pattern.domain == {"Organization"} and t.pattern.range == {"Organization"}
+            if t.pattern.domain == {"Organization"}
+            and t.pattern.range == {"Organization"}
+            and not t.pattern.recipient_preps
         ]
 
         # a trigger whose objects are only organisations ("poured $300 million into
@@ -753,6 +757,7 @@ class MentionReader:
             for t in triggers
             if t.pattern.range == {"Organization"}
             and not t.pattern.range_role  # hasOptics: only a known optics brand
+            and not t.pattern.recipient_preps  # one sells products too
             and (not t.pattern.reverse or t.pattern.domain == {"Organization"})
         ]
 

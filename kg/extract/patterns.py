@@ -36,6 +36,9 @@ class RelationPattern:
     named: str | None = None
     """What the name a trigger noun describes is ("Meta, Instagram's parent company";
     "parent company Meta"): 'subj' or 'obj'; None reads an apposition as the subject."""
+    recipient_preps: frozenset[str] = frozenset()
+    """Prepositions naming who receives what the verb's object names ("sold Corvo to
+    Tallis"): that one is the subject, the verb's own subject no party."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +182,7 @@ def relation_patterns(data: dict) -> list[RelationPattern]:
                 check_roles=bool(raw.get("check_roles", False)),
                 direct_object=bool(raw.get("direct_object", False)),
                 named=raw.get("named"),
+                recipient_preps=frozenset(raw.get("recipient_preps", ())),
             )
         )
     return found

@@ -99,11 +99,13 @@ def syntactic_role(
     trigger_tokens: frozenset[int] = frozenset(),
     direct_object: bool = False,
     named: str | None = None,
+    recipient_preps: frozenset[str] = frozenset(),
 ) -> str:
     """How a mention attaches below where it meets the trigger: 'subj', 'obj', 'agent'
-    (a passive's by-phrase), 'cosubj' (a co-subject: "founded X with Y"), 'clause'
-    (inside a relative clause on the trigger), 'contrast' (set against the sentence:
-    "Unlike Zeiss, ...") or 'other'."""
+    (a passive's by-phrase), 'cosubj' (a co-subject: "founded X with Y"), 'recipient'
+    (who receives the object: "sold Corvo to Tallis"), 'clause' (inside a relative
+    clause on the trigger), 'contrast' (set against the sentence: "Unlike Zeiss, ...")
+    or 'other'."""
     if token is None:
         return "other"
     if contrast_phrase(token) != contrast_phrase(anchor):
@@ -175,6 +177,12 @@ def syntactic_role(
         # "Ann Lee, its chief executive, who worked at Google": a relative clause on a
         # person's title says something else of that person
         return "clause"
+    if (
+        child.dep_ in ("prep", "dative")
+        and child.lower_ in recipient_preps
+        and (child.head.i == anchor.i or child.head.i in trigger_tokens)
+    ):
+        return "recipient"  # "sold Corvo to Tallis"
     if child.i in trigger_tokens or (child.dep_ == "compound" and child.head.i == anchor.i):
         return "obj"
     if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in subject_preps):
@@ -319,6 +327,7 @@ def trigger_role(token: Token | None, trigger: TriggerMatch) -> str:
         trigger.tokens,
         pattern.direct_object,
         pattern.named,
+        pattern.recipient_preps,
     )
 
 
