@@ -931,6 +931,18 @@ FAMILIES = {
         "Samsung sells the Galaxy Note in South Africa.",
         set(),
     ),
+    # round 61
+    "largest-shareholder-in-apposition": (
+        "Hasegawa Industries, Korvan's largest shareholder, backed the plan.",
+        {("Hasegawa Industries", "investedIn", "Korvan", A)},
+    ),
+    "investors-include-a-fund-and-its-owner": (
+        "Korvan's investors included Kite Capital's Orla Fund.",
+        {
+            ("Orla Fund", "investedIn", "Korvan", A),
+            ("Orla Fund", "subsidiaryOf", "Kite Capital", A),
+        },
+    ),
 }
 KNOWN_MISSES = {
     "founders-in-a-list": (

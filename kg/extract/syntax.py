@@ -142,6 +142,8 @@ def syntactic_role(
             return "other"
     if named and names_listed(token, anchor):
         return named  # "Tesla's suppliers include Panasonic and LG"
+    if named and token.dep_ == "poss" and names_listed(token.head, anchor):
+        return "other"  # "investors included Y Combinator's Continuity Fund": the fund's owner
     if token.dep_ == "appos" and token.head.i == anchor.i and anchor.pos_ == "NOUN":
         # "Apple's main chip supplier, TSMC": the name set beside the trigger noun
         return named or "subj"
