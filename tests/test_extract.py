@@ -943,6 +943,15 @@ FAMILIES = {
             ("Orla Fund", "subsidiaryOf", "Kite Capital", A),
         },
     ),
+    # round 62
+    "headquarters-in-a-city-the-model-calls-a-company": (
+        "Corvo Freight's headquarters in Lyon will close.",
+        {("Corvo Freight", "headquarteredIn", "Lyon", A)},
+    ),
+    "headquarters-moved-to-a-city": (
+        "Corvo Freight moved its headquarters to Lyon last year.",
+        {("Corvo Freight", "headquarteredIn", "Lyon", A)},
+    ),
 }
 KNOWN_MISSES = {
     "founders-in-a-list": (

@@ -560,7 +560,7 @@ class MentionReader:
                 renamed[m.name] = m.name
         companies = self.companies_by_context(doc, mentions, triggers, role_anchors, sent_of)
         products = self.products_by_context(doc, mentions)
-        places = self.places_by_context(doc, mentions)
+        places = self.places_by_context(doc, mentions, triggers)
         return [
             replace(m, cls="Person", name=renamed[m.name])
             if m.cls != "Person" and m.name in renamed and not m.gazetteer and not m.anaphor
@@ -681,7 +681,9 @@ class MentionReader:
             covered.update(range(start, owner.i + 1))
         return found
 
-    def places_by_context(self, doc: Doc, mentions: list[Mention]) -> set[str]:
+    def places_by_context(
+        self, doc: Doc, mentions: list[Mention], triggers: Sequence[TriggerMatch] = ()
+    ) -> set[str]:
         """Names the model calls organisations or people that are places: "the
         Oslo-based maker", "a plant in Kameyama, Mie Prefecture" (after "in", "at" or
         "near", with a place in apposition, unless a name holds an organisation's
@@ -690,12 +692,17 @@ class MentionReader:
             r.i for m in mentions if m.cls == "Place" and (r := mention_root(doc, m)) is not None
         }
         found: set[str] = set()
+        place_triggers = [
+            t for t in triggers if t.pattern.range == {"Place"} and not t.pattern.reverse
+        ]
         for m in mentions:
             if m.cls not in ("Organization", "Person") or m.gazetteer or m.anaphor:
                 continue
             root = mention_root(doc, m)
             if root is not None and hyphened_to_based(doc, m):
                 found.add(m.name)  # "the Oslo-based ferry maker"
+            elif root is not None and self.in_a_place_slot(m, root, place_triggers):
+                found.add(m.name)  # "its headquarters in Lyon", Lyon tagged an organisation
             elif (
                 root is not None
                 and root.dep_ == "pobj"
@@ -705,6 +712,23 @@ class MentionReader:
             ):
                 found.add(m.name)
         return found
+
+    def in_a_place_slot(
+        self, mention: Mention, root: Token, triggers: Sequence[TriggerMatch]
+    ) -> bool:
+        """Whether a one- or two-word name without an organisation word is the object,
+        through a preposition, of a trigger only a place fits ("headquartered in Lyon",
+        "moved its headquarters to Lyon")."""
+        return (
+            root.dep_ == "pobj"
+            and len(mention.name.split()) <= 2
+            and not any(self.is_organisation_word(w) for w in mention.name.split())
+            and any(
+                anchor_distance(root, t.anchor) <= 3 and trigger_role(root, t) == "obj"
+                for t in triggers
+                if t.anchor.sent.start == root.sent.start
+            )
+        )
 
     def people_beside_roles(
         self, doc: Doc, mentions: list[Mention], anchors: set[int]
