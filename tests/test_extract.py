@@ -952,8 +952,19 @@ FAMILIES = {
         "Corvo Freight moved its headquarters to Lyon last year.",
         {("Corvo Freight", "headquarteredIn", "Lyon", A)},
     ),
+    # round 63: a customer list is never read backwards (it was: "BMW supplierOf CATL")
+    "customers-include-a-list-not-reversed": (
+        "CATL's customers include BMW and Tesla.",
+        set(),
+    ),
 }
 KNOWN_MISSES = {
+    "customers-include-a-list": (
+        "CATL's customers include BMW and Tesla.",
+        {("CATL", "supplierOf", "BMW", A), ("CATL", "supplierOf", "Tesla", A)},
+        "a customer noun's possessor as the supplier also paired other subjects of the "
+        "clause with it ('Broadcom will focus VMware's sales on its largest customers')",
+    ),
     "founders-in-a-list": (
         "Lyft was founded by Logan Green and John Zimmer.",
         {("Logan Green", "founderOf", "Lyft", A), ("John Zimmer", "founderOf", "Lyft", A)},
