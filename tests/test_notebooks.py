@@ -129,8 +129,10 @@ def test_notebooks_explore_ranks_entities() -> None:
 
 
 def test_notebooks_explore_finds_communities() -> None:
-    (stream,) = outputs(explore(), "from kg.analytics import communities")
-    lines = stream.text.splitlines()
+    cell = outputs(explore(), "from kg.analytics import communities")
+    streams = [o for o in cell if o.output_type == "stream" and o.name == "stdout"]
+    assert len(streams) == 1, [o.get("text", o.output_type) for o in cell]
+    lines = streams[0].text.splitlines()
     assert lines[0].startswith("1 (")
     assert any("Leica" in line and "Xiaomi" in line for line in lines)
 
