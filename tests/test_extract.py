@@ -957,6 +957,19 @@ FAMILIES = {
         "CATL's customers include BMW and Tesla.",
         set(),
     ),
+    # round 64
+    "counted-as-a-shareholder-in-a-name-the-model-ran-on": (
+        "Korvan counts Hasegawa Industries as its biggest shareholder.",
+        {("Hasegawa Industries", "investedIn", "Korvan", A)},
+    ),
+    "counted-as-a-customer": (
+        "CATL counts BMW as a customer.",
+        {("CATL", "supplierOf", "BMW", A)},
+    ),
+    "counted-as-a-supplier": (
+        "Apple counts Foxconn as its largest supplier.",
+        {("Foxconn", "supplierOf", "Apple", A)},
+    ),
 }
 KNOWN_MISSES = {
     "customers-include-a-list": (

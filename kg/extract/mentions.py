@@ -124,7 +124,8 @@ class MentionReader:
         """The model's names that join two organisations' names, each ending in an
         organisation word, as two: "Khosla Ventures and Founders Fund" (but "Procter
         and Gamble" is one name, as is any name the gazetteer knows); and names the
-        model ran across "by" ("Pennat by Dravo")."""
+        model ran across "by" or a lower-case verb ("Pennat by Dravo", "Korvan counts
+        Hasegawa Industries")."""
         found = []
         for ent in ents:
             cut = next(
@@ -135,6 +136,7 @@ class MentionReader:
                     and doc[t.i + 1].text[:1].isupper()
                     and (
                         t.text == "by"  # "the purchase of Pennat by Dravo"
+                        or (t.pos_ in ("VERB", "AUX") and t.text.islower())  # "X counts Y"
                         or (
                             t.lower_ in ("and", "&")
                             and self.is_organisation_word(doc[t.i - 1].text)

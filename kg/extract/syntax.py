@@ -10,6 +10,7 @@ from kg.model import Mention
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "poss", "agent"})
 CONTRAST_PREPS = frozenset({"unlike"})
+COUNTING_VERBS = frozenset({"count", "consider", "regard", "see", "view", "list", "name"})
 CONTRAST_PAIRS = frozenset({("instead", "of"), ("rather", "than")})
 CONTRAST_CLOSERS = frozenset({",", ";", ":", "—", "–"})
 CONTRASTS_KEY = "kg_contrast_starts"
@@ -142,6 +143,11 @@ def syntactic_role(
             return "other"
     if named and names_listed(token, anchor):
         return named  # "Tesla's suppliers include Panasonic and LG"
+    counted = counted_as(token, anchor)
+    if named and counted is not None:
+        # "Korvan counts Hasegawa as its largest shareholder": the one counted is what
+        # the noun names, the one counting is the other side
+        return named if counted == "counted" else ("obj" if named == "subj" else "subj")
     if named and token.dep_ == "poss" and names_listed(token.head, anchor):
         return "other"  # "investors included Y Combinator's Continuity Fund": the fund's owner
     if token.dep_ == "appos" and token.head.i == anchor.i and anchor.pos_ == "NOUN":
@@ -250,6 +256,23 @@ def names_listed(token: Token, noun: Token) -> bool:
     while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head
     return token.head.i == verb.i and token.dep_ in ("dobj", "attr")
+
+
+def counted_as(token: Token, noun: Token) -> str | None:
+    """'counted' for the object and 'counting' for the subject of a verb that counts
+    someone as what a trigger noun says ("CATL counts BMW as a customer", "regards
+    Lyft as its main rival"); None otherwise."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ != "as":
+        return None
+    verb = prep.head
+    if verb.lemma_.lower() not in COUNTING_VERBS:
+        return None
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    if token.head.i != verb.i:
+        return None
+    return {"dobj": "counted", "nsubj": "counting"}.get(token.dep_)
 
 
 def described_noun(participle: Token) -> Token:
