@@ -416,13 +416,13 @@ class Extractor:
         trigger: TriggerMatch,
     ) -> Iterator[tuple[Mention, Mention]]:
         """Subject and object: the nearest fitting mentions on each side, with their conjuncts."""
-        titled = title_pairs(pattern, near, heads, trigger)
+        person = described_person(pattern, near, heads, trigger)
+        titled = title_pairs(pattern, near, heads, trigger, person)
         if titled:
             yield from titled
             return
-        if title_slot_taken(pattern, near, heads, trigger):
+        if person is not None and title_slot_taken(pattern, near, heads, trigger):
             return  # "Volvo and Northvolt founder Peter Carlsson": the title is Northvolt's
-        person = described_person(pattern, near, heads, trigger)
         if person is not None and trigger.anchor.dep_ != "appos":
             # a title before a name in a list ("COO Jeff Williams and CFO Luca
             # Maestri") may lean on the list's organisation
@@ -678,14 +678,14 @@ def title_pairs(
     near: list[Mention],
     heads: dict[Mention, Token | None],
     trigger: TriggerMatch,
+    person: Mention | None,
 ) -> list[tuple[Mention, Mention]]:
     """A title written before a name with its organisation before it ("Sony President
     Jane Smith", "Honda CEO Toshihiro Mibe"): that person (every person of the list,
     for a plural title) and that organisation only, not every organisation a list of
     such names mentions."""
     anchor = trigger.anchor
-    person = described_person(pattern, near, heads, trigger)
-    if person is None:
+    if person is None:  # ``described_person``'s
         return []
     people = [person]
     if anchor.tag_ == "NNS":
@@ -724,9 +724,8 @@ def title_slot_taken(
 ) -> bool:
     """Whether a name other than one of the relation's range fills the slot before a
     person's title ("Northvolt founder Peter Carlsson", Northvolt called a place): the
-    title belongs to it, so no other organisation of the sentence takes it."""
-    if described_person(pattern, near, heads, trigger) is None:
-        return False
+    title belongs to it, so no other organisation of the sentence takes it. Asked only
+    of a title ``described_person`` found."""
     anchor = trigger.anchor
     title = trigger.tokens | {anchor.i}
     return any(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 
 from spacy.attrs import ORTH, POS
@@ -830,6 +830,14 @@ class MentionReader:
                 and root.i < root.head.i
             )
 
+        def listed_beside_a_company(m: Mention, root: Token) -> bool:
+            # "backed by Balderton Capital and Atomico" (``company_roots`` grows below)
+            return (
+                not self.looks_like_person(m.name)
+                and conjoined_with(root, company_roots)
+                and not describes_a_name(root, named_roots)
+            )
+
         def near(root: Token, anchors: list[Token], limit: int) -> bool:
             return any(
                 sent_of[a.i] == sent_of[root.i] and anchor_distance(root, a) <= limit
@@ -860,9 +868,8 @@ class MentionReader:
                 continue
             if m.cls == "Place" and describes_a_name(root, named_roots):
                 continue
-            if not self.looks_like_person(m.name) and (
-                (conjoined_with(root, company_roots) and not describes_a_name(root, named_roots))
-                or possessor_of_company_noun(root)
+            if listed_beside_a_company(m, root) or (
+                not self.looks_like_person(m.name) and possessor_of_company_noun(root)
             ):
                 # "backed by Balderton Capital and Atomico", "Tessaly's parent company"
                 found.add(m.name)
@@ -880,19 +887,15 @@ class MentionReader:
         company_roots |= {
             r.i for m in mentions if m.name in found and (r := mention_root(doc, m)) is not None
         }
-        for m in mentions:
-            root = mention_root(doc, m)
-            if (
-                m.cls in ("Person", "Place")
-                and not m.gazetteer
-                and not m.anaphor
-                and root is not None
-                and m.name not in found
-                and not self.looks_like_person(m.name)
-                and conjoined_with(root, company_roots)
-                and not describes_a_name(root, named_roots)
-            ):
-                found.add(m.name)
+        found |= {
+            m.name
+            for m in mentions
+            if m.cls in ("Person", "Place")
+            and not m.gazetteer
+            and not m.anaphor
+            and (root := mention_root(doc, m)) is not None
+            and listed_beside_a_company(m, root)
+        }
         if not found:
             return found
         people_elsewhere = {
@@ -934,9 +937,7 @@ class MentionReader:
 
     def described_as_product(self, root: Token) -> bool:
         """ "The Zephyr X, an electric pickup ...": a product noun in apposition."""
-        return any(
-            c.dep_ == "appos" and c.lemma_.lower() in self.product_nouns for c in root.children
-        ) or (root.dep_ == "appos" and root.head.lemma_.lower() in self.product_nouns)
+        return described_by(root, self.product_nouns, ("appos",))
 
     def ends_in_product_noun(self, name: str) -> bool:
         """ "The Dana Hart Podcast", "Velo Phone": a name of two or more words ending in a
@@ -978,12 +979,7 @@ class MentionReader:
 
     def described_as_company(self, root: Token) -> bool:
         """ "Corephotonics, an Israeli company", "zoom developer Corephotonics"."""
-        nouns = self.company_nouns
-        if root.dep_ == "appos" and root.head.lemma_.lower() in nouns:
-            return True
-        return any(
-            c.dep_ in ("appos", "compound") and c.lemma_.lower() in nouns for c in root.children
-        )
+        return described_by(root, self.company_nouns, ("appos", "compound"))
 
     def is_organisation_word(self, word: str) -> bool:
         """An ``organisation_words`` entry, or a word ending in one of six letters or
@@ -1075,6 +1071,7 @@ class MentionReader:
         if cls is None:
             return None
         text = ent.text
+        maker = ent.kb_id_ or None
         if (known := split_entity_id(ent.id_)) is not None:
             (cls, name), gazetteer = known, True
         elif ent.id_ == BARE_MODEL:
@@ -1092,16 +1089,8 @@ class MentionReader:
                 cls, name, gazetteer = entry.cls, entry.label, True
             elif name.endswith("s") and name[:-1].lower() in self.product_lines:
                 # "iPhones": a product line's models, its maker's
-                return Mention(
-                    text=text,
-                    name=name[:-1],
-                    cls="Product",
-                    start_char=ent.start_char,
-                    end_char=ent.end_char,
-                    sent_index=sent_of[ent.start],
-                    gazetteer=True,
-                    maker=self.product_lines[name[:-1].lower()],
-                )
+                cls, name, gazetteer = "Product", name[:-1], True
+                maker = self.product_lines[name.lower()]
         return Mention(
             text=text,
             name=name,
@@ -1110,7 +1099,7 @@ class MentionReader:
             end_char=ent.end_char,
             sent_index=sent_of[ent.start],
             gazetteer=gazetteer,
-            maker=ent.kb_id_ or None,
+            maker=maker,
         )
 
     def without_title(self, name: str) -> str:
@@ -1331,6 +1320,14 @@ def clause_verb(token: Token) -> int:
         if t.pos_ in ("VERB", "AUX"):
             return t.i
     return token.sent.root.i
+
+
+def described_by(root: Token, nouns: Collection[str], deps: tuple[str, ...]) -> bool:
+    """Whether one of ``nouns`` stands in apposition to the name (either way round) or
+    hangs on it by one of ``deps`` ("Vela, a chip developer"; "developer Vela")."""
+    if root.dep_ == "appos" and root.head.lemma_.lower() in nouns:
+        return True
+    return any(c.dep_ in deps and c.lemma_.lower() in nouns for c in root.children)
 
 
 def is_passive_agent(token: Token, verb: Token) -> bool:

@@ -96,7 +96,9 @@ class RoundReader:
         self, doc: Doc, mentions: Sequence[Mention], roots: dict[Mention, Token | None]
     ) -> Iterator[RoundInvestor]:
         """Organisations attached to an investor word in a sentence about a round."""
-        by_token = {r.i: m for m, r in roots.items() if r is not None}
+        # the companies by root token: what an investor word may name ("in 2020" is no
+        # company)
+        companies = {r.i: m for m, r in roots.items() if r is not None and m.cls == "Organization"}
         for m in mentions:
             root = roots.get(m)
             if m.cls != "Organization" or root is None:
@@ -108,7 +110,7 @@ class RoundReader:
             )
             if cue is None:
                 continue
-            yield RoundInvestor(m, cue, invested_company(cue, by_token))
+            yield RoundInvestor(m, cue, invested_company(cue, companies))
 
     def investor_cue(self, base: Token) -> Token | None:
         """The investor word a name hangs on, if it hangs on one."""
@@ -179,10 +181,9 @@ def verb_lemma(verb: Token) -> str:
     return lemma(verb)
 
 
-def invested_company(cue: Token, by_token: dict[int, Mention]) -> Mention | None:
+def invested_company(cue: Token, companies: dict[int, Mention]) -> Mention | None:
     """The company an investor word names: its possessor ("Souq's investors") or the
-    object of its "in" ("an investor in Souq"; never a year, "in 2020")."""
-    companies = {i: m for i, m in by_token.items() if m.cls == "Organization"}
+    object of its "in" ("an investor in Souq"), from ``companies`` by root token."""
     for child in cue.children:
         if child.dep_ == "poss" and child.i in companies:
             return companies[child.i]

@@ -253,9 +253,8 @@ def names_listed(token: Token, noun: Token) -> bool:
     verb = noun.head
     if noun.dep_ != "nsubj" or verb.lemma_.lower() not in ("include", "be"):
         return False
-    while token.dep_ == "conj" and token.head.i != token.i:
-        token = token.head
-    return token.head.i == verb.i and token.dep_ in ("dobj", "attr")
+    first = first_conjunct(token)
+    return first.head.i == verb.i and first.dep_ in ("dobj", "attr")
 
 
 def counted_as(token: Token, noun: Token) -> str | None:
@@ -268,11 +267,10 @@ def counted_as(token: Token, noun: Token) -> str | None:
     verb = prep.head
     if verb.lemma_.lower() not in COUNTING_VERBS:
         return None
-    while token.dep_ == "conj" and token.head.i != token.i:
-        token = token.head
-    if token.head.i != verb.i:
+    first = first_conjunct(token)
+    if first.head.i != verb.i:
         return None
-    return {"dobj": "counted", "nsubj": "counting"}.get(token.dep_)
+    return {"dobj": "counted", "nsubj": "counting"}.get(first.dep_)
 
 
 def described_noun(participle: Token) -> Token:
