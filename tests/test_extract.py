@@ -970,6 +970,51 @@ FAMILIES = {
         "Apple counts Foxconn as its largest supplier.",
         {("Foxconn", "supplierOf", "Apple", A)},
     ),
+    # round 65
+    "untagged-antecedent-of-a-relative-clause": (
+        "Tessary, which is backed by Okra Ventures, said the money would fund hiring.",
+        {("Okra Ventures", "investedIn", "Tessary", A)},
+    ),
+    "plural-title-list-the-parser-split": (
+        "Google co-founders Ilse Marten, Tomas Riedl and Yuki Arai started the company in 2015.",
+        {
+            ("Ilse Marten", "founderOf", "Google", A),
+            ("Tomas Riedl", "founderOf", "Google", A),
+            ("Yuki Arai", "founderOf", "Google", A),
+        },
+    ),
+    "subject-parsed-as-the-verbs-compound": (
+        "Harlan competes with Dovetail and Mercer in the payroll market.",
+        {("Harlan", "competesWith", "Dovetail", A), ("Harlan", "competesWith", "Mercer", A)},
+    ),
+    "a-title-word-inside-a-longer-title-is-no-title": (
+        "Vireo was founded in 2019 by Ana Ruiz, its chief executive, Tom Hale and Li Wei.",
+        {
+            ("Ana Ruiz", "ceoOf", "Vireo", A),
+            ("Ana Ruiz", "founderOf", "Vireo", A),
+            ("Tom Hale", "founderOf", "Vireo", A),
+            ("Li Wei", "founderOf", "Vireo", A),
+            ("Vireo", "foundedIn", "2019", A),
+        },
+    ),
+    "untagged-people-beside-a-title": (
+        "Vexo Robotics executives Ana Ruiz and Tom Hale declined to comment.",
+        {
+            ("Ana Ruiz", "worksFor", "Vexo Robotics", A),
+            ("Tom Hale", "worksFor", "Vexo Robotics", A),
+        },
+    ),
+    "untagged-people-said-to-hold-a-title": (
+        "Ana Ruiz and Tom Hale are executives of Vexo Robotics.",
+        {
+            ("Ana Ruiz", "worksFor", "Vexo Robotics", A),
+            ("Tom Hale", "worksFor", "Vexo Robotics", A),
+        },
+    ),
+    "a-title-owned-by-an-unnamed-company": (
+        "The startup's co-founders, Ana Ruiz and Tom Hale, met at Stanford.",
+        set(),
+    ),
 }
 KNOWN_MISSES = {
     "customers-include-a-list": (

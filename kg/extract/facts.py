@@ -423,6 +423,8 @@ class Extractor:
             return
         if person is not None and title_slot_taken(pattern, near, heads, trigger):
             return  # "Volvo and Northvolt founder Peter Carlsson": the title is Northvolt's
+        if "Person" in pattern.domain and unnamed_possessor(trigger.anchor, near, heads):
+            return  # "the startup's co-founders, A and B, met at Stanford"
         if person is not None and trigger.anchor.dep_ != "appos":
             # a title before a name in a list ("COO Jeff Williams and CFO Luca
             # Maestri") may lean on the list's organisation
@@ -700,6 +702,7 @@ def title_pairs(
             and head is not None
             and conj_root(r) == head.i
         ]
+        people += [m for m in listed_after(person, near, anchor.doc.text) if m not in people]
     title = (
         trigger.tokens
         | {anchor.i}
@@ -714,6 +717,49 @@ def title_pairs(
         and r.head.i in title
         and r.dep_ in ("compound", "poss", "nmod", "amod")  # the parser makes some names amod
     ]
+
+
+def listed_after(first: Mention, near: list[Mention], text: str) -> list[Mention]:
+    """The people written after ``first`` as one list, by the words between them:
+    commas and a closing "and" ("Ann Lee, Bo Park and Cy Ito"), whatever the parse
+    made of it.
+
+    >>> m = lambda t, s: Mention(t, t, "Person", s, s + len(t), 0)
+    >>> text = "Ann Lee, Bo Park and Cy Ito met Di Wu."
+    >>> others = [m("Bo Park", 9), m("Cy Ito", 21), m("Di Wu", 32)]
+    >>> [p.text for p in listed_after(m("Ann Lee", 0), others, text)]
+    ['Bo Park', 'Cy Ito']
+    """
+    people = sorted(
+        (m for m in near if m.cls == "Person" and m.start_char > first.end_char),
+        key=lambda m: m.start_char,
+    )
+    listed: list[Mention] = []
+    end = first.end_char
+    for m in people:
+        gap = text[end : m.start_char].split()
+        if gap not in ([","], ["and"], [",", "and"]):
+            break
+        listed.append(m)
+        if gap[-1] == "and":
+            break
+        end = m.end_char
+    return listed
+
+
+def unnamed_possessor(
+    anchor: Token, near: list[Mention], heads: dict[Mention, Token | None]
+) -> bool:
+    """Whether a role noun's owner is written ("the startup's co-founders", "their
+    chief executive") but names no mention: the role is that owner's, so no other
+    organisation of the sentence takes it."""
+    if anchor.pos_ != "NOUN":
+        return False
+    owners = [c for c in anchor.children if c.dep_ == "poss"]
+    named = {r.i for m in near if (r := heads[m]) is not None}
+    return bool(owners) and not any(
+        o.i in named or any(c.i in named for c in o.subtree) for o in owners
+    )
 
 
 def title_slot_taken(

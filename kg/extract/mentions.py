@@ -527,6 +527,7 @@ class MentionReader:
         role_anchors = [t.anchor for t in triggers if t.pattern.domain == {"Person"}]
         sent_of = sentence_numbers(doc)
         untagged = self.companies_by_triggers(doc, mentions, triggers, sent_of)
+        untagged += self.people_by_roles(doc, [*mentions, *untagged], role_anchors, sent_of)
         untagged += self.makers_by_possession(doc, mentions, untagged, sent_of)
         if untagged:
             mentions = sorted([*mentions, *untagged], key=lambda m: m.start_char)
@@ -631,6 +632,9 @@ class MentionReader:
                 if anchor_distance(root, trigger.anchor) > 2 and not appointer:
                     continue
                 role = trigger_role(root, trigger)  # a pattern's domain is its subject's
+                relative = relative_antecedent(trigger.anchor, depth=1)
+                if relative is not None and relative[0].i == root.i:
+                    role = relative[1]  # "Tessary, which is backed by Okra": the pronoun's
                 if role == "agent":
                     role = "subj"  # "the purchase of Pennat by Dravo"
                 if (
@@ -650,6 +654,30 @@ class MentionReader:
                 if role in wanted or appointer:
                     found.append(organization_mention(doc[start:stop], sent_of))
                     covered.update(range(start, stop))
+        return found
+
+    def people_by_roles(
+        self, doc: Doc, mentions: list[Mention], anchors: list[Token], sent_of: list[int]
+    ) -> list[Mention]:
+        """Names the model left untagged that are people's: a given name and a surname
+        ("Ana Ruiz", ``names.yaml``) beside a person's role ("Vexo executives Ana Ruiz
+        and Bo Lind", "Ana Ruiz and Bo Lind are executives of Vexo")."""
+        if not anchors:
+            return []
+        covered = covered_tokens(doc, mentions)
+        found: list[Mention] = []
+        for sent in {a.sent for a in anchors}:
+            if title_case(sent):
+                continue
+            near = [a for a in anchors if a.sent == sent]
+            for start, stop in untagged_names(doc, sent.start, sent.end, covered):
+                span = doc[start:stop]
+                if not self.is_personal_name(span.text) or not any(
+                    anchor_distance(span.root, a) <= 3 for a in near
+                ):
+                    continue
+                found.append(person_mention(span, sent_of))
+                covered.update(range(start, stop))
         return found
 
     def appoints(self, subject: Token, role: Token) -> bool:
@@ -1258,6 +1286,11 @@ def organization_mention(span: Span, sent_of: list[int]) -> Mention:
         end_char=span.end_char,
         sent_index=sent_of[span.start],
     )
+
+
+def person_mention(span: Span, sent_of: list[int]) -> Mention:
+    """A mention of a person at a span the model left untagged."""
+    return replace(organization_mention(span, sent_of), cls="Person")
 
 
 def as_reference(antecedent: Mention, span: Span, sent: int) -> Mention:

@@ -151,7 +151,23 @@ class TriggerIndex:
                             TriggerMatch(self.patterns[index], head, frozenset({i, child.i})),
                         )
                         break
-        return list(found.values())
+        return without_nested(list(found.values()))
+
+
+def without_nested(matches: list[TriggerMatch]) -> list[TriggerMatch]:
+    """The matches not inside a longer one of the same classes: "chief" (worksFor)
+    inside "chief executive" (ceoOf) is that title's word, not a title of its own that
+    could pass to the people listed after it."""
+    return [
+        m
+        for m in matches
+        if not any(
+            m.tokens < o.tokens
+            and o.pattern.domain == m.pattern.domain
+            and o.pattern.range == m.pattern.range
+            for o in matches
+        )
+    ]
 
 
 def relation_patterns(data: dict) -> list[RelationPattern]:

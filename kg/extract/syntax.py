@@ -191,6 +191,13 @@ def syntactic_role(
         and (child.head.i == anchor.i or child.head.i in trigger_tokens)
     ):
         return "recipient"  # "sold Corvo to Tallis"
+    if (
+        child.dep_ == "compound"
+        and child.head.i == anchor.i
+        and anchor.pos_ == "VERB"
+        and child.i < anchor.i
+    ):
+        return "subj"  # "Harlan competes with ...", the name parsed as the verb's compound
     if child.i in trigger_tokens or (child.dep_ == "compound" and child.head.i == anchor.i):
         return "obj"
     if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in subject_preps):
