@@ -118,7 +118,9 @@ class MentionReader:
             named = sorted(named + discovered, key=lambda e: e.start)
             taken.update(covered)
         named = sorted(named + self.unlabelled_repeats(doc, named, taken), key=lambda e: e.start)
-        return named, taken | {i for e in named for i in range(e.start, e.end)}
+        dateline = dateline_tokens(doc)
+        named = [e for e in named if e.start not in dateline]
+        return named, taken | dateline | {i for e in named for i in range(e.start, e.end)}
 
     def split_lists(self, doc: Doc, ents: list[Span]) -> list[Span]:
         """The model's names that join two organisations' names, each ending in an
@@ -950,7 +952,7 @@ class MentionReader:
             root = mention_root(doc, m)
             if root is None:
                 continue
-            if self.described_as_company(root):
+            if self.described_as_company(root) or based_somewhere(root):
                 companies.add(m.name)
             elif (
                 is_model_code(m.name)
@@ -1361,6 +1363,60 @@ def described_by(root: Token, nouns: Collection[str], deps: tuple[str, ...]) -> 
     if root.dep_ == "appos" and root.head.lemma_.lower() in nouns:
         return True
     return any(c.dep_ in deps and c.lemma_.lower() in nouns for c in root.children)
+
+
+DATELINE_DASHES = frozenset({"-", "--", "—", "–"})
+
+
+def dateline_tokens(doc: Doc) -> set[int]:
+    """The tokens of datelines: a paragraph opening with a place in capitals, then
+    perhaps a date and a wire service, up to a dash ("WASHINGTON —", "FRANKFURT, Oct 2
+    (Reuters) -"). The place says where the story was filed: no party of a fact.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Title\\n\\nSAN JOSE, May 3 (Wire) - Acme rose.")
+    >>> [doc[i].text for i in sorted(dateline_tokens(doc))]
+    ['SAN', 'JOSE', ',', 'May', '3', '(', 'Wire', ')', '-']
+    """
+    found: set[int] = set()
+    for token in doc:
+        if token.i == 0 or (doc[token.i - 1].is_space and "\n" in doc[token.i - 1].text):
+            end = dateline_end(doc, token.i)
+            if end is not None:
+                found.update(range(token.i, end + 1))
+    return found
+
+
+def dateline_end(doc: Doc, start: int) -> int | None:
+    """The dash ending a dateline that starts at ``start``: place words in capitals,
+    then perhaps a comma and a short date, then perhaps a parenthesis, then the dash."""
+    i, n = start, len(doc)
+    while i < n and doc[i].is_alpha and doc[i].is_upper and len(doc[i]) > 1:
+        i += 1
+    if i == start:
+        return None
+    if i < n and doc[i].text == ",":
+        i += 1
+        stop = min(i + 4, n)
+        while i < stop and (doc[i].is_title or doc[i].like_num or doc[i].text == "."):
+            i += 1
+    if i < n and doc[i].text == "(":
+        close = next((t.i for t in doc[i : i + 5] if t.text == ")"), None)
+        if close is None:
+            return None
+        i = close + 1
+    return i if i < n and doc[i].text in DATELINE_DASHES else None
+
+
+def based_somewhere(root: Token) -> bool:
+    """Whether the name, or the noun it is set before, is said to be based somewhere
+    ("Stockholm-based streaming service Lumora"): a company's or a person's, never a
+    product's."""
+    nouns = [root]
+    while nouns[-1].dep_ in ("compound", "appos") and nouns[-1].head.i != nouns[-1].i:
+        nouns.append(nouns[-1].head)
+    nouns += [c for c in root.children if c.dep_ == "compound"]
+    return any(c.lower_ == "based" and c.dep_ in ("amod", "acl") for n in nouns for c in n.children)
 
 
 def is_passive_agent(token: Token, verb: Token) -> bool:

@@ -210,6 +210,8 @@ def syntactic_role(
         return "other" if token.dep_ == "poss" else "cosubj"
     if child.dep_ == "poss":
         return possessor
+    if child.dep_ in ("nsubj", "nsubjpass") and subject_below(anchor, child.head):
+        return "other"  # "X ended its tie-up after Y was sold to Z": the sale has its own
     if child.dep_ in SUBJECT_DEPS or (child.dep_ == "nsubjpass" and child.head.i != anchor.i):
         # a raising verb's passive subject is the subject of the trigger below it:
         # "Vivo is said to be working with Zeiss"
@@ -234,6 +236,18 @@ def syntactic_role(
         # "acquired a stake in OpenAI": the stake is the object, not OpenAI
         return "obj" if not direct_object or conj_root(token) == child.i else "other"
     return "other"
+
+
+def subject_below(anchor: Token, verb: Token) -> bool:
+    """Whether a clause between the trigger and the ``verb`` above it has a subject of
+    its own (an adverbial or complement clause: "after Y was sold", "said Y bought"),
+    so the ``verb``'s subject is not the trigger's."""
+    for token in [anchor, *anchor.ancestors]:
+        if token.i == verb.i:
+            return False
+        if token.dep_ == "advcl" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
+            return True
+    return False
 
 
 def by_phrase_of_noun(token: Token, anchor: Token, subject_preps: frozenset[str]) -> bool:
