@@ -298,7 +298,8 @@ class GazetteerRuler:
         self.rank = {key: rank for rank, key in enumerate(self.names)}
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.ents = prioritize_new_ents_filter(doc.ents, self.spans(doc))
+        found = [s for s in self.spans(doc) if not place_inside_a_name(doc, s)]
+        doc.ents = prioritize_new_ents_filter(doc.ents, found)
         return doc
 
     def spans(self, doc: Doc) -> list[Span]:
@@ -315,6 +316,30 @@ class GazetteerRuler:
             Span(doc, start, end, label=name.label, span_id=name.id)
             for (start, end), (_, name) in sorted(found.items())
         ]
+
+
+def place_inside_a_name(doc: Doc, span: Span) -> bool:
+    """Whether a known place's name is part of a longer name the model found ("Dublin
+    Capital", "London Stock Exchange Group", "Virginia Rometty"): that name stands,
+    unless the place is its possessor ("Copenhagen's Fjordline Partners").
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Dublin Capital and Copenhagen's Fjord rose.")
+    >>> doc.ents = [Span(doc, 0, 2, "ORG"), Span(doc, 3, 6, "ORG")]
+    >>> place_inside_a_name(doc, Span(doc, 0, 1, "GPE"))
+    True
+    >>> place_inside_a_name(doc, Span(doc, 3, 4, "GPE"))
+    False
+    """
+    if span.label_ != CLASS_TO_LABEL["Place"]:
+        return False
+    return any(
+        e.start <= span.start
+        and span.end <= e.end
+        and e.end - e.start > span.end - span.start
+        and not (e.end > span.end and doc[span.end].lower_ in ("'s", "’s"))
+        for e in doc.ents
+    )
 
 
 @Language.component("kg_paragraphs")

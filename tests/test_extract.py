@@ -1015,6 +1015,25 @@ FAMILIES = {
         "The startup's co-founders, Ana Ruiz and Tom Hale, met at Stanford.",
         set(),
     ),
+    # round 66
+    "an-adverbial-clause-keeps-its-own-subject": (
+        "Orbitra ended its tie-up with Maritima Telecom in 2023 after Maritima was sold to a "
+        "private equity firm.",
+        {("Orbitra", "endedPartnershipWith", "Maritima Telecom", A)},
+    ),
+    "a-name-said-to-be-based-somewhere-is-a-company": (
+        "Stockholm-based streaming service Lumora ended its partnership with Calder Mobile. "
+        "The Lumora app is popular.",
+        {
+            ("Lumora", "endedPartnershipWith", "Calder Mobile", A),
+            ("Lumora", "headquarteredIn", "Stockholm", A),
+        },
+    ),
+    # round 67
+    "a-known-place-as-possessor-is-no-parent": (
+        "Tessary raised $40 million. Copenhagen's Fjordline Partners led the round.",
+        {("Fjordline Partners", "investedIn", "Tessary", A)},
+    ),
 }
 KNOWN_MISSES = {
     "customers-include-a-list": (

@@ -121,6 +121,33 @@ CASES = {
         {"Dana Hart": "Person", "Dana Hart Show": "Product"},
         set(),
     ),
+    "dateline-is-no-entity": (
+        "OSLO, March 3 (Wire) - Luxembourg-based operator Orbitra signed a deal with Vodafone.",
+        {"Orbitra": "Organization", "Vodafone": "Organization", "Luxembourg": "Place"},
+        {"OSLO"},
+    ),
+    "name-said-to-be-based-somewhere-is-no-product": (
+        "Stockholm-based streaming service Lumora ended its deal with Calder Mobile. The "
+        "Lumora app has ten million users.",
+        {"Lumora": "Organization", "Stockholm": "Place"},
+        set(),
+    ),
+    "known-place-as-a-possessor-stays-a-place": (
+        "Abu Dhabi's Qasr Investment Authority and Copenhagen's Fjordline Partners "
+        "invested in Tessary.",
+        {
+            "Abu Dhabi": "Place",
+            "Copenhagen": "Place",
+            "Qasr Investment Authority": "Organization",
+            "Fjordline Partners": "Organization",
+        },
+        set(),
+    ),
+    "known-place-inside-a-longer-name-is-no-place": (
+        "Shares of Dublin Capital rose after Virginia Rometty joined its board.",
+        {"Dublin Capital": "Organization", "Virginia Rometty": "Person"},
+        {"Dublin", "Virginia"},
+    ),
 }
 
 

@@ -195,7 +195,7 @@ def test_nlp_cli_accepts_en_core_web_sm(args: list[str], env: dict[str, str]) ->
             [
                 ("Tesla", "ORG", "Organization|Tesla"),
                 ("Model S", "PRODUCT", "Model S"),
-                ("Europe", "LOC", ""),
+                ("Europe", "GPE", "Place|Europe"),
             ],
         ),
         (
