@@ -1030,6 +1030,18 @@ FAMILIES = {
         },
     ),
     # round 67
+    "a-personal-name-after-a-capitalised-title": (
+        "Acme said the deal was good, Mabeko Chief Executive Thandiwe Nkosi said.",
+        {("Thandiwe Nkosi", "ceoOf", "Mabeko", A)},
+    ),
+    "a-relative-clause-on-the-second-of-two-names": (
+        "Early backers Acacia Growth Fund and Delta Impact Fund, which invested in Safiri in "
+        "2019 and 2020, sold their holdings to Mabeko.",
+        {
+            ("Acacia Growth Fund", "investedIn", "Safiri", A),
+            ("Delta Impact Fund", "investedIn", "Safiri", A),
+        },
+    ),
     "a-known-place-as-possessor-is-no-parent": (
         "Tessary raised $40 million. Copenhagen's Fjordline Partners led the round.",
         {("Fjordline Partners", "investedIn", "Tessary", A)},

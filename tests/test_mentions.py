@@ -143,6 +143,12 @@ CASES = {
         },
         set(),
     ),
+    "a-company-named-by-its-first-word-stays-the-company": (
+        "Safiri Freight runs trucks. Safiri Track is its app, and Safiri now employs 300 "
+        "people. Safiri said sales rose.",
+        {"Safiri Freight": "Organization", "Safiri": "Organization"},
+        set(),
+    ),
     "known-place-inside-a-longer-name-is-no-place": (
         "Shares of Dublin Capital rose after Virginia Rometty joined its board.",
         {"Dublin Capital": "Organization", "Virginia Rometty": "Person"},

@@ -435,7 +435,8 @@ class Extractor:
             roles = {m: PASSIVE_ROLES.get(r, r) for m, r in roles.items()}
         relative = relative_antecedent(trigger.anchor)
         for m in near:
-            if relative is not None and conj_root(heads[m]) == relative[0].i:
+            # "A and B, which invested in C": the clause's noun and the names listed with it
+            if relative is not None and conj_root(heads[m]) == conj_root(relative[0]):
                 roles[m], dist[m] = relative[1], 1
         near = [m for m in near if roles[m] not in ("clause", "contrast")]
         subjects = [m for m in near if m.cls in pattern.domain]

@@ -439,21 +439,27 @@ class MentionReader:
         """One class per name the gazetteer does not know, from the whole article: a
         name with an organisation's word ("Ludic Labs", "Accel Partners") is an
         organisation; so is a one-word "person" that is no part of a person's full
-        name in the article ("Groupon said", never "Andrew Groupon"); otherwise the
-        class the model gave the name most often (organisation on a tie), so a
-        startup it once calls a place stays an organisation."""
+        name in the article ("Groupon said", never "Andrew Groupon") or that starts an
+        organisation's name ("Safiri" of "Safiri Freight"); otherwise the class the
+        model gave the name most often (organisation on a tie), so a startup it once
+        calls a place stays an organisation."""
         votes: dict[str, Counter[str]] = {}
         for ent in ents:
             cls = LABEL_TO_CLASS.get(ent.label_)
             if ent.id_ or cls not in ("Organization", "Person", "Place"):
                 continue
             votes.setdefault(clean_name(ent.text), Counter())[cls] += 1
+        company_starts = {  # "Safiri" of "Safiri Freight": the company's short name
+            name.split()[0]
+            for name in votes
+            if any(self.is_organisation_word(w) for w in name.split()[1:])
+        }
         person_words = {
             w
             for name, c in votes.items()
             if c["Person"] and len(name.split()) > 1
             for w in name.split()
-        }
+        } - company_starts
         chosen: dict[str, str] = {}
         for name, counts in votes.items():
             words = name.split()
@@ -529,7 +535,7 @@ class MentionReader:
         role_anchors = [t.anchor for t in triggers if t.pattern.domain == {"Person"}]
         sent_of = sentence_numbers(doc)
         untagged = self.companies_by_triggers(doc, mentions, triggers, sent_of)
-        untagged += self.people_by_roles(doc, [*mentions, *untagged], role_anchors, sent_of)
+        untagged += self.people_by_roles(doc, [*mentions, *untagged], triggers, sent_of)
         untagged += self.makers_by_possession(doc, mentions, untagged, sent_of)
         if untagged:
             mentions = sorted([*mentions, *untagged], key=lambda m: m.start_char)
@@ -634,6 +640,9 @@ class MentionReader:
                 if anchor_distance(root, trigger.anchor) > 2 and not appointer:
                     continue
                 role = trigger_role(root, trigger)  # a pattern's domain is its subject's
+                title_start = min(trigger.tokens | {trigger.anchor.i})
+                if pattern.domain == {"Person"} and stop == title_start:
+                    role = "obj"  # "Mabeko Chief Executive Thandiwe Nkosi": the title's owner
                 relative = relative_antecedent(trigger.anchor, depth=1)
                 if relative is not None and relative[0].i == root.i:
                     role = relative[1]  # "Tessary, which is backed by Okra": the pronoun's
@@ -659,23 +668,34 @@ class MentionReader:
         return found
 
     def people_by_roles(
-        self, doc: Doc, mentions: list[Mention], anchors: list[Token], sent_of: list[int]
+        self, doc: Doc, mentions: list[Mention], triggers: list[TriggerMatch], sent_of: list[int]
     ) -> list[Mention]:
         """Names the model left untagged that are people's: a given name and a surname
         ("Ana Ruiz", ``names.yaml``) beside a person's role ("Vexo executives Ana Ruiz
-        and Bo Lind", "Ana Ruiz and Bo Lind are executives of Vexo")."""
+        and Bo Lind", "Ana Ruiz and Bo Lind are executives of Vexo"), or any personal-
+        looking name right after a title ("Chief Executive Thandiwe Nkosi said")."""
+        roles = [t for t in triggers if t.pattern.domain == {"Person"}]
+        anchors = [t.anchor for t in roles]
+        title_ends = {max(t.tokens | {t.anchor.i}) for t in roles if t.anchor.pos_ != "VERB"}
+        title_words = {i for t in roles for i in t.tokens | {t.anchor.i}}
         if not anchors:
             return []
+
+        def name_word(token: Token) -> bool:
+            return token.i not in title_words and self.is_name_word(token)
+
         covered = covered_tokens(doc, mentions)
         found: list[Mention] = []
         for sent in {a.sent for a in anchors}:
             if title_case(sent):
                 continue
             near = [a for a in anchors if a.sent == sent]
-            for start, stop in untagged_names(doc, sent.start, sent.end, covered):
+            for start, stop in untagged_names(doc, sent.start, sent.end, covered, name_word):
                 span = doc[start:stop]
-                if not self.is_personal_name(span.text) or not any(
-                    anchor_distance(span.root, a) <= 3 for a in near
+                after_title = start - 1 in title_ends and self.looks_like_person(span.text)
+                if not after_title and (
+                    not self.is_personal_name(span.text)
+                    or not any(anchor_distance(span.root, a) <= 3 for a in near)
                 ):
                     continue
                 found.append(person_mention(span, sent_of))

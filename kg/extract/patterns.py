@@ -151,7 +151,23 @@ class TriggerIndex:
                             TriggerMatch(self.patterns[index], head, frozenset({i, child.i})),
                         )
                         break
-        return without_nested(list(found.values()))
+        names = name_tokens(doc)
+        return without_nested([m for m in found.values() if not m.tokens <= names])
+
+
+NAME_LABELS = frozenset({"ORG", "PERSON", "PRODUCT", "GPE", "FAC", "WORK_OF_ART"})
+
+
+def name_tokens(doc: Doc) -> set[int]:
+    """The proper-noun words of names of two words or more: "Fund" in "Acacia Growth
+    Fund", "Partners" in "Fjordline Partners" name, they trigger nothing."""
+    return {
+        t.i
+        for e in doc.ents
+        if e.label_ in NAME_LABELS and len(e) > 1
+        for t in e
+        if t.pos_ == "PROPN" or t.text[:1].isupper()
+    }
 
 
 def without_nested(matches: list[TriggerMatch]) -> list[TriggerMatch]:
