@@ -1046,6 +1046,29 @@ FAMILIES = {
         "Tessary raised $40 million. Copenhagen's Fjordline Partners led the round.",
         {("Fjordline Partners", "investedIn", "Tessary", A)},
     ),
+    # round 69
+    "sold-to-in-a-relative-clause": (
+        "The lighting unit, Norvell Lighting, which it sold to Dutch company Lumenar for 900 "
+        "million euros, makes lamps.",
+        {("Lumenar", "acquired", "Norvell Lighting", A)},
+    ),
+    "a-role-noun-naming-an-audience": (
+        "Altamira Chief Executive Ernesto Villasenor told analysts in July that the group had "
+        "capital for acquisitions.",
+        {("Ernesto Villasenor", "ceoOf", "Altamira", A)},
+    ),
+    "based-in-a-city-and-its-region": (
+        "San Jose, California-based Orvane makes chips.",
+        {("Orvane", "headquarteredIn", "San Jose", A)},
+    ),
+    "headquartered-in-a-city-and-its-country": (
+        "Quillmark, which is headquartered in Cambridge, England, makes sensors.",
+        {("Quillmark", "headquarteredIn", "Cambridge", A)},
+    ),
+    "angel-investors-put-money-into": (
+        "Angel investors Kunal Shahani and Anna Berg also put money into Nimbl.",
+        {("Kunal Shahani", "investedIn", "Nimbl", A), ("Anna Berg", "investedIn", "Nimbl", A)},
+    ),
 }
 KNOWN_MISSES = {
     "customers-include-a-list": (

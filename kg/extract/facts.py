@@ -99,6 +99,7 @@ class Extractor:
         self.rounds = RoundReader(RoundWords.of(data["funding_rounds"]))
         self.one_holder = time_rules().one_holder
         self.succession_verbs = frozenset(v.lower() for v in data.get("succession_verbs", ()))
+        self.audience_verbs = frozenset(v.lower() for v in data.get("audience_verbs", ()))
         self.pattern_of = {p.relation: p for p in reversed(self.patterns)}
         self.round_pattern = next(
             p for p in self.patterns if p.relation == self.rounds.words.relation
@@ -416,6 +417,8 @@ class Extractor:
         trigger: TriggerMatch,
     ) -> Iterator[tuple[Mention, Mention]]:
         """Subject and object: the nearest fitting mentions on each side, with their conjuncts."""
+        if names_an_audience(trigger.anchor, self.audience_verbs):
+            return  # "Ann Lee told analysts": the analysts' role, not hers
         person = described_person(pattern, near, heads, trigger)
         titled = title_pairs(pattern, near, heads, trigger, person)
         if titled:
@@ -470,6 +473,12 @@ class Extractor:
             subjects += [m for m in partners if m not in subjects]
         names = {m.name for m in subjects}
         objects = nearest_group([m for m in objects if m.name not in names], dist, heads)
+        # "Cambridge, England", "San Jose, California-based": the city, not its region
+        text = trigger.anchor.doc.text
+        if pattern.range == {"Place"}:
+            objects = list(dict.fromkeys(city_of(o, near, text) for o in objects))
+        if pattern.domain == {"Place"}:
+            subjects = list(dict.fromkeys(city_of(s, near, text) for s in subjects))
         found: list[tuple[Mention, Mention]] = []
         parties = [m for m in near if m.cls in pattern.domain]
         modifiers = modifiers_of(parties, heads, trigger) if pattern.symmetric else []
@@ -746,6 +755,33 @@ def listed_after(first: Mention, near: list[Mention], text: str) -> list[Mention
             break
         end = m.end_char
     return listed
+
+
+def city_of(place: Mention, mentions: list[Mention], text: str) -> Mention:
+    """The place written just before ``place`` and a comma ("San Jose, California",
+    "Cambridge, England"), which ``place`` is the region of; else ``place``.
+
+    >>> m = lambda t, s: Mention(t, t, "Place", s, s + len(t), 0)
+    >>> text = "Orvane, of San Jose, California, said"
+    >>> city_of(m("California", 21), [m("San Jose", 11), m("California", 21)], text).name
+    'San Jose'
+    """
+    for m in mentions:
+        if m.cls == "Place" and m is not place and text[m.end_char : place.start_char] == ", ":
+            return m
+    return place
+
+
+def names_an_audience(anchor: Token, verbs: frozenset[str]) -> bool:
+    """Whether a role noun is the object of a verb addressing an audience ("told
+    analysts", "briefed executives"): it names whoever was addressed, and no name in
+    the sentence is said to hold it."""
+    return (
+        anchor.pos_ == "NOUN"
+        and anchor.dep_ in ("dobj", "dative")
+        and anchor.head.lemma_.lower() in verbs
+        and not any(c.dep_ == "appos" for c in anchor.children)
+    )
 
 
 def unnamed_possessor(

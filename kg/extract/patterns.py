@@ -171,14 +171,15 @@ def name_tokens(doc: Doc) -> set[int]:
 
 
 def without_nested(matches: list[TriggerMatch]) -> list[TriggerMatch]:
-    """The matches not inside a longer one of the same classes: "chief" (worksFor)
-    inside "chief executive" (ceoOf) is that title's word, not a title of its own that
-    could pass to the people listed after it."""
+    """The matches not inside a longer one of another relation between the same
+    classes: "chief" (worksFor) inside "chief executive" (ceoOf) is that title's word,
+    not a title of its own that could pass to the people listed after it."""
     return [
         m
         for m in matches
         if not any(
             m.tokens < o.tokens
+            and o.pattern.relation != m.pattern.relation
             and o.pattern.domain == m.pattern.domain
             and o.pattern.range == m.pattern.range
             for o in matches

@@ -231,6 +231,8 @@ def syntactic_role(
     if not attaches_near(child.head, anchor, child.dep_):
         return "other"
     if child.dep_ == "prep":
+        if object_preps is None and direct_object and anchor.pos_ == "VERB":
+            return "other"  # "will start at Kestrel": no direct object, nothing started
         return "obj" if object_preps is None or child.lower_ in object_preps else "other"
     if child.dep_ in OBJECT_DEPS:
         # "acquired a stake in OpenAI": the stake is the object, not OpenAI
