@@ -1069,6 +1069,23 @@ FAMILIES = {
         "Angel investors Kunal Shahani and Anna Berg also put money into Nimbl.",
         {("Kunal Shahani", "investedIn", "Nimbl", A), ("Anna Berg", "investedIn", "Nimbl", A)},
     ),
+    # round 70
+    "based-before-a-descriptor-noun-and-the-name": (
+        "Toronto-based chip designer Sintera Microsystems launched a new card on Wednesday.",
+        {("Sintera Microsystems", "headquarteredIn", "Toronto", A)},
+    ),
+    "based-on-a-place-name-the-parser-split": (
+        "Grupo Altamira SAB, the Mexico City-based conglomerate that owns supermarkets, is "
+        "weighing a bid.",
+        {("Grupo Altamira SAB", "headquarteredIn", "Mexico City", A)},
+    ),
+    "the-employer-of-an-analyst-is-no-person": (
+        "Folake Adeyemi, a fintech analyst at Lagos-based research firm Ikoyi Insights, said so.",
+        {
+            ("Folake Adeyemi", "worksFor", "Ikoyi Insights", A),
+            ("Ikoyi Insights", "headquarteredIn", "Lagos", A),
+        },
+    ),
 }
 KNOWN_MISSES = {
     "customers-include-a-list": (

@@ -547,6 +547,9 @@ class Extractor:
         facts = []
         for rule in self.ontology.patterns.get("possessive_relations", ()):
             through = frozenset(w.lower() for w in rule.get("through", ()))
+            if rule["possessed"] == "Product":
+                # "Voltara's new Volt 350 charger", "Safiri's app, Safiri Track"
+                through |= self.reader.product_nouns
             # a pronoun owns units, not products (its antecedent is less sure than a
             # product line's maker)
             by_rule = owners if rule["possessed"] == "Organization" else roots

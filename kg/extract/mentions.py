@@ -533,6 +533,7 @@ class MentionReader:
         people and places only an organisation fits (``companies_by_context``), and
         names only a product fits (``products_by_context``)."""
         role_anchors = [t.anchor for t in triggers if t.pattern.domain == {"Person"}]
+        role_anchor_ids = {a.i for a in role_anchors}
         sent_of = sentence_numbers(doc)
         untagged = self.companies_by_triggers(doc, mentions, triggers, sent_of)
         untagged += self.people_by_roles(doc, [*mentions, *untagged], triggers, sent_of)
@@ -556,6 +557,7 @@ class MentionReader:
                 m.cls == "Organization"
                 and self.looks_like_person(m.name)
                 and not modifies_a_noun(doc, m)
+                and not in_employer_slot(mention_root(doc, m), role_anchor_ids)
                 and any(
                     anchor_distance(root, a) <= 3
                     and not any(
@@ -676,6 +678,7 @@ class MentionReader:
         looking name right after a title ("Chief Executive Thandiwe Nkosi said")."""
         roles = [t for t in triggers if t.pattern.domain == {"Person"}]
         anchors = [t.anchor for t in roles]
+        anchor_ids = {a.i for a in anchors}
         title_ends = {max(t.tokens | {t.anchor.i}) for t in roles if t.anchor.pos_ != "VERB"}
         title_words = {i for t in roles for i in t.tokens | {t.anchor.i}}
         if not anchors:
@@ -692,7 +695,10 @@ class MentionReader:
             near = [a for a in anchors if a.sent == sent]
             for start, stop in untagged_names(doc, sent.start, sent.end, covered, name_word):
                 span = doc[start:stop]
-                after_title = start - 1 in title_ends and self.looks_like_person(span.text)
+                after_title = (  # "Chief Executive Thandiwe Nkosi", "Folake Adeyemi, an analyst"
+                    start - 1 in title_ends
+                    or any(c.dep_ == "appos" and c.i in anchor_ids for c in span.root.children)
+                ) and self.looks_like_person(span.text)
                 if not after_title and (
                     not self.is_personal_name(span.text)
                     or not any(anchor_distance(span.root, a) <= 3 for a in near)
@@ -1386,6 +1392,17 @@ def described_by(root: Token, nouns: Collection[str], deps: tuple[str, ...]) -> 
 
 
 DATELINE_DASHES = frozenset({"-", "--", "—", "–"})
+
+
+def in_employer_slot(root: Token | None, anchors: set[int]) -> bool:
+    """Whether a name is the organisation a role noun is held at ("an analyst at Ikoyi
+    Insights", "chief executive of Corvan"): a company's place, never a person's."""
+    return (
+        root is not None
+        and root.dep_ == "pobj"
+        and root.head.lower_ in ("at", "of", "with", "for")
+        and root.head.head.i in anchors
+    )
 
 
 def dateline_tokens(doc: Doc) -> set[int]:

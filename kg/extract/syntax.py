@@ -117,9 +117,15 @@ def syntactic_role(
         # up": the noun the participle or relative clause describes is what it acts on;
         # a name hyphenated to the participle is its agent
 
+        if hyphened_to(token, anchor):
+            return "agent"  # "the Mexico City-based group", however the name was parsed
         noun = described_noun(anchor)
+        named = noun
+        while named.dep_ == "compound" and named.head.i != named.i:
+            named = named.head  # "Toronto-based chip designer Sintera": the name it is set before
         if (
             token.i == noun.i
+            or (named.i != noun.i and token.i == named.i)
             or (noun.dep_ == "appos" and noun.head.i == token.i)
             or (token.dep_ == "appos" and token.head.i == noun.i)
             or (token.i == noun.i + 1 and token.pos_ == "PROPN" and token.head.i == noun.head.i)
@@ -238,6 +244,23 @@ def syntactic_role(
         # "acquired a stake in OpenAI": the stake is the object, not OpenAI
         return "obj" if not direct_object or conj_root(token) == child.i else "other"
     return "other"
+
+
+def hyphened_to(token: Token, anchor: Token) -> bool:
+    """Whether the token starts a name hyphenated to the anchor ("Mexico City-based"),
+    however the parser split the name.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("the Mexico City - based group")
+    >>> hyphened_to(doc[1], doc[4]), hyphened_to(doc[0], doc[4])
+    (True, False)
+    """
+    between = token.doc[token.i : anchor.i]
+    return (
+        len(between) >= 2
+        and between[-1].text == "-"
+        and all(t.text[:1].isupper() for t in between[:-1])
+    )
 
 
 def subject_below(anchor: Token, verb: Token) -> bool:
