@@ -281,7 +281,8 @@ PATTERN_KEYS: dict[str, frozenset[str]] = {
     "defaults": frozenset({"max_distance", "confidence", "subject_preps"}),
     "relations[]": frozenset({
         "relation", "id", "domain", "range", "range_role", "confidence", "max_distance",
-        "reverse", "overrides", "when_negated", "subject_preps", "object_preps", "possessor",
+        "reverse", "overrides", "when_negated", "when_minority", "subject_preps",
+        "object_preps", "possessor",
         "co_subject_preps", "check_roles", "direct_object", "named", "recipient_preps",
         "triggers",
     }),
@@ -332,6 +333,9 @@ def check_patterns(data: Any, where: str = "patterns.yaml") -> None:
         _check_keys(raw, "relations[]", where, label)
         if name not in known:
             raise OntologyError(f"{where}: {label}: relation {name!r} is not in kg.ttl")
+        for key in ("when_negated", "when_minority"):
+            if key in raw and raw[key] not in known:
+                raise OntologyError(f"{where}: {label}: {key} {raw[key]!r} is not in kg.ttl")
         for m, trigger in enumerate(raw.get("triggers") or ()):
             _check_keys(trigger, "triggers[]", where, f"{label} triggers[{m}]")
             _check_words(trigger, where, f"{label} triggers[{m}]")

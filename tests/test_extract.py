@@ -1086,6 +1086,26 @@ FAMILIES = {
             ("Ikoyi Insights", "headquarteredIn", "Lagos", A),
         },
     ),
+    # round 71
+    "a-minority-owner-is-an-investor": (
+        "Sonvik still owns about 15% of Kestrel Devices, according to a person familiar with "
+        "the matter.",
+        {("Sonvik", "investedIn", "Kestrel Devices", A)},
+    ),
+    "a-founder-whose-given-name-the-model-cut-off": (
+        "Founded in 2014 by Rafael Nogueira and Beatriz Moura, two former consultants, "
+        "CompraJa runs a marketplace.",
+        {
+            ("Rafael Nogueira", "founderOf", "CompraJa", A),
+            ("Beatriz Moura", "founderOf", "CompraJa", A),
+            ("CompraJa", "foundedIn", "2014", A),
+        },
+    ),
+    "a-round-in-euros-led-by-a-fund-called-a-vehicle": (
+        "Orbitra makes satellites. The company raised 400 million euros in a Series C round "
+        "last year led by the Lux Future Fund, a state-backed investment vehicle.",
+        {("Lux Future Fund", "investedIn", "Orbitra", A)},
+    ),
 }
 KNOWN_MISSES = {
     "customers-include-a-list": (

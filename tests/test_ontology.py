@@ -70,6 +70,10 @@ BAD = {
         {"relations": [{"relation": "boughtBy", "triggers": []}]},
         "patterns.yaml: relations[0] (boughtBy): relation 'boughtBy' is not in kg.ttl",
     ),
+    "switch-to-a-relation-not-in-ontology": (
+        {"relations": [{"relation": "subsidiaryOf", "when_minority": "ownsPart", "triggers": []}]},
+        "patterns.yaml: relations[0] (subsidiaryOf): when_minority 'ownsPart' is not in kg.ttl",
+    ),
     "trigger-word-yaml-read-as-a-boolean": (
         {
             "relations": [

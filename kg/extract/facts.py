@@ -394,7 +394,12 @@ class Extractor:
                     pattern.when_negated,
                     self.modality(trigger, skip_negation=True),
                 )
+            minority = pattern.when_minority is not None and minority_share(trigger.anchor)
+            if minority:
+                relation = pattern.when_minority  # "Sonvik owns about 15% of Kestrel"
             for subject, obj in self.pairs(pattern, near, heads, trigger):
+                if minority and pattern.reverse:
+                    subject, obj = obj, subject  # the owner invests; it is no parent
                 fact = Fact(
                     subject=subject,
                     predicate=relation,
@@ -758,6 +763,32 @@ def listed_after(first: Mention, near: list[Mention], text: str) -> list[Mention
             break
         end = m.end_char
     return listed
+
+
+def minority_share(verb: Token) -> bool:
+    """Whether the verb's direct object is a share under half ("owns about 14% of",
+    "holds 30 percent of").
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> doc = nlp("Acme owns about 14 % of Bolt")
+    >>> doc[1].dep_ = "ROOT"
+    >>> for i in (2, 3):
+    ...     doc[i].head, doc[i].dep_ = doc[4], "nummod"
+    >>> doc[4].head, doc[4].dep_ = doc[1], "dobj"
+    >>> minority_share(doc[1])
+    True
+    """
+    for obj in verb.children:
+        if obj.dep_ != "dobj" or obj.lower_ not in ("%", "percent", "per", "pct"):
+            continue
+        for t in obj.subtree:
+            if t.like_num and t.i < obj.i:
+                try:
+                    return float(t.text.replace(",", "")) < 50
+                except ValueError:
+                    return False
+    return False
 
 
 def city_of(place: Mention, mentions: list[Mention], text: str) -> Mention:

@@ -109,7 +109,10 @@ class MentionReader:
             if ent.label_ in LABEL_TO_CLASS:
                 taken.update(range(ent.start, ent.end))
         named = self.split_lists(
-            doc, split_possessives(doc, [e for e in doc.ents if e.label_ in LABEL_TO_CLASS])
+            doc,
+            split_possessives(
+                doc, with_given_names([e for e in doc.ents if e.label_ in LABEL_TO_CLASS])
+            ),
         )
         discovered = self.discovered_names(doc, named)
         if discovered:
@@ -978,7 +981,11 @@ class MentionReader:
             root = mention_root(doc, m)
             if root is None:
                 continue
-            if self.described_as_company(root) or based_somewhere(root):
+            if (
+                self.described_as_company(root)
+                or based_somewhere(root)
+                or any(self.is_organisation_word(w) for w in m.name.split()[1:])
+            ):  # "the Lux Future Fund, a state-backed investment vehicle"
                 companies.add(m.name)
             elif (
                 is_model_code(m.name)
@@ -1392,6 +1399,36 @@ def described_by(root: Token, nouns: Collection[str], deps: tuple[str, ...]) -> 
 
 
 DATELINE_DASHES = frozenset({"-", "--", "—", "–"})
+
+
+def with_given_names(ents: list[Span]) -> list[Span]:
+    """People's names the model cut short of the given name the parser hangs on them
+    ("Beatriz | Moura" tagged "Moura"): the capitalised, untagged word just before.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("by Beatriz Moura and")
+    >>> doc[1].head, doc[1].dep_, doc[1].pos_ = doc[2], "compound", "PROPN"
+    >>> [e.text for e in with_given_names([Span(doc, 2, 3, "PERSON")])]
+    ['Beatriz Moura']
+    """
+    found = []
+    for ent in ents:
+        doc = ent.doc
+        before = doc[ent.start - 1] if ent.start > 0 else None
+        if (
+            ent.label_ == "PERSON"
+            and len(ent) == 1
+            and before is not None
+            and before.pos_ == "PROPN"
+            and before.is_title
+            and before.is_alpha  # not "Dr." (an honorific, read as such)
+            and not before.ent_type_
+            and before.dep_ == "compound"
+            and before.head.i == ent.start
+        ):
+            ent = Span(doc, ent.start - 1, ent.end, label=ent.label_, span_id=ent.id_)
+        found.append(ent)
+    return found
 
 
 def in_employer_slot(root: Token | None, anchors: set[int]) -> bool:

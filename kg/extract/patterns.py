@@ -37,6 +37,9 @@ class RelationPattern:
     """What the name a trigger noun describes is ("Meta, Instagram's parent company";
     "parent company Meta"): 'subj' or 'obj'; None reads an apposition as the subject."""
     recipient_preps: frozenset[str] = frozenset()
+    when_minority: str | None = None
+    """The relation the trigger states when its verb's object is a share under half
+    ("owns 15% of Kestrel": investedIn, not subsidiaryOf)."""
     """Prepositions naming who receives what the verb's object names ("sold Corvo to
     Tallis"): that one is the subject, the verb's own subject no party."""
 
@@ -216,6 +219,7 @@ def relation_patterns(data: dict) -> list[RelationPattern]:
                 direct_object=bool(raw.get("direct_object", False)),
                 named=raw.get("named"),
                 recipient_preps=frozenset(raw.get("recipient_preps", ())),
+                when_minority=raw.get("when_minority"),
             )
         )
     return found
