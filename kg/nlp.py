@@ -209,13 +209,15 @@ def use_numpy_gemm(nlp: Language) -> int:
     """Make the model's layers that multiply matrices with thinc's blis (``NumpyOps``)
     use numpy's BLAS instead, limited to one thread; returns how many layers changed.
 
-    The blis wheel thinc installs runs its generic kernel on many CPUs (an AMD EPYC
-    here: about 24 GFLOPS against OpenBLAS's 90 on one core), and the tok2vec layers
-    and the parser's and NER's precomputed features are mostly matrix products: spaCy
-    takes about a third less time, with the same tags, parses and entities. The
-    parser's and NER's per-step products stay in blis (spaCy's compiled loop calls it
-    directly). One BLAS thread, so kg's process uses one core as the model did;
-    ``--workers`` is how kg uses more. Layers on another backend (a GPU's) are left alone.
+    The blis wheel thinc installs may run blis's generic kernel (it does on the AMD
+    EPYC kg is measured on: about 24 GFLOPS against OpenBLAS's 90 on one core), and
+    the tok2vec layers and the parser's and NER's precomputed features are mostly
+    matrix products: spaCy takes about a third less time there, with the same tags,
+    parses and entities on every corpus kg is scored on. The parser's and NER's
+    per-step products stay in blis (spaCy's compiled loop calls it directly). numpy's
+    BLAS is held to one thread for the whole process, so kg uses one core as the model
+    did; ``--workers`` is how kg uses more. Layers on another backend (a GPU's) are
+    left alone.
     """
     from threadpoolctl import threadpool_limits
 
