@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 import spacy
 from cli_helpers import run_kg
@@ -270,3 +273,104 @@ def test_nlp_lexicon_knows_english_words_not_names(nlp, word: str, known: bool) 
     from kg.nlp import lexicon_of
 
     assert lexicon_of(nlp).knows(word) is known
+
+
+WRITTEN = (
+    "Vivo and Zeiss teamed up on a new camera system.\n\n"
+    "Xiaomi's 13 Ultra launched in April, and Tamber Labs raised $40 million in a round "
+    "led by Corvex Capital.\n\n"
+    "Google denied that it plans to buy HubSpot. The weather was mild all week."
+)
+
+
+def annotations(doc) -> list[tuple]:
+    """Everything the model and kg's components write on each token."""
+    return [
+        (
+            *(t.text, t.tag_, t.pos_, t.dep_, t.head.i, t.lemma_, t.is_sent_start),
+            *(t.ent_type_, t.ent_iob_, t.ent_id_),
+        )
+        for t in doc
+    ]
+
+
+def model_layers(nlp) -> list:
+    """The thinc layers of the pipeline's statistical components."""
+    models = [getattr(c, "model", None) for _, c in nlp.pipeline]
+    return [layer for m in models if hasattr(m, "walk") for layer in m.walk()]
+
+
+@pytest.fixture(scope="module")
+def blis_nlp():
+    """kg's pipeline as ``load_pipeline`` makes it, but multiplying with thinc's blis."""
+    from kg.nlp import add_kg_components
+    from kg.ontology import load_ontology
+
+    nlp = spacy.load(installed_model("en_core_web_sm"))
+    return add_kg_components(nlp, load_ontology())
+
+
+BLAS_THREADS = (
+    "from kg.nlp import load_pipeline\n"
+    "from threadpoolctl import threadpool_info\n"
+    "load_pipeline()\n"
+    "print(sorted(i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas'))\n"
+)
+
+
+@pytest.mark.model
+def test_nlp_load_pipeline_multiplies_with_numpy(nlp) -> None:
+    from kg.nlp import use_numpy_gemm
+
+    layers = model_layers(nlp)
+    assert layers and not any(layer.ops.use_blis for layer in layers)
+    assert use_numpy_gemm(nlp) == 0
+
+
+@pytest.mark.model
+def test_nlp_load_pipeline_leaves_numpy_one_blas_thread() -> None:
+    """In a fresh interpreter, so the BLAS libraries are those loaded with the pipeline
+    (numpy's), not ones other tests load later (scipy's own, which numpy never calls)."""
+    done = subprocess.run(
+        [sys.executable, "-c", BLAS_THREADS], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[-2] == "[1]"
+
+
+@pytest.mark.model
+def test_nlp_use_numpy_gemm_changes_every_model_layer() -> None:
+    from kg.nlp import use_numpy_gemm
+
+    nlp = spacy.load(installed_model("en_core_web_sm"))
+    on_blis = sum(layer.ops.use_blis for layer in model_layers(nlp))
+    assert on_blis > 0
+    assert use_numpy_gemm(nlp) == on_blis
+    assert use_numpy_gemm(nlp) == 0
+
+
+@pytest.mark.model
+def test_nlp_numpy_gemm_gives_the_same_annotations_and_facts(nlp, blis_nlp) -> None:
+    from kg.extract import extractor_for
+    from kg.model import Article
+
+    def facts(pipeline) -> list[str]:
+        doc = pipeline(WRITTEN)
+        return sorted(map(repr, extractor_for(pipeline)(doc, Article(id="t", text=WRITTEN)).facts))
+
+    assert annotations(nlp(WRITTEN)) == annotations(blis_nlp(WRITTEN))
+    assert len(facts(nlp)) >= 3
+    assert facts(nlp) == facts(blis_nlp)
+
+
+@pytest.mark.model
+@pytest.mark.corpus
+def test_nlp_numpy_gemm_same_annotations_on_the_dev_corpus(nlp, blis_nlp, dev_dir) -> None:
+    from kg.ingest import read_articles
+
+    texts = [a.document for a in read_articles([dev_dir])]
+    assert len(texts) >= 20
+    numpy_docs = nlp.pipe(texts, batch_size=32)
+    blis_docs = blis_nlp.pipe(texts, batch_size=32)
+    for ours, theirs in zip(numpy_docs, blis_docs, strict=True):
+        assert annotations(ours) == annotations(theirs)
