@@ -34,6 +34,7 @@ from kg.extract.syntax import (
     between_object,
     conj_root,
     describes_noun,
+    doc_text,
     listing_noun,
     mention_root,
     modifiers_of,
@@ -479,7 +480,7 @@ class Extractor:
         names = {m.name for m in subjects}
         objects = nearest_group([m for m in objects if m.name not in names], dist, heads)
         # "Cambridge, England", "San Jose, California-based": the city, not its region
-        text = trigger.anchor.doc.text
+        text = doc_text(trigger.anchor.doc)
         if pattern.range == {"Place"}:
             objects = list(dict.fromkeys(city_of(o, near, text) for o in objects))
         if pattern.domain == {"Place"}:
@@ -720,7 +721,7 @@ def title_pairs(
             and head is not None
             and conj_root(r) == head.i
         ]
-        people += [m for m in listed_after(person, near, anchor.doc.text) if m not in people]
+        people += [m for m in listed_after(person, near, doc_text(anchor.doc)) if m not in people]
     title = (
         trigger.tokens
         | {anchor.i}

@@ -14,7 +14,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.patterns import TriggerMatch
+from kg.extract.patterns import TriggerMatch, Words
 from kg.extract.syntax import (
     anchor_distance,
     first_conjunct,
@@ -72,6 +72,7 @@ class MentionReader:
         } | {w.lower() for w in data.get("company_nouns", ())}
         self.organisation_words = ontology.organisation_words
         self.organisation_endings = tuple(w for w in self.organisation_words if len(w) >= 6)
+        self.organisation_word_cache: dict[str, bool] = {}
         self.corporate_suffixes = {
             w.lower().rstrip(".,") for w in data.get("corporate_suffixes", ())
         }
@@ -233,22 +234,25 @@ class MentionReader:
         name after "-backed", "-based" or "-owned" ("Ford-backed Argon")."""
         known = {e.start: e for e in ents if organization_label(e.id_)}
         in_ents = {i for e in ents for i in range(e.start, e.end)}
+        words = Words.of(doc)
+        tokens = list(doc)
+        name_words = [is_name_word(t) for t in tokens]
+        own_names = [n or self.is_name_word(t) for n, t in zip(name_words, tokens, strict=True)]
         found: list[Span] = []
         end = 0
-        for token in doc:
-            i = token.i
+        for i in range(len(doc)):
             if i < end:
                 continue
             span = None
             if i in known:
                 span = self.unit_name(doc, known[i], known)
-            elif self.introduces_name(doc, i):
+            elif self.introduces_name(doc, i, words):
                 for start, stop in self.name_runs(doc, i + 1):
                     if not any(keeps_its_name(e, start, stop) for e in ents):
                         found.append(Span(doc, start, stop, label="ORG"))
                     end = stop
                 continue
-            elif i not in in_ents and (i == 0 or not is_name_word(doc[i - 1])):
+            elif i not in in_ents and (i == 0 or not name_words[i - 1]) and own_names[i]:
                 span = self.company_by_apposition(doc, i, in_ents)
             if span is not None:
                 found.append(span)
@@ -347,16 +351,16 @@ class MentionReader:
             stop -= 1
         return None
 
-    def introduces_name(self, doc: Doc, i: int) -> bool:
+    def introduces_name(self, doc: Doc, i: int, words: Words) -> bool:
         """Whether the words up to ``i`` say a name follows: a company noun ("the
         podcast companies", "a firm called"), or "-backed", "-based", "-owned"."""
-        token = doc[i]
-        lemma = token.lemma_.lower()
-        if lemma in ("call", "name") and i > 0 and doc[i - 1].lemma_.lower() in self.company_nouns:
+        lemmas, lowers = words.lemmas, words.lowers
+        lemma = lemmas[i]
+        if lemma in ("call", "name") and i > 0 and lemmas[i - 1] in self.company_nouns:
             return True
-        if lemma in self.company_nouns and token.pos_ == "NOUN":
-            return i + 1 < len(doc) and doc[i + 1].text not in ("called", "named")
-        return token.lower_ in ("backed", "based", "owned") and i > 0 and doc[i - 1].text == "-"
+        if lemma in self.company_nouns and words.pos[i] == "NOUN":
+            return i + 1 < len(doc) and lowers[i + 1] not in ("called", "named")
+        return lowers[i] in ("backed", "based", "owned") and i > 0 and lowers[i - 1] == "-"
 
     def name_runs(self, doc: Doc, start: int) -> list[tuple[int, int]]:
         """Runs of capitalised proper nouns from ``start``, and their conjuncts
@@ -1047,10 +1051,14 @@ class MentionReader:
     def is_organisation_word(self, word: str) -> bool:
         """An ``organisation_words`` entry, or a word ending in one of six letters or
         more ("Microsystems", "Telecommunications", "Biotechnologies")."""
-        lower = word.lower().strip(".,")
-        return lower in self.organisation_words or any(
-            lower.endswith(org) and len(lower) > len(org) for org in self.organisation_endings
-        )
+        known = self.organisation_word_cache.get(word)
+        if known is None:
+            lower = word.lower().strip(".,")
+            known = lower in self.organisation_words or any(
+                lower.endswith(org) and len(lower) > len(org) for org in self.organisation_endings
+            )
+            self.organisation_word_cache[word] = known
+        return known
 
     def is_name_word(self, token: Token) -> bool:
         """A word of a name: a proper noun (``is_name_word``), or a capitalised word no

@@ -77,13 +77,19 @@ class Words:
 
     @classmethod
     def of(cls, doc: Doc) -> Words:
+        """The doc's words, read once per doc (kept in ``doc.user_data``)."""
+        cached = doc.user_data.get("kg_words")  # plain lists: the doc still serialises
+        if cached is not None and len(cached[0]) == len(doc):
+            return cls(*cached)
         strings = doc.vocab.strings
         rows = doc.to_array([LOWER, LEMMA, POS]).tolist() if len(doc) else []
-        return cls(
+        words = cls(
             [strings[row[0]] for row in rows],
             [strings[row[1]].lower() for row in rows],
             [POS_NAMES[row[2]] for row in rows],
         )
+        doc.user_data["kg_words"] = [words.lowers, words.lemmas, words.pos]
+        return words
 
 
 class TriggerIndex:

@@ -29,8 +29,14 @@ def sentence_numbers(doc: Doc) -> list[int]:
 
 
 def mention_root(doc: Doc, mention: Mention) -> Token | None:
-    span = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
-    return span.root if span is not None else None
+    """The token heading the mention's words (looked up once per doc and stretch)."""
+    roots = doc.user_data.setdefault("kg_roots", {})
+    key = f"{mention.start_char}:{mention.end_char}"
+    i = roots.get(key)
+    if i is None:
+        span = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
+        i = roots[key] = span.root.i if span is not None else -1
+    return doc[i] if i >= 0 else None
 
 
 LIST_PREPS = frozenset({"including", "like", "as"})
@@ -70,6 +76,15 @@ def listing_noun(token: Token, nouns: frozenset[str]) -> Token | None:
 def is_subject(doc: Doc, mention: Mention) -> bool:
     root = mention_root(doc, mention)
     return root is not None and root.dep_ in ("nsubj", "nsubjpass")
+
+
+def doc_text(doc: Doc) -> str:
+    """The document's text, joined once per document (``Doc.text`` joins every token
+    each time it is read)."""
+    text = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.user_data["kg_text"] = doc.text
+    return text
 
 
 def anchor_distance(token: Token, anchor: Token) -> int:
