@@ -529,12 +529,17 @@ class Extractor:
         share of a company ("battery cells", not "Beats", "the unit" or "a stake")."""
         objects = [c for c in verb.children if c.dep_ == "dobj"]
         named = {r.i for m in near if (r := heads[m]) is not None}
-        return bool(objects) and not any(
-            t.i in named
-            or t.lemma_.lower() in self.ownership_nouns
-            or t.lemma_.lower() in self.reader.company_nouns
-            for o in objects
-            for t in o.subtree
+        sources = [c for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "from"]
+        return (
+            bool(objects)
+            and bool(sources)
+            and not any(
+                t.i in named
+                or t.lemma_.lower() in self.ownership_nouns
+                or t.lemma_.lower() in self.reader.company_nouns
+                for o in objects
+                for t in o.subtree
+            )
         )
 
     def modality(self, trigger: TriggerMatch, skip_negation: bool = False) -> Modality:
