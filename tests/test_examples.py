@@ -149,21 +149,8 @@ def built(bundled_store: Path) -> dict[tuple[str, str, str], set[str]]:
     return stated
 
 
-GOOGLE_HEDGED = ("Google", "investedIn", "Anthropic")
-HEDGE_MISSED = pytest.mark.xfail(
-    reason="'according to people familiar with the deal' is not read as a hedge yet", strict=True
-)
-
-
 @pytest.mark.model
-@pytest.mark.parametrize(
-    ("fact", "modality"),
-    [
-        pytest.param(fact, modality, marks=[HEDGE_MISSED] * (fact == GOOGLE_HEDGED))
-        for fact, modality in KEY_FACTS.items()
-    ],
-    ids=fact_id,
-)
+@pytest.mark.parametrize(("fact", "modality"), KEY_FACTS.items(), ids=fact_id)
 def test_examples_build_states_the_key_facts(
     built: dict[tuple[str, str, str], set[str]], fact: tuple[str, str, str], modality: str
 ) -> None:
