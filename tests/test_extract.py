@@ -1121,6 +1121,11 @@ FAMILIES = {
         "Apple bought Beats from HTC. Apple bought a stake from Sony.",
         {("Apple", "acquired", "Beats", A)},
     ),
+    # round 73
+    "walked-away-from-a-deal": (
+        "Apple walked away from a deal to buy Lumi Labs.",
+        {("Apple", "acquired", "Lumi Labs", N)},
+    ),
 }
 KNOWN_MISSES = {
     "buys-goods-from-a-supplier": (
