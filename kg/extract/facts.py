@@ -43,6 +43,7 @@ from kg.extract.syntax import (
     relative_antecedent,
     scope_tokens,
     scope_words,
+    sentence_text,
     trigger_role,
     trigger_stretch,
 )
@@ -223,7 +224,7 @@ class Extractor:
                         obj=fact.obj,
                         modality=modality,
                         confidence=round(pattern.confidence * self.cues.confidence[modality], 3),
-                        sentence=sent.text.strip(),
+                        sentence=sentence_text(sent).strip(),
                         sent_start=sent.start_char,
                         sent_end=sent.end_char,
                         pattern="succession",
@@ -265,7 +266,7 @@ class Extractor:
                     obj=investee,
                     modality=modality,
                     confidence=round(confidence, 3),
-                    sentence=sent.text.strip(),
+                    sentence=sentence_text(sent).strip(),
                     sent_start=sent.start_char,
                     sent_end=sent.end_char,
                     pattern="funding-round",
@@ -310,7 +311,7 @@ class Extractor:
             sent = sents[cand.sent_index]
             trigger = self.anchor_trigger(cand, triggers, roots)
             denied = any(sent.start <= i < sent.end for i in denials) or any(
-                ph in sent.text.lower() for ph in self.cues.denial_phrases
+                ph in sentence_text(sent).lower() for ph in self.cues.denial_phrases
             )
             modality = Modality.NEGATED if denied else self.modality(trigger)
             literal = cand.relation in LITERAL_RELATIONS
@@ -321,7 +322,7 @@ class Extractor:
                     obj=cand.obj.name if literal else cand.obj,
                     modality=modality,
                     confidence=p,
-                    sentence=sent.text.strip(),
+                    sentence=sentence_text(sent).strip(),
                     sent_start=sent.start_char,
                     sent_end=sent.end_char,
                     pattern=f"model-{cand.relation}",
@@ -363,7 +364,7 @@ class Extractor:
     ) -> Iterator[Fact]:
         """Facts the sentence's triggers state; ``denied``: it has a denial verb."""
         heads = {m: roots[m] for m in mentions}
-        text = sent.text.lower()
+        text = sentence_text(sent).lower()
         sentence_negated = denied or any(p in text for p in self.cues.denial_phrases)
         facts: list[tuple[Fact, TriggerMatch]] = []
         for trigger in triggers:
@@ -407,7 +408,7 @@ class Extractor:
                     obj=obj.name if relation in LITERAL_RELATIONS else obj,
                     modality=modality,
                     confidence=round(pattern.confidence * self.cues.confidence[modality], 3),
-                    sentence=sent.text.strip(),
+                    sentence=sentence_text(sent).strip(),
                     sent_start=sent.start_char,
                     sent_end=sent.end_char,
                     pattern=pattern.id,
@@ -586,7 +587,7 @@ class Extractor:
                         owner,
                         Modality.ASSERTED,
                         float(rule["confidence"]),
-                        sent.text.strip(),
+                        sentence_text(sent).strip(),
                         sent.start_char,
                         sent.end_char,
                         f"possessive-{rule['relation']}",
@@ -632,7 +633,7 @@ class Extractor:
                 ),
                 modality=Modality.ASSERTED,
                 confidence=self.maker_confidence,
-                sentence=sent.text.strip(),
+                sentence=sentence_text(sent).strip(),
                 sent_start=sent.start_char,
                 sent_end=sent.end_char,
                 pattern=pattern,
