@@ -276,7 +276,7 @@ PATTERN_KEYS: dict[str, frozenset[str]] = {
         "company_nouns", "possessives", "pairs", "pronouns", "anaphora", "anaphora_nouns",
         "corporate_suffixes", "funding_rounds", "product_nouns", "honorifics",
         "not_references", "listing_nouns", "succession_verbs", "appointment_verbs",
-        "audience_verbs",
+        "audience_verbs", "ownership_nouns",
     }),
     "defaults": frozenset({"max_distance", "confidence", "subject_preps"}),
     "relations[]": frozenset({
@@ -284,6 +284,7 @@ PATTERN_KEYS: dict[str, frozenset[str]] = {
         "reverse", "overrides", "when_negated", "when_minority", "subject_preps",
         "object_preps", "possessor",
         "co_subject_preps", "check_roles", "direct_object", "named", "recipient_preps",
+        "goods_object",
         "triggers",
     }),
     "triggers[]": frozenset({"phrase", "pos", "dep", "head", "child", "rel", "match"}),

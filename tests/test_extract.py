@@ -1106,8 +1106,29 @@ FAMILIES = {
         "last year led by the Lux Future Fund, a state-backed investment vehicle.",
         {("Lux Future Fund", "investedIn", "Orbitra", A)},
     ),
+    # round 72
+    "a-subject-the-parser-took-for-a-modifier-of-the-verb": (
+        "Tessary competes most directly with Paris-based Routiq, which raised 40 million "
+        "euros last autumn.",
+        {("Tessary", "competesWith", "Routiq", A), ("Routiq", "headquarteredIn", "Paris", A)},
+    ),
+    "its-rivals-include": (
+        "Ironvale makes games. Its rivals in the mid-market space include Brightforge "
+        "Entertainment, which bought two studios.",
+        {("Ironvale", "competesWith", "Brightforge Entertainment", A)},
+    ),
+    "buys-a-company-or-a-stake-from-no-supplier": (
+        "Apple bought Beats from HTC. Apple bought a stake from Sony.",
+        {("Apple", "acquired", "Beats", A)},
+    ),
 }
 KNOWN_MISSES = {
+    "buys-goods-from-a-supplier": (
+        "The carmaker Corvid buys battery cells from South Korea's Hanul Energy Solutions.",
+        {("Hanul Energy Solutions", "supplierOf", "Corvid", A)},
+        "the rule states it (supplierOf-bought-from), but the decision model, fitted on "
+        "train and dev where 'buy' between two companies is never supply, vetoes it (p 0.09)",
+    ),
     "customers-include-a-list": (
         "CATL's customers include BMW and Tesla.",
         {("CATL", "supplierOf", "BMW", A), ("CATL", "supplierOf", "Tesla", A)},

@@ -38,6 +38,7 @@ from kg.extract.syntax import (
     listing_noun,
     mention_root,
     modifiers_of,
+    names_listed,
     nearest_group,
     participle_modifier,
     relative_antecedent,
@@ -102,6 +103,7 @@ class Extractor:
         self.one_holder = time_rules().one_holder
         self.succession_verbs = frozenset(v.lower() for v in data.get("succession_verbs", ()))
         self.audience_verbs = frozenset(v.lower() for v in data.get("audience_verbs", ()))
+        self.ownership_nouns = frozenset(v.lower() for v in data.get("ownership_nouns", ()))
         self.pattern_of = {p.relation: p for p in reversed(self.patterns)}
         self.round_pattern = next(
             p for p in self.patterns if p.relation == self.rounds.words.relation
@@ -426,6 +428,8 @@ class Extractor:
         """Subject and object: the nearest fitting mentions on each side, with their conjuncts."""
         if names_an_audience(trigger.anchor, self.audience_verbs):
             return  # "Ann Lee told analysts": the analysts' role, not hers
+        if pattern.goods_object and not self.names_goods(trigger.anchor, near, heads):
+            return  # "bought Beats from HTC": an acquisition, no supply
         person = described_person(pattern, near, heads, trigger)
         titled = title_pairs(pattern, near, heads, trigger, person)
         if titled:
@@ -500,6 +504,15 @@ class Extractor:
         elif pattern.symmetric:
             group = subjects or [m for m in objects if between_object(heads[m])]
             found = [(group[0], o) for o in group[1:]]
+            if len(group) == 1 and (owner := heads[group[0]]) is not None and owner.dep_ == "poss":
+                # "Its rivals include Brightforge": the possessor and the names listed
+                found = [
+                    (group[0], m)
+                    for m in near
+                    if m.cls in pattern.range
+                    and (r := heads[m]) is not None
+                    and names_listed(r, trigger.anchor)
+                ]
         seen: set[tuple[str, str]] = set()
         for s, o in found:
             if s.name == o.name:
@@ -509,6 +522,26 @@ class Extractor:
             if key not in seen:
                 seen.add(key)
                 yield a, b
+
+    def names_goods(
+        self, verb: Token, near: list[Mention], heads: dict[Mention, Token | None]
+    ) -> bool:
+        """Whether the verb's direct object names goods: no name, no company noun and no
+        share of a company ("battery cells", not "Beats", "the unit" or "a stake")."""
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        named = {r.i for m in near if (r := heads[m]) is not None}
+        sources = [c for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "from"]
+        return (
+            bool(objects)
+            and bool(sources)
+            and not any(
+                t.i in named
+                or t.lemma_.lower() in self.ownership_nouns
+                or t.lemma_.lower() in self.reader.company_nouns
+                for o in objects
+                for t in o.subtree
+            )
+        )
 
     def modality(self, trigger: TriggerMatch, skip_negation: bool = False) -> Modality:
         """Denial and hedging reach across clauses ("denied reports that it would buy");

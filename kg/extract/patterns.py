@@ -37,6 +37,10 @@ class RelationPattern:
     """What the name a trigger noun describes is ("Meta, Instagram's parent company";
     "parent company Meta"): 'subj' or 'obj'; None reads an apposition as the subject."""
     recipient_preps: frozenset[str] = frozenset()
+    goods_object: bool = False
+    """The verb must have a direct object naming goods, not a company or a share of
+    one ("buys battery cells from Hanul" is supply; "bought Beats from HTC" and
+    "bought a stake from Sony" are not)."""
     when_minority: str | None = None
     """The relation the trigger states when its verb's object is a share under half
     ("owns 15% of Kestrel": investedIn, not subsidiaryOf)."""
@@ -226,6 +230,7 @@ def relation_patterns(data: dict) -> list[RelationPattern]:
                 named=raw.get("named"),
                 recipient_preps=frozenset(raw.get("recipient_preps", ())),
                 when_minority=raw.get("when_minority"),
+                goods_object=bool(raw.get("goods_object", False)),
             )
         )
     return found

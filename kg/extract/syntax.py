@@ -272,12 +272,15 @@ def syntactic_role(
     ):
         return "recipient"  # "sold Corvo to Tallis"
     if (
-        child.dep_ == "compound"
+        child.dep_ in ("compound", "amod", "nmod")
         and child.head.i == anchor.i
-        and anchor.pos_ == "VERB"
+        and (anchor.pos_ == "VERB" or (anchor.dep_ == "ROOT" and anchor.tag_ == "NNS"))
         and child.i < anchor.i
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in anchor.children)
     ):
-        return "subj"  # "Harlan competes with ...", the name parsed as the verb's compound
+        # "Harlan competes with ...", "Tessary competes ...": the name parsed as the
+        # compound of the verb (or of the verb taken for a plural noun)
+        return "subj"
     if child.i in trigger_tokens or (child.dep_ == "compound" and child.head.i == anchor.i):
         return "obj"
     if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in subject_preps):
