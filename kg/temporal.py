@@ -143,7 +143,7 @@ def fact_time(
     closing = time_rules().ending if closing is None else closing
     anchor = article_day(published)
     lowered = sentence.lower()
-    future = any(has_words(lowered, w) for w in cues.future)
+    future = has_any_words(lowered, cues.future)
     start: When | None = None
     end: When | None = None
     for match in EXPRESSION.finditer(sentence):
@@ -178,7 +178,7 @@ def ends_today(
     lowered: str, predicate: str, modality: str, closing: frozenset[str], cues: TimeCues
 ) -> bool:
     """Whether words alone ("stepped down", "no longer") end this fact on the article's date."""
-    if not any(has_words(lowered, w) for w in cues.ends_on_the_day):
+    if not has_any_words(lowered, cues.ends_on_the_day):
         return False
     if str(modality) == "negated":
         return has_words(lowered, "no longer")
@@ -187,6 +187,21 @@ def ends_today(
 
 def has_words(lowered: str, phrase: str) -> bool:
     return words_pattern(phrase).search(lowered) is not None
+
+
+def has_any_words(lowered: str, phrases: tuple[str, ...]) -> bool:
+    """``any(has_words(lowered, p) for p in phrases)`` in one search."""
+    pattern = any_words_pattern(phrases)
+    return pattern is not None and pattern.search(lowered) is not None
+
+
+@cache
+def any_words_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Any of ``phrases`` as whole words, compiled once; None for no phrases."""
+    if not phrases:
+        return None
+    either = "|".join(re.escape(p) for p in phrases)
+    return re.compile(rf"(?<![\w-])(?:{either})(?![\w-])")
 
 
 @cache

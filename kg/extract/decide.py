@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 
 MODEL_FILE = "relation_model.json"
@@ -37,7 +38,7 @@ class RelationModel:
 
     def probability(self, features: Iterable[str]) -> float:
         weights = self.weights
-        z = self.intercept + sum(weights.get(f, 0.0) for f in features)
+        z = self.intercept + sum(map(weights.get, features, repeat(0.0)))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def to_json(self) -> str:

@@ -44,6 +44,7 @@ from kg.extract.syntax import (
     relative_antecedent,
     scope_tokens,
     scope_words,
+    sentence_text,
     trigger_role,
     trigger_stretch,
 )
@@ -225,7 +226,7 @@ class Extractor:
                         obj=fact.obj,
                         modality=modality,
                         confidence=round(pattern.confidence * self.cues.confidence[modality], 3),
-                        sentence=sent.text.strip(),
+                        sentence=sentence_text(sent).strip(),
                         sent_start=sent.start_char,
                         sent_end=sent.end_char,
                         pattern="succession",
@@ -267,7 +268,7 @@ class Extractor:
                     obj=investee,
                     modality=modality,
                     confidence=round(confidence, 3),
-                    sentence=sent.text.strip(),
+                    sentence=sentence_text(sent).strip(),
                     sent_start=sent.start_char,
                     sent_end=sent.end_char,
                     pattern="funding-round",
@@ -312,7 +313,7 @@ class Extractor:
             sent = sents[cand.sent_index]
             trigger = self.anchor_trigger(cand, triggers, roots)
             denied = any(sent.start <= i < sent.end for i in denials) or any(
-                ph in sent.text.lower() for ph in self.cues.denial_phrases
+                ph in sentence_text(sent).lower() for ph in self.cues.denial_phrases
             )
             modality = Modality.NEGATED if denied else self.modality(trigger)
             literal = cand.relation in LITERAL_RELATIONS
@@ -323,7 +324,7 @@ class Extractor:
                     obj=cand.obj.name if literal else cand.obj,
                     modality=modality,
                     confidence=p,
-                    sentence=sent.text.strip(),
+                    sentence=sentence_text(sent).strip(),
                     sent_start=sent.start_char,
                     sent_end=sent.end_char,
                     pattern=f"model-{cand.relation}",
@@ -365,7 +366,7 @@ class Extractor:
     ) -> Iterator[Fact]:
         """Facts the sentence's triggers state; ``denied``: it has a denial verb."""
         heads = {m: roots[m] for m in mentions}
-        text = sent.text.lower()
+        text = sentence_text(sent).lower()
         sentence_negated = denied or any(p in text for p in self.cues.denial_phrases)
         facts: list[tuple[Fact, TriggerMatch]] = []
         for trigger in triggers:
@@ -409,7 +410,7 @@ class Extractor:
                     obj=obj.name if relation in LITERAL_RELATIONS else obj,
                     modality=modality,
                     confidence=round(pattern.confidence * self.cues.confidence[modality], 3),
-                    sentence=sent.text.strip(),
+                    sentence=sentence_text(sent).strip(),
                     sent_start=sent.start_char,
                     sent_end=sent.end_char,
                     pattern=pattern.id,
@@ -619,7 +620,7 @@ class Extractor:
                         owner,
                         Modality.ASSERTED,
                         float(rule["confidence"]),
-                        sent.text.strip(),
+                        sentence_text(sent).strip(),
                         sent.start_char,
                         sent.end_char,
                         f"possessive-{rule['relation']}",
@@ -665,7 +666,7 @@ class Extractor:
                 ),
                 modality=Modality.ASSERTED,
                 confidence=self.maker_confidence,
-                sentence=sent.text.strip(),
+                sentence=sentence_text(sent).strip(),
                 sent_start=sent.start_char,
                 sent_end=sent.end_char,
                 pattern=pattern,

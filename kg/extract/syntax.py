@@ -3,9 +3,11 @@ around a trigger. Pure functions over spaCy tokens."""
 
 from __future__ import annotations
 
+import numpy as np
+from spacy.attrs import DEP, HEAD, ORTH, SPACY
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.patterns import TriggerMatch
+from kg.extract.patterns import TriggerMatch, Words
 from kg.model import Mention
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "poss", "agent"})
@@ -14,6 +16,8 @@ COUNTING_VERBS = frozenset({"count", "consider", "regard", "see", "view", "list"
 CONTRAST_PAIRS = frozenset({("instead", "of"), ("rather", "than")})
 CONTRAST_CLOSERS = frozenset({",", ";", ":", "—", "–"})
 CONTRASTS_KEY = "kg_contrast_starts"
+PARSE_KEY = "kg_parse"
+SENTENCES_KEY = "kg_sentence_numbers"
 OBJECT_DEPS = frozenset({"nsubjpass", "dobj", "pobj", "attr", "oprd", "dative"})
 CLAUSE_DEPS = frozenset({"advcl", "relcl", "ccomp", "parataxis", "conj", "acl"})
 RELATIVE_WORDS = frozenset({"which", "that", "who", "whom", "whose", "where", "when"})
@@ -21,11 +25,45 @@ SCOPE_CHILD_DEPS = frozenset({"neg", "aux", "auxpass", "advmod", "mark", "prep",
 
 
 def sentence_numbers(doc: Doc) -> list[int]:
-    """The number of the sentence each token is in, by token index."""
-    numbers = [0] * len(doc)
-    for n, sent in enumerate(doc.sents):
-        numbers[sent.start : sent.end] = [n] * (sent.end - sent.start)
-    return numbers
+    """The number of the sentence each token is in, by token index (read once per doc
+    and kept in ``doc.user_data``; callers get a copy)."""
+    numbers = doc.user_data.get(SENTENCES_KEY)
+    if numbers is None or len(numbers) != len(doc):
+        numbers = [0] * len(doc)
+        for n, sent in enumerate(doc.sents):
+            numbers[sent.start : sent.end] = [n] * (sent.end - sent.start)
+        doc.user_data[SENTENCES_KEY] = numbers
+    return list(numbers)
+
+
+def parse_arrays(doc: Doc) -> tuple[list[int], list[str]]:
+    """Each token's head (by index; a root is its own) and dependency label, read once
+    per doc and kept in ``doc.user_data`` as plain lists: walking heads through Token
+    objects builds one per step."""
+    cached = doc.user_data.get(PARSE_KEY)
+    if cached is not None and len(cached[0]) == len(doc):
+        return cached[0], cached[1]
+    n = len(doc)
+    if n:
+        rows = doc.to_array([HEAD, DEP])
+        heads = (rows[:, 0].astype(np.int64) + np.arange(n)).tolist()  # relative, unsigned
+        strings = doc.vocab.strings
+        deps = [strings[d] for d in rows[:, 1].tolist()]
+    else:
+        heads, deps = [], []
+    doc.user_data[PARSE_KEY] = [heads, deps]
+    return heads, deps
+
+
+def head_chain(heads: list[int], i: int) -> list[int]:
+    """``i`` and its ancestors' indices, nearest first (``[t, *t.ancestors]``; like
+    spaCy, at most one step per token)."""
+    chain = [i]
+    t = i
+    while heads[t] != t and len(chain) <= len(heads):
+        t = heads[t]
+        chain.append(t)
+    return chain
 
 
 def mention_root(doc: Doc, mention: Mention) -> Token | None:
@@ -83,25 +121,46 @@ def doc_text(doc: Doc) -> str:
     each time it is read)."""
     text = doc.user_data.get("kg_text")
     if text is None:
-        text = doc.user_data["kg_text"] = doc.text
+        text = doc.user_data["kg_text"] = joined_text(doc)
     return text
+
+
+def joined_text(doc: Doc) -> str:
+    """``Doc.text`` read from the doc's arrays, with no Token objects: each word, then a
+    space where the word has one after it."""
+    if not len(doc):
+        return ""
+    strings = doc.vocab.strings
+    rows = doc.to_array([ORTH, SPACY]).tolist()
+    return "".join(strings[orth] + " " if space else strings[orth] for orth, space in rows)
+
+
+def sentence_text(sent: Span) -> str:
+    """``sent.text``, cut from the doc's text joined once (``doc_text``)."""
+    return doc_text(sent.doc)[sent.start_char : sent.end_char]
 
 
 def anchor_distance(token: Token, anchor: Token) -> int:
     """Arcs from a mention to the trigger, counting a conjunct as near as the first of its list."""
-    root = token
-    while root.dep_ in ("conj", "appos") and root.head.i != root.i:
-        root = root.head
-    return min(tree_distance(token, anchor), tree_distance(root, anchor))
+    heads, deps = parse_arrays(token.doc)
+    root = token.i
+    while deps[root] in ("conj", "appos") and heads[root] != root:
+        root = heads[root]
+    b = anchor.i
+    return min(index_distance(heads, token.i, b), index_distance(heads, root, b))
 
 
 def tree_distance(a: Token, b: Token) -> int:
     """Number of dependency arcs between two tokens of one sentence."""
-    path_a = [a, *a.ancestors]
-    index_b = {t.i: n for n, t in enumerate([b, *b.ancestors])}
-    for n, token in enumerate(path_a):
-        if token.i in index_b:
-            return n + index_b[token.i]
+    return index_distance(parse_arrays(a.doc)[0], a.i, b.i)
+
+
+def index_distance(heads: list[int], a: int, b: int) -> int:
+    """``tree_distance`` by token index, over the doc's ``heads``."""
+    index_b = {t: n for n, t in enumerate(head_chain(heads, b))}
+    for n, t in enumerate(head_chain(heads, a)):
+        if t in index_b:
+            return n + index_b[t]
     return 99
 
 
@@ -384,8 +443,12 @@ def contrast_phrase(token: Token) -> int | None:
 def contrast_starts(doc: Doc) -> list[int | None]:
     """``contrast_phrase`` for every token, in one pass over the words: a marker opens a
     contrast for up to 12 words, a comma, colon, dash or sentence start closes it."""
-    lowers = [t.lower_ for t in doc]
-    sent_starts = {s.start for s in doc.sents} if doc.has_annotation("SENT_START") else {0}
+    lowers = Words.of(doc).lowers
+    if doc.has_annotation("SENT_START"):
+        numbers = sentence_numbers(doc)
+        sent_starts = {i for i in range(len(numbers)) if i == 0 or numbers[i] != numbers[i - 1]}
+    else:
+        sent_starts = {0}
     found: list[int | None] = []
     marker: int | None = None
     for i, word in enumerate(lowers):
