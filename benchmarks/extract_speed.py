@@ -42,24 +42,30 @@ def main() -> None:
     extractor = extractor_for(nlp)
     list(nlp.pipe(texts[:4]))
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     docs = list(nlp.pipe(texts, batch_size=args.batch_size))
-    spacy_s = time.perf_counter() - start
+    spacy_s, spacy_cpu = time.perf_counter() - start, time.process_time() - cpu
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     extractions = [extractor(doc, article) for doc, article in zip(docs, articles, strict=True)]
-    extract_s = time.perf_counter() - start
+    extract_s, extract_cpu = time.perf_counter() - start, time.process_time() - cpu
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for extraction in extractions:
         article_graph(resolve(extraction))
-    rdf_s = time.perf_counter() - start
+    rdf_s, rdf_cpu = time.perf_counter() - start, time.process_time() - cpu
 
     print(f"articles            {len(articles)}")
     print(f"words               {words}")
     print(f"spaCy nlp.pipe      {spacy_s:.2f} s  ({words / spacy_s:,.0f} words/s)")
     print(f"extraction rules    {extract_s:.2f} s  ({extract_s / spacy_s:.1%} of spaCy)")
     print(f"resolve + RDF       {rdf_s:.2f} s  ({rdf_s / spacy_s:.1%} of spaCy)")
+    # CPU time is what a busy machine disturbs least; the target reads it
+    print(
+        f"by CPU time        spaCy {spacy_cpu:.2f} s, rules {extract_cpu / spacy_cpu:.1%}, "
+        f"resolve + RDF {rdf_cpu / spacy_cpu:.1%}, together "
+        f"{(extract_cpu + rdf_cpu) / spacy_cpu:.1%} (target <= 25%)"
+    )
     total = spacy_s + extract_s + rdf_s
     print(
         f"kg extract overall  {words / total:,.0f} words/s "
