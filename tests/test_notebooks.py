@@ -125,7 +125,7 @@ def test_notebooks_explore_ranks_entities() -> None:
     (stream, result) = outputs(explore(), "graph = g.to_networkx()")
     assert stream.text.endswith(" relations\n")
     rows = [line.split() for line in result.data["text/plain"].splitlines()[1:11]]
-    assert len(rows) == 10 and [r[1] for r in rows[:2]] == ["Apple", "TSMC"]
+    assert len(rows) == 10 and [r[1] for r in rows[:2]] == ["Apple", "Microsoft"]
 
 
 def test_notebooks_explore_finds_communities() -> None:
