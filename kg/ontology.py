@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -213,11 +213,12 @@ class Ontology:
         """The gazetteer entry a name or alias stands for (case and suffix blind)."""
         return self.by_key.get(name_key(name, self.corporate_suffixes))
 
-    @property
+    @cached_property
     def corporate_suffixes(self) -> frozenset[str]:
+        """Read once per ontology: name keys (``lookup``, resolution) ask for it per name."""
         return frozenset(s.lower().rstrip(".,") for s in self.patterns["corporate_suffixes"])
 
-    @property
+    @cached_property
     def organisation_words(self) -> frozenset[str]:
         """Words that end organisations' names ("Motors", "Labs"), lower case."""
         return frozenset(w.lower() for w in self.patterns.get("organisation_words", ()))
