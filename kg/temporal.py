@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 from dateutil import parser as date_parser
@@ -143,23 +144,15 @@ def fact_time(
     closing = time_rules().ending if closing is None else closing
     anchor = article_day(published)
     lowered = sentence.lower()
-    future = has_any_words(lowered, cues.future)
     start: When | None = None
     end: When | None = None
-    for match in EXPRESSION.finditer(sentence):
-        value = normalise(match, anchor, future)
-        if value is None:
-            continue
-        kind, cue_at = cue_before(lowered, match.start(), cues)
+    for value, kind, words in time_expressions(sentence, published, cues):
         if kind == "founding" and predicate not in cues.founding_relations:
             continue
         if kind is None and predicate in cues.states:
             continue
         if kind is None:
             kind = "end" if predicate in closing else "start"
-        words = " ".join(
-            sentence[cue_at if cue_at is not None else match.start() : match.end()].split()
-        )
         if kind == "end":
             end = end or When(value, words)
         else:
@@ -172,6 +165,37 @@ def fact_time(
         cue = next(w for w in cues.ends_on_the_day if has_words(lowered, w))
         end = When(anchor.isoformat(), cue)
     return FactTime(start, end)
+
+
+class TimeExpression(NamedTuple):
+    """A time expression of a sentence, whatever the fact: its normalised ``value``, the
+    kind of cue before it (``cue_before``; None: no cue) and its words, cue included."""
+
+    value: str
+    cue: str | None
+    words: str
+
+
+@lru_cache(maxsize=1024)
+def time_expressions(
+    sentence: str, published: str | None, cues: TimeCues
+) -> tuple[TimeExpression, ...]:
+    """The sentence's time expressions, read once per sentence: several facts share a
+    sentence, and scanning it is most of ``fact_time``'s cost."""
+    anchor = article_day(published)
+    lowered = sentence.lower()
+    future = has_any_words(lowered, cues.future)
+    found = []
+    for match in EXPRESSION.finditer(sentence):
+        value = normalise(match, anchor, future)
+        if value is None:
+            continue
+        kind, cue_at = cue_before(lowered, match.start(), cues)
+        words = " ".join(
+            sentence[cue_at if cue_at is not None else match.start() : match.end()].split()
+        )
+        found.append(TimeExpression(value, kind, words))
+    return tuple(found)
 
 
 def ends_today(
