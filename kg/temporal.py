@@ -240,10 +240,14 @@ def cue_before(lowered: str, at: int, cues: TimeCues) -> tuple[str | None, int |
     if not words:
         return None, None
     window_start = words[0].start()
+    window = lowered[window_start:at]
     best: tuple[int, str] | None = None
     for kind in ("start", "end", "founding"):
-        for phrase in getattr(cues, kind):
-            for found in words_pattern(phrase).finditer(lowered[window_start:at]):
+        phrases = getattr(cues, kind)
+        if not has_any_words(window, phrases):
+            continue  # one search rules out the kind's every phrase
+        for phrase in phrases:
+            for found in words_pattern(phrase).finditer(window):
                 place = window_start + found.start()
                 if best is None or place > best[0]:
                     best = (place, kind)
