@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from spacy.attrs import ORTH, POS
@@ -73,6 +73,7 @@ class MentionReader:
         self.organisation_words = ontology.organisation_words
         self.organisation_endings = tuple(w for w in self.organisation_words if len(w) >= 6)
         self.organisation_word_cache: dict[str, bool] = {}
+        self.name_words_read: tuple[Doc, list[bool]] | None = None
         self.corporate_suffixes = {
             w.lower().rstrip(".,") for w in data.get("corporate_suffixes", ())
         }
@@ -235,9 +236,8 @@ class MentionReader:
         known = {e.start: e for e in ents if organization_label(e.id_)}
         in_ents = {i for e in ents for i in range(e.start, e.end)}
         words = Words.of(doc)
-        tokens = list(doc)
-        name_words = [is_name_word(t) for t in tokens]
-        own_names = [n or self.is_name_word(t) for n, t in zip(name_words, tokens, strict=True)]
+        proper_names = name_words(doc)
+        own_names = self.own_name_words(doc)
         found: list[Span] = []
         end = 0
         for i in range(len(doc)):
@@ -252,7 +252,7 @@ class MentionReader:
                         found.append(Span(doc, start, stop, label="ORG"))
                     end = stop
                 continue
-            elif i not in in_ents and (i == 0 or not name_words[i - 1]) and own_names[i]:
+            elif i not in in_ents and (i == 0 or not proper_names[i - 1]) and own_names[i]:
                 span = self.company_by_apposition(doc, i, in_ents)
             if span is not None:
                 found.append(span)
@@ -264,15 +264,12 @@ class MentionReader:
         """Untagged names listed as examples of a product noun ("Jeep models including
         the Renegade and Grand Commander"): each name with its compounds and numbers."""
         found = []
-        for token in doc:
-            if (
-                token.i in taken
-                or not is_name_word(token)
-                or (
-                    listing_noun(token, self.listing_nouns) is None
-                    and not self.names_a_series(token)
-                )
-            ):
+        proper_names = name_words(doc)
+        for i in range(len(doc)):
+            if i in taken or not proper_names[i]:
+                continue
+            token = doc[i]
+            if listing_noun(token, self.listing_nouns) is None and not self.names_a_series(token):
                 continue
             parts = [token, *(c for c in token.children if c.dep_ in ("compound", "nummod"))]
             start, end = min(t.i for t in parts), max(t.i for t in parts) + 1
@@ -286,7 +283,8 @@ class MentionReader:
         startup", "Quell, the German parts maker") or raises a round ("Tamber Robotics
         raised $40 million")."""
         stop = start
-        while stop < len(doc) and stop - start < 4 and self.is_name_word(doc[stop]):
+        own_names = self.own_name_words(doc)
+        while stop < len(doc) and stop - start < 4 and own_names[stop]:
             if stop in in_ents:
                 return None
             stop += 1
@@ -340,10 +338,11 @@ class MentionReader:
 
     def unit_name(self, doc: Doc, ent: Span, known: dict[int, Span]) -> Span | None:
         """ "Volvo Commercial Vehicles" or "Sony Ericsson" from the known name at ``ent``."""
-        if ent.end in known and ent[-1].whitespace_ and is_name_word(doc[ent.end]):
+        proper_names = name_words(doc)
+        if ent.end in known and ent[-1].whitespace_ and proper_names[ent.end]:
             return Span(doc, ent.start, known[ent.end].end, label="ORG")
         stop = ent.end
-        while stop < len(doc) and stop - ent.end < 4 and is_name_word(doc[stop]):
+        while stop < len(doc) and stop - ent.end < 4 and proper_names[stop]:
             stop += 1
         while stop - ent.end >= 2:
             if self.is_organisation_word(doc[stop - 1].text):
@@ -366,6 +365,7 @@ class MentionReader:
         """Runs of capitalised proper nouns from ``start``, and their conjuncts
         ("Gimlet and Parcast")."""
         runs: list[tuple[int, int]] = []
+        proper_names = name_words(doc)
         i = start
         while i < len(doc):
             stop = i
@@ -373,12 +373,12 @@ class MentionReader:
                 stop < len(doc)
                 and stop - i < 4
                 and (
-                    is_name_word(doc[stop])
+                    proper_names[stop]
                     or (
                         doc[stop].text == "&"
                         and stop > i
                         and stop + 1 < len(doc)
-                        and is_name_word(doc[stop + 1])
+                        and proper_names[stop + 1]
                     )
                 )
             ):
@@ -631,7 +631,7 @@ class MentionReader:
             if not wanted or title_case(sent):
                 continue
             for start, stop in untagged_names(
-                doc, sent.start, sent.end, covered, self.is_name_word
+                doc, sent.start, sent.end, covered, self.own_name_words(doc)
             ):
                 # "Corvex COO", "Corvex Vice President": the name before a title
                 stop = next((i for i in range(start, stop) if i in trigger_words), stop)
@@ -691,8 +691,7 @@ class MentionReader:
         if not anchors:
             return []
 
-        def name_word(token: Token) -> bool:
-            return token.i not in title_words and self.is_name_word(token)
+        name_word = [own and i not in title_words for i, own in enumerate(self.own_name_words(doc))]
 
         covered = covered_tokens(doc, mentions)
         found: list[Mention] = []
@@ -1059,6 +1058,18 @@ class MentionReader:
             )
             self.organisation_word_cache[word] = known
         return known
+
+    def own_name_words(self, doc: Doc) -> list[bool]:
+        """``self.is_name_word`` of every token, by index, read once per doc (kept for
+        the last doc read: the flags depend on this reader's lexicon)."""
+        cached = self.name_words_read
+        if cached is not None and cached[0] is doc and len(cached[1]) == len(doc):
+            return cached[1]
+        flags = [
+            proper or self.is_name_word(t) for proper, t in zip(name_words(doc), doc, strict=True)
+        ]
+        self.name_words_read = (doc, flags)
+        return flags
 
     def is_name_word(self, token: Token) -> bool:
         """A word of a name: a proper noun (``is_name_word``), or a capitalised word no
@@ -1528,16 +1539,28 @@ def is_name_word(token: Token) -> bool:
     )
 
 
+NAME_WORDS_KEY = "kg_name_words"
+
+
+def name_words(doc: Doc) -> list[bool]:
+    """``is_name_word`` of every token, by index: read once per doc and kept in
+    ``doc.user_data`` (the mention passes ask about each word several times)."""
+    flags = doc.user_data.get(NAME_WORDS_KEY)
+    if flags is None or len(flags) != len(doc):
+        flags = doc.user_data[NAME_WORDS_KEY] = [is_name_word(t) for t in doc]
+    return flags
+
+
 def untagged_names(
     doc: Doc,
     start: int,
     end: int,
     covered: set[int],
-    name_word: Callable[[Token], bool] = is_name_word,
+    name_word: Sequence[bool],
 ) -> list[tuple[int, int]]:
-    """Runs of up to four capitalised words of names (``name_word``) in
-    ``doc[start:end]`` that the model gave no entity label kg reads (a facility's or
-    a work's may be a company's) and no mention covers."""
+    """Runs of up to four capitalised words of names (``name_word``: a flag by token
+    index) in ``doc[start:end]`` that the model gave no entity label kg reads (a
+    facility's or a work's may be a company's) and no mention covers."""
     runs = []
     i = start
     while i < end:
@@ -1546,8 +1569,8 @@ def untagged_names(
             stop < end
             and stop - i < 4
             and stop not in covered
+            and name_word[stop]
             and doc[stop].ent_type_ not in LABEL_TO_CLASS
-            and name_word(doc[stop])
         ):
             stop += 1
         if stop > i:
