@@ -21,6 +21,7 @@ from kg.extract.syntax import (
     is_subject,
     listing_noun,
     mention_root,
+    mention_tokens,
     relative_antecedent,
     sentence_numbers,
     syntactic_role,
@@ -615,10 +616,9 @@ class MentionReader:
         found: list[Mention] = []
         trigger_words = {i for t in triggers for i in (t.anchor.i, *t.tokens)}
         product_ends = {
-            span.end
+            tokens.stop
             for m in mentions
-            if m.cls == "Product"
-            and (span := doc.char_span(m.start_char, m.end_char, alignment_mode="expand"))
+            if m.cls == "Product" and (tokens := mention_tokens(doc, m))
         }
         for trigger in triggers:
             pattern = trigger.pattern
@@ -1322,12 +1322,7 @@ def named_at(mentions: list[Mention], char: int) -> Mention | None:
 
 def covered_tokens(doc: Doc, mentions: list[Mention]) -> set[int]:
     """The indices of the tokens the mentions cover."""
-    return {
-        i
-        for m in mentions
-        if (span := doc.char_span(m.start_char, m.end_char, alignment_mode="expand"))
-        for i in range(span.start, span.end)
-    }
+    return {i for m in mentions for i in mention_tokens(doc, m)}
 
 
 def organization_mention(span: Span, sent_of: list[int]) -> Mention:

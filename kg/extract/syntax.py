@@ -77,6 +77,18 @@ def mention_root(doc: Doc, mention: Mention) -> Token | None:
     return doc[i] if i >= 0 else None
 
 
+def mention_tokens(doc: Doc, mention: Mention) -> range:
+    """The indices of the tokens the mention's characters touch (``doc.char_span``,
+    expanded; empty when none), looked up once per doc and stretch."""
+    spans = doc.user_data.setdefault("kg_spans", {})
+    key = f"{mention.start_char}:{mention.end_char}"
+    bounds = spans.get(key)
+    if bounds is None:
+        span = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
+        bounds = spans[key] = [span.start, span.end] if span is not None else [0, 0]
+    return range(bounds[0], bounds[1])
+
+
 LIST_PREPS = frozenset({"including", "like", "as"})
 
 
