@@ -1250,14 +1250,13 @@ class MentionReader:
             return as_reference(relative, span, sent)
         if possessive:
             for earlier in found:
-                token = doc.char_span(earlier.start_char, earlier.end_char, alignment_mode="expand")
                 if (
                     earlier.sent_index == sent
-                    and token is not None
+                    and (root := mention_root(doc, earlier)) is not None
                     and earlier.cls in self.pronoun_classes.get(span.text.lower(), (cls,))
                     and earlier.start_char < span.start_char
                     and earlier.start_char != own_subject
-                    and token.root.dep_ in ("nsubj", "nsubjpass")
+                    and root.dep_ in ("nsubj", "nsubjpass")
                 ):
                     return as_reference(earlier, span, sent)
         classes = self.pronoun_classes.get(span.text.lower(), (cls,))
