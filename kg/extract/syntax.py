@@ -18,6 +18,7 @@ CONTRAST_CLOSERS = frozenset({",", ";", ":", "—", "–"})
 CONTRASTS_KEY = "kg_contrast_starts"
 PARSE_KEY = "kg_parse"
 SENTENCES_KEY = "kg_sentence_numbers"
+DISTANCES_KEY = "kg_anchor_distances"
 OBJECT_DEPS = frozenset({"nsubjpass", "dobj", "pobj", "attr", "oprd", "dative"})
 CLAUSE_DEPS = frozenset({"advcl", "relcl", "ccomp", "parataxis", "conj", "acl"})
 RELATIVE_WORDS = frozenset({"which", "that", "who", "whom", "whose", "where", "when"})
@@ -153,13 +154,24 @@ def sentence_text(sent: Span) -> str:
 
 
 def anchor_distance(token: Token, anchor: Token) -> int:
-    """Arcs from a mention to the trigger, counting a conjunct as near as the first of its list."""
-    heads, deps = parse_arrays(token.doc)
-    root = token.i
+    """Arcs from a mention to the trigger, counting a conjunct as near as the first of its
+    list (measured once per doc and pair: the fact passes ask again for each trigger's
+    mentions, and kept in ``doc.user_data``)."""
+    doc = token.doc
+    distances = doc.user_data.setdefault(DISTANCES_KEY, {})
+    key = f"{token.i}:{anchor.i}"
+    found = distances.get(key)
+    if found is None:
+        found = distances[key] = conjunct_distance(*parse_arrays(doc), token.i, anchor.i)
+    return found
+
+
+def conjunct_distance(heads: list[int], deps: list[str], a: int, b: int) -> int:
+    """``anchor_distance`` by token index, over the doc's ``heads`` and ``deps``."""
+    root = a
     while deps[root] in ("conj", "appos") and heads[root] != root:
         root = heads[root]
-    b = anchor.i
-    return min(index_distance(heads, token.i, b), index_distance(heads, root, b))
+    return min(index_distance(heads, a, b), index_distance(heads, root, b))
 
 
 def tree_distance(a: Token, b: Token) -> int:
