@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -420,8 +420,11 @@ def shapes_graph() -> Graph:
     return graph
 
 
+@lru_cache(maxsize=16384)
 def normalise(text: str) -> str:
-    """Name comparison form: NFKC, case-folded, punctuation to spaces, spaces collapsed."""
+    """Name comparison form: NFKC, case-folded, punctuation to spaces, spaces collapsed
+    (kept per name: an article's names are keyed again and again, by extraction,
+    resolution and the gazetteer)."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in text)
     return " ".join(text.split())
@@ -435,6 +438,7 @@ def name_key(name: str, suffixes: frozenset[str] = frozenset()) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=16384)
 def slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
