@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
+from functools import cache, lru_cache
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
@@ -36,6 +37,26 @@ MODALITY_TERMS = {
     Modality.HEDGED: KG.Hedged,
     Modality.NEGATED: KG.Negated,
 }
+
+
+@cache
+def kg_term(name: str) -> URIRef:
+    """``KG[name]``, minted once per name (rdflib builds and checks the IRI on every
+    access, and every fact names a dozen terms)."""
+    return KG[name]
+
+
+@lru_cache(maxsize=4096)
+def offset_literal(offset: int) -> Literal:
+    """``Literal(offset)``, kept per value (a sentence's offsets recur in its facts)."""
+    return Literal(offset)
+
+
+@lru_cache(maxsize=4096)
+def decimal_literal(text: str) -> Literal:
+    """An ``xsd:decimal`` literal, kept per value: rdflib parses the value into a
+    ``Decimal`` on every construction, and confidences recur."""
+    return Literal(text, datatype=XSD.decimal)
 
 
 def bind_prefixes(graph: Graph) -> Graph:
@@ -143,7 +164,7 @@ def date_literal(value: str) -> Literal:
 
 def entity_triples(entity: Entity) -> Iterator[Triple]:
     node = URIRef(entity.iri)
-    yield node, RDF.type, KG[entity.cls]
+    yield node, RDF.type, kg_term(entity.cls)
     yield node, RDFS.label, Literal(entity.label)
     for alias in sorted(entity.aliases):
         yield node, SKOS.altLabel, Literal(alias)
@@ -157,7 +178,7 @@ def object_term(fact: ResolvedFact) -> URIRef | Literal:
 
 def fact_triples(article: Article, fact: ResolvedFact) -> Iterator[Triple]:
     """The fact itself (unless negated) and its rdf:Statement evidence node."""
-    subject, predicate, obj = URIRef(fact.subject.iri), KG[fact.predicate], object_term(fact)
+    subject, predicate, obj = URIRef(fact.subject.iri), kg_term(fact.predicate), object_term(fact)
     if fact.modality is not Modality.NEGATED:
         yield subject, predicate, obj
     node = URIRef(evidence_iri(article.id, evidence_key(fact)))
@@ -165,13 +186,13 @@ def fact_triples(article: Article, fact: ResolvedFact) -> Iterator[Triple]:
     yield node, RDF.subject, subject
     yield node, RDF.predicate, predicate
     yield node, RDF.object, obj
-    yield node, KG.sentence, Literal(fact.sentence)
-    yield node, KG.charStart, Literal(fact.sent_start)
-    yield node, KG.charEnd, Literal(fact.sent_end)
-    yield node, KG.confidence, Literal(f"{fact.confidence:.3f}", datatype=XSD.decimal)
-    yield node, KG.modality, MODALITY_TERMS[fact.modality]
-    yield node, KG.pattern, Literal(fact.pattern)
-    yield node, KG.fromArticle, URIRef(article_iri(article.id))
+    yield node, kg_term("sentence"), Literal(fact.sentence)
+    yield node, kg_term("charStart"), offset_literal(fact.sent_start)
+    yield node, kg_term("charEnd"), offset_literal(fact.sent_end)
+    yield node, kg_term("confidence"), decimal_literal(f"{fact.confidence:.3f}")
+    yield node, kg_term("modality"), MODALITY_TERMS[fact.modality]
+    yield node, kg_term("pattern"), Literal(fact.pattern)
+    yield node, kg_term("fromArticle"), URIRef(article_iri(article.id))
     yield from time_triples(node, article, fact)
 
 
@@ -179,11 +200,11 @@ def time_triples(node: URIRef, article: Article, fact: ResolvedFact) -> Iterator
     """The time the sentence gives for the fact (``kg.temporal``), with its words."""
     time = fact_time(fact.sentence, fact.predicate, fact.modality, article.published)
     if time.start is not None:
-        yield node, KG.validFrom, when_literal(time.start)
-        yield node, KG.validFromText, Literal(time.start.words)
+        yield node, kg_term("validFrom"), when_literal(time.start)
+        yield node, kg_term("validFromText"), Literal(time.start.words)
     if time.end is not None:
-        yield node, KG.validUntil, when_literal(time.end)
-        yield node, KG.validUntilText, Literal(time.end.words)
+        yield node, kg_term("validUntil"), when_literal(time.end)
+        yield node, kg_term("validUntilText"), Literal(time.end.words)
 
 
 def when_literal(when: When) -> Literal:
