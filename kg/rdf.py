@@ -68,8 +68,9 @@ def bind_prefixes(graph: Graph) -> Graph:
 def article_graph(resolution: Resolution, read_on: date | None = None) -> Graph:
     """The article's named graph (identifier: the article's IRI)."""
     graph = bind_prefixes(Graph(identifier=URIRef(article_iri(resolution.article.id))))
+    add = graph.store.add  # Graph.add's checks: the triples are rdflib terms by construction
     for triple in article_triples(resolution, read_on):
-        graph.add(triple)
+        add(triple, graph, quoted=False)
     return graph
 
 
