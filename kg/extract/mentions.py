@@ -22,6 +22,7 @@ from kg.extract.syntax import (
     listing_noun,
     mention_root,
     mention_tokens,
+    parse_arrays,
     relative_antecedent,
     sentence_numbers,
     syntactic_role,
@@ -191,15 +192,15 @@ class MentionReader:
                 anaphors[start] = (cls, end)
         found = [(cls, s, e) for s, (cls, e) in anaphors.items() if s not in taken]
         found += [("pair", s, e) for _, s, e in self.pair_phrases(doc) if s not in taken]
-        for token in doc:
-            lower = token.lower_
-            if lower in self.possessives and token.dep_ == "poss":
-                found.append((self.possessives[lower], token.i, token.i + 1))
+        deps = parse_arrays(doc)[1]
+        for i, lower in enumerate(Words.of(doc).lowers):
+            if lower in self.possessives and deps[i] == "poss":
+                found.append((self.possessives[lower], i, i + 1))
             elif lower in self.pronoun_classes:
-                if token.i not in anaphors:
-                    found.append((self.pronoun_classes[lower][0], token.i, token.i + 1))
-            elif YEAR.match(lower) and token.i not in taken:
-                found.append(("Year", token.i, token.i + 1))
+                if i not in anaphors:
+                    found.append((self.pronoun_classes[lower][0], i, i + 1))
+            elif YEAR.match(lower) and i not in taken:
+                found.append(("Year", i, i + 1))
         return sorted(found, key=lambda r: r[1])
 
     def with_references(
