@@ -492,11 +492,11 @@ class MentionReader:
         such phrase from each determiner; no word of it named. Also the bare nouns of
         ``bare_noun_references``."""
         found = []
-        for token in doc:
-            if token.lower_ not in REFERENCE_DETERMINERS:
+        for i, lower in enumerate(Words.of(doc).lowers):
+            if lower not in REFERENCE_DETERMINERS:
                 continue
             best = None
-            start, j, limit = token.i, token.i + 1, min(token.i + 5, len(doc))
+            start, j, limit = i, i + 1, min(i + 5, len(doc))
             while j < limit:
                 word = doc[j]
                 based = place_based_end(doc, j)
