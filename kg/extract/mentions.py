@@ -520,11 +520,13 @@ class MentionReader:
         """(class, start, end) of a bare company noun modifying another noun, which
         means the company last named: "company founders A and B", "firm spokesman"."""
         found = []
-        for token in doc:
-            cls = self.noun_anaphora.get(token.lemma_.lower())
+        for i, lemma in enumerate(Words.of(doc).lemmas):
+            cls = self.noun_anaphora.get(lemma)
+            if cls is None:
+                continue
+            token = doc[i]
             if (
-                cls is not None
-                and token.tag_ == "NN"
+                token.tag_ == "NN"
                 and token.dep_ == "compound"
                 and token.head.pos_ == "NOUN"
                 and not any(c.dep_ in ("det", "poss", "amod", "compound") for c in token.children)
