@@ -1469,11 +1469,12 @@ def dateline_tokens(doc: Doc) -> set[int]:
     ['SAN', 'JOSE', ',', 'May', '3', '(', 'Wire', ')', '-']
     """
     found: set[int] = set()
-    for token in doc:
-        if token.i == 0 or (doc[token.i - 1].is_space and "\n" in doc[token.i - 1].text):
-            end = dateline_end(doc, token.i)
+    lowers = Words.of(doc).lowers
+    for i in range(len(doc)):
+        if i == 0 or ("\n" in lowers[i - 1] and doc[i - 1].is_space):
+            end = dateline_end(doc, i)
             if end is not None:
-                found.update(range(token.i, end + 1))
+                found.update(range(i, end + 1))
     return found
 
 
