@@ -171,6 +171,8 @@ def conjunct_distance(heads: list[int], deps: list[str], a: int, b: int) -> int:
     root = a
     while deps[root] in ("conj", "appos") and heads[root] != root:
         root = heads[root]
+    if root == a:
+        return index_distance(heads, a, b)
     return min(index_distance(heads, a, b), index_distance(heads, root, b))
 
 
