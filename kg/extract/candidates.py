@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from spacy.attrs import DEP, ENT_TYPE, HEAD
+from spacy.attrs import ENT_TYPE
 from spacy.tokens import Doc, Token
 
 from kg.extract.patterns import TriggerMatch, Words
-from kg.extract.syntax import contrast_phrase
+from kg.extract.syntax import contrast_phrase, parse_arrays
 from kg.model import Fact, Mention, Modality
 from kg.ontology import YEAR_CLASS, Relation
 
@@ -110,16 +109,11 @@ class Tree:
     on every access, and the candidates walk the same chains many times."""
 
     def __init__(self, doc: Doc) -> None:
-        n = len(doc)
         strings = doc.vocab.strings
-        if n:
-            rows = doc.to_array([HEAD, DEP, ENT_TYPE])
-            offsets = rows[:, 0].astype(np.int64)  # relative, stored unsigned
-            self.heads: list[int] = (offsets + np.arange(n)).tolist()
-            self.deps: list[str] = [strings[h] for h in rows[:, 1].tolist()]
-            self.ents: list[str] = [strings[h] for h in rows[:, 2].tolist()]
-        else:
-            self.heads, self.deps, self.ents = [], [], []
+        self.heads, self.deps = parse_arrays(doc)  # the doc's, read once
+        self.ents: list[str] = (
+            [strings[h] for h in doc.to_array(ENT_TYPE).tolist()] if len(doc) else []
+        )
         self.chains: dict[int, list[int]] = {}
         self.paths: dict[tuple[int, int], tuple[list[int], list[int]] | None] = {}
 
