@@ -109,15 +109,10 @@ class MentionReader:
         names found from context (``discovered_names``) and repeats of names tagged
         once; and the tokens names take (where no reference starts)."""
         taken: set[int] = set()
-        for ent in doc.ents:
-            if ent.label_ in LABEL_TO_CLASS:
-                taken.update(range(ent.start, ent.end))
-        named = self.split_lists(
-            doc,
-            split_possessives(
-                doc, with_given_names([e for e in doc.ents if e.label_ in LABEL_TO_CLASS])
-            ),
-        )
+        ents = [e for e in doc.ents if e.label_ in LABEL_TO_CLASS]  # doc.ents: new Spans each read
+        for ent in ents:
+            taken.update(range(ent.start, ent.end))
+        named = self.split_lists(doc, split_possessives(doc, with_given_names(ents)))
         discovered = self.discovered_names(doc, named)
         if discovered:
             covered = {i for d in discovered for i in range(d.start, d.end)}
