@@ -4,7 +4,7 @@ around a trigger. Pure functions over spaCy tokens."""
 from __future__ import annotations
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, ORTH, SPACY
+from spacy.attrs import DEP, ENT_TYPE, HEAD, ORTH, SPACY
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.patterns import TriggerMatch, Words
@@ -19,6 +19,8 @@ CONTRASTS_KEY = "kg_contrast_starts"
 PARSE_KEY = "kg_parse"
 SENTENCES_KEY = "kg_sentence_numbers"
 DISTANCES_KEY = "kg_anchor_distances"
+CHILDREN_KEY = "kg_children"
+ENTITY_TYPES_KEY = "kg_entity_types"
 OBJECT_DEPS = frozenset({"nsubjpass", "dobj", "pobj", "attr", "oprd", "dative"})
 CLAUSE_DEPS = frozenset({"advcl", "relcl", "ccomp", "parataxis", "conj", "acl"})
 RELATIVE_WORDS = frozenset({"which", "that", "who", "whom", "whose", "where", "when"})
@@ -633,23 +635,59 @@ def conj_root(token: Token | None) -> int | None:
 def scope_tokens(trigger: TriggerMatch, clause_only: bool = False) -> list[Token]:
     """Tokens whose words set a trigger's modality: its head chain (up to the head of
     its clause when ``clause_only``) and their function words."""
-    chain = [trigger.anchor]
-    for token in trigger.anchor.ancestors:
-        if clause_only and chain[-1].dep_ in CLAUSE_DEPS:
+    doc = trigger.anchor.doc
+    return [doc[i] for i in scope_indices(trigger, clause_only)]
+
+
+def scope_indices(trigger: TriggerMatch, clause_only: bool = False) -> list[int]:
+    """``scope_tokens`` by token index, read from the doc's parse arrays."""
+    doc = trigger.anchor.doc
+    heads, deps = parse_arrays(doc)
+    kids = children_lists(doc)
+    chain = [trigger.anchor.i]
+    for t in head_chain(heads, trigger.anchor.i)[1:]:
+        if clause_only and deps[chain[-1]] in CLAUSE_DEPS:
             break
-        chain.append(token)
-    on_chain = {t.i for t in chain}
+        chain.append(t)
+    on_chain = set(chain)
     found = []
-    for n, token in enumerate(chain):
-        if token.i not in trigger.tokens:
-            found.append(token)
-        for child in token.children:
-            if child.i in trigger.tokens or child.i in on_chain:
+    for n, t in enumerate(chain):
+        if t not in trigger.tokens:
+            found.append(t)
+        for child in kids[t]:
+            if child in trigger.tokens or child in on_chain:
                 continue
-            if child.dep_ in SCOPE_CHILD_DEPS or (n == 0 and child.dep_ == "det"):
+            if deps[child] in SCOPE_CHILD_DEPS or (n == 0 and deps[child] == "det"):
                 found.append(child)
-                found.extend(c for c in child.children if c.dep_ in ("neg", "advmod", "pobj"))
-    return sorted(found, key=lambda t: t.i)
+                found.extend(c for c in kids[child] if deps[c] in ("neg", "advmod", "pobj"))
+    return sorted(found)
+
+
+def children_lists(doc: Doc) -> list[list[int]]:
+    """Each token's children by index, in order (``Token.children``: a child always lies
+    within its head's edges), read once per doc and kept in ``doc.user_data``."""
+    cached = doc.user_data.get(CHILDREN_KEY)
+    if cached is not None and len(cached) == len(doc):
+        return cached
+    heads = parse_arrays(doc)[0]
+    kids: list[list[int]] = [[] for _ in heads]
+    for child, head in enumerate(heads):
+        if head != child:
+            kids[head].append(child)
+    doc.user_data[CHILDREN_KEY] = kids
+    return kids
+
+
+def entity_types(doc: Doc) -> list[str]:
+    """Each token's entity type (``Token.ent_type_``) by index, read once per doc and
+    kept in ``doc.user_data``."""
+    cached = doc.user_data.get(ENTITY_TYPES_KEY)
+    if cached is not None and len(cached) == len(doc):
+        return cached
+    strings = doc.vocab.strings
+    types = [strings[e] for e in doc.to_array(ENT_TYPE).tolist()] if len(doc) else []
+    doc.user_data[ENTITY_TYPES_KEY] = types
+    return types
 
 
 def trigger_stretch(trigger: TriggerMatch) -> Span:
@@ -664,11 +702,25 @@ def trigger_stretch(trigger: TriggerMatch) -> Span:
 def scope_words(tokens: list[Token]) -> list[str]:
     """The words and lemmas modality cues are looked up in; dates are left out, so the
     month "May" is no hedge."""
-    words: list[str] = []
-    for token in tokens:
-        if token.ent_type_ in ("DATE", "TIME"):
+    return scope_words_at(tokens[0].doc, [t.i for t in tokens]) if tokens else []
+
+
+def scope_words_at(doc: Doc, indices: list[int]) -> list[str]:
+    """``scope_words`` of the doc's tokens at ``indices``, read from its arrays."""
+    types, words = entity_types(doc), Words.of(doc)
+    lowers, lemmas = words.lowers, words.lemmas
+    found: list[str] = []
+    for i in indices:
+        if types[i] in ("DATE", "TIME"):
             continue
-        words.append(token.lower_)
-        if token.lemma_.lower() != token.lower_:
-            words.append(token.lemma_.lower())
-    return words
+        found.append(lowers[i])
+        if lemmas[i] != lowers[i]:
+            found.append(lemmas[i])
+    return found
+
+
+def trigger_stretch_words(trigger: TriggerMatch) -> list[str]:
+    """The lower-case words of ``trigger_stretch``, read from the doc's arrays."""
+    doc = trigger.anchor.doc
+    chain = head_chain(parse_arrays(doc)[0], trigger.anchor.i)
+    return Words.of(doc).lowers[min(chain) : max(chain) + 1]
