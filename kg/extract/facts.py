@@ -35,18 +35,20 @@ from kg.extract.syntax import (
     conj_root,
     describes_noun,
     doc_text,
+    head_chain,
     listing_noun,
     mention_root,
     modifiers_of,
     names_listed,
     nearest_group,
+    parse_arrays,
     participle_modifier,
     relative_antecedent,
-    scope_tokens,
-    scope_words,
+    scope_indices,
+    scope_words_at,
     sentence_text,
     trigger_role,
-    trigger_stretch,
+    trigger_stretch_words,
 )
 from kg.model import Article, Extraction, Fact, Mention, Modality
 from kg.nlp import entity_id, organization_label
@@ -548,22 +550,25 @@ class Extractor:
         plain negation stays in the trigger's own clause ("as X had joined Y" is not
         negated by "the merger isn't surprising") and is lifted by a restrictor there
         ("without relying only on Nokia", "not just Nokia": Nokia still counts)."""
-        words = scope_words(scope_tokens(trigger))
-        clause = scope_tokens(trigger, clause_only=True)
-        clause_words = scope_words(clause)
+        doc = trigger.anchor.doc  # read by index: the doc's arrays, no Token objects
+        heads, deps = parse_arrays(doc)
+        words = scope_words_at(doc, scope_indices(trigger))
+        clause = scope_indices(trigger, clause_only=True)
+        clause_words = scope_words_at(doc, clause)
         text = " " + " ".join(words) + " "
-        stretch = " " + " ".join(t.lower_ for t in trigger_stretch(trigger)) + " "
+        stretch = " " + " ".join(trigger_stretch_words(trigger)) + " "
         clause_text = " " + " ".join(clause_words) + " "
         if not skip_negation:
             if any(w in self.cues.denial for w in words):
                 return Modality.NEGATED
-            chain = {t.lower_ for t in trigger.anchor.ancestors}
+            lowers = Words.of(doc).lowers
+            chain = {lowers[t] for t in head_chain(heads, trigger.anchor.i)[1:]}
             restricted = any(w in self.cues.restrictors for w in clause_words)
             if not restricted and (
                 any(w in self.cues.negation_ancestors for w in chain)
                 or any(w in self.cues.negation for w in clause_words)
                 or any(f" {p} " in clause_text for p in self.cues.negation_phrases)
-                or any(t.dep_ in self.cues.negation_deps for t in clause)
+                or any(deps[t] in self.cues.negation_deps for t in clause)
             ):
                 return Modality.NEGATED
         if any(w in self.cues.hedge for w in words) or any(
