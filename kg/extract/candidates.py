@@ -115,6 +115,7 @@ class Tree:
             [strings[h] for h in doc.to_array(ENT_TYPE).tolist()] if len(doc) else []
         )
         self.chains: dict[int, list[int]] = {}
+        self.positions: dict[int, dict[int, int]] = {}
         self.paths: dict[tuple[int, int], tuple[list[int], list[int]] | None] = {}
 
     def chain(self, i: int) -> list[int]:
@@ -136,7 +137,7 @@ class Tree:
         if key in self.paths:
             return self.paths[key]
         up_a = self.chain(a)
-        index = {t: n for n, t in enumerate(up_a)}
+        index = self.chain_positions(a)
         found = None
         up_b: list[int] = []
         for t in self.chain(b):
@@ -145,6 +146,14 @@ class Tree:
                 break
             up_b.append(t)
         self.paths[key] = found
+        return found
+
+    def chain_positions(self, i: int) -> dict[int, int]:
+        """Each token of ``chain(i)`` with its place in it (kept: paths start from the
+        same tokens again and again)."""
+        found = self.positions.get(i)
+        if found is None:
+            found = self.positions[i] = {t: n for n, t in enumerate(self.chain(i))}
         return found
 
     def arcs(self, a: int, b: int) -> int:
