@@ -352,7 +352,7 @@ class CandidateReader:
         if tree.conj_root(rs) == tree.conj_root(ro):
             feats.append(("conj", ""))
         lo, hi = sorted((s.start_char, o.start_char))
-        if any(lo < m.start_char < hi and m.cls == o.cls for m in mentions if m not in (s, o)):
+        if any(lo < m.start_char < hi and m.cls == o.cls and m not in (s, o) for m in mentions):
             feats.append(("interv", ""))
         if (deps[rs] == "appos" and heads[rs] == ro) or (deps[ro] == "appos" and heads[ro] == rs):
             feats.append(("appos", ""))
