@@ -18,7 +18,7 @@ from spacy.attrs import ENT_TYPE
 from spacy.tokens import Doc, Token
 
 from kg.extract.patterns import TriggerMatch, Words
-from kg.extract.syntax import contrast_phrase, parse_arrays
+from kg.extract.syntax import contrast_phrase, parse_arrays, sentence_numbers
 from kg.model import Fact, Mention, Modality
 from kg.ontology import YEAR_CLASS, Relation
 
@@ -190,13 +190,11 @@ class CandidateReader:
         for m in mentions:
             if roots.get(m) is not None:
                 by_sentence.setdefault(m.sent_index, []).append(m)
-        sents = list(doc.sents)
-        sent_of = {s.start: n for n, s in enumerate(sents)}
-        sent_by_char = {s.start_char: n for n, s in enumerate(sents)}
+        sent_by_char = {s.start_char: n for n, s in enumerate(doc.sents)}
+        sent_of = sentence_numbers(doc)
         triggers_by_sentence: dict[int, list[TriggerMatch]] = {}
         for t in triggers:
-            n = sent_of[t.anchor.sent.start]
-            triggers_by_sentence.setdefault(n, []).append(t)
+            triggers_by_sentence.setdefault(sent_of[t.anchor.i], []).append(t)
         rules: dict[tuple[str, str, str, int], Fact] = {}
         for fact in rule_facts:
             key = (
