@@ -689,15 +689,15 @@ class MentionReader:
         if not anchors:
             return []
 
-        name_word = [own and i not in title_words for i, own in enumerate(self.own_name_words(doc))]
-
-        covered = covered_tokens(doc, mentions)
+        covered = covered_tokens(doc, mentions) | title_words  # a title's words name no one
         found: list[Mention] = []
         for sent in {a.sent for a in anchors}:
             if title_case(sent):
                 continue
             near = [a for a in anchors if a.sent == sent]
-            for start, stop in untagged_names(doc, sent.start, sent.end, covered, name_word):
+            for start, stop in untagged_names(
+                doc, sent.start, sent.end, covered, self.own_name_words(doc)
+            ):
                 span = doc[start:stop]
                 after_title = (  # "Chief Executive Thandiwe Nkosi", "Folake Adeyemi, an analyst"
                     start - 1 in title_ends
