@@ -213,7 +213,7 @@ def syntactic_role(
         return "other"
     if contrast_phrase(token) != contrast_phrase(anchor):
         return "contrast"  # "Unlike Zeiss, Leica made lenses for ...": no party
-    anchor_path = {t.i for t in [anchor, *anchor.ancestors]}
+    anchor_path = set(head_chain(parse_arrays(anchor.doc)[0], anchor.i))
     if describes_noun(anchor):
         # "Google-backed Waymo", "a startup acquired by EMC", "the site Groupon snapped
         # up": the noun the participle or relative clause describes is what it acts on;
