@@ -643,7 +643,6 @@ def scope_indices(trigger: TriggerMatch, clause_only: bool = False) -> list[int]
     """``scope_tokens`` by token index, read from the doc's parse arrays."""
     doc = trigger.anchor.doc
     heads, deps = parse_arrays(doc)
-    kids = children_lists(doc)
     chain = [trigger.anchor.i]
     for t in head_chain(heads, trigger.anchor.i)[1:]:
         if clause_only and deps[chain[-1]] in CLAUSE_DEPS:
@@ -654,28 +653,40 @@ def scope_indices(trigger: TriggerMatch, clause_only: bool = False) -> list[int]
     for n, t in enumerate(chain):
         if t not in trigger.tokens:
             found.append(t)
-        for child in kids[t]:
+        for child in children_of(doc, t):
             if child in trigger.tokens or child in on_chain:
                 continue
             if deps[child] in SCOPE_CHILD_DEPS or (n == 0 and deps[child] == "det"):
                 found.append(child)
-                found.extend(c for c in kids[child] if deps[c] in ("neg", "advmod", "pobj"))
+                found.extend(
+                    c for c in children_of(doc, child) if deps[c] in ("neg", "advmod", "pobj")
+                )
     return sorted(found)
 
 
-def children_lists(doc: Doc) -> list[list[int]]:
-    """Each token's children by index, in order (``Token.children``: a child always lies
-    within its head's edges), read once per doc and kept in ``doc.user_data``."""
+def children_of(doc: Doc, i: int) -> list[int]:
+    """The token's children by index, in order (``Token.children``: a child always lies
+    within its head's edges)."""
+    order, starts = children_index(doc)
+    return [child for child in order[starts[i] : starts[i + 1]] if child != i]
+
+
+def children_index(doc: Doc) -> tuple[list[int], list[int]]:
+    """Every token's index ordered by its head's (children in order), and where each
+    head's children start in that order: read once per doc and kept in
+    ``doc.user_data`` as two flat lists (a list per token would be garbage collected)."""
     cached = doc.user_data.get(CHILDREN_KEY)
-    if cached is not None and len(cached) == len(doc):
-        return cached
+    if cached is not None and len(cached[0]) == len(doc):
+        return cached[0], cached[1]
     heads = parse_arrays(doc)[0]
-    kids: list[list[int]] = [[] for _ in heads]
-    for child, head in enumerate(heads):
-        if head != child:
-            kids[head].append(child)
-    doc.user_data[CHILDREN_KEY] = kids
-    return kids
+    order = sorted(range(len(heads)), key=heads.__getitem__)  # stable: by index within a head
+    starts = [0] * (len(heads) + 1)
+    for head in heads:
+        starts[head + 1] += 1
+    for k in range(len(heads)):
+        starts[k + 1] += starts[k]
+    doc.user_data[CHILDREN_KEY] = [order, starts]
+    return order, starts
 
 
 def entity_types(doc: Doc) -> list[str]:
