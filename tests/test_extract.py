@@ -1126,6 +1126,16 @@ FAMILIES = {
         "Apple walked away from a deal to buy Lumi Labs.",
         {("Apple", "acquired", "Lumi Labs", N)},
     ),
+    # round 75
+    "founders-listed-the-parser-made-a-modifier": (
+        "Kuura makes games. Kuura was founded in 2014 by Aino Laaksonen and Mikko Heinonen, "
+        "who had previously worked together on mobile games.",
+        {
+            ("Aino Laaksonen", "founderOf", "Kuura", A),
+            ("Mikko Heinonen", "founderOf", "Kuura", A),
+            ("Kuura", "foundedIn", "2014", A),
+        },
+    ),
 }
 KNOWN_MISSES = {
     "buys-goods-from-a-supplier": (
