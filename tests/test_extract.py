@@ -1240,3 +1240,14 @@ def test_extract_fits_relation_checks_domain_and_range(case: str) -> None:
     other = obj if obj.isdigit() else Mention("B", "B", obj, 2, 3, 0)
     fact = Fact(subject, predicate, other, A, 0.9, "A B", 0, 3, predicate)
     assert fits_relation(fact, relations()) is expected
+
+
+def test_extract_a_possessive_publisher_is_no_party(nlp) -> None:
+    """The article's publisher is never a party, nor are the names its possessive splits
+    into ("Tom's Hardware": no "Hardware subsidiaryOf Tom")."""
+    text = "Google has bought Fitbit. The deal closed on Monday, Google told Tom's Hardware."
+    article = Article(id="t", text=text, source="Tom's Hardware")
+    extraction = extractor_for(nlp)(nlp(text), article)
+    assert {(f.subject.name, f.predicate, f.obj.name) for f in extraction.facts} == {
+        ("Google", "acquired", "Fitbit")
+    }

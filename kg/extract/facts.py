@@ -9,6 +9,7 @@ syntactic role; cue words set the modality. Facts a name states by itself
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -131,7 +132,7 @@ class Extractor:
         takes (``kg.ttl``'s domain and range), not a news outlet, a wire service or a
         stock exchange (``not_parties``), nor the article's publisher."""
         facts = [f for f in facts if fits_relation(f, self.relations)]
-        banned = self.not_parties | ({article.source.lower()} if article.source else set())
+        banned = self.not_parties | publisher_names(article.source)
         names = {f.subject.name for f in facts} | {
             f.obj.name for f in facts if isinstance(f.obj, Mention)
         }
@@ -987,6 +988,22 @@ def copula_subject(noun: Token, roots: dict[int, Mention], nouns: frozenset[str]
     return next(
         (roots[c.i] for c in noun.head.children if c.dep_ == "nsubj" and c.i in roots), None
     )
+
+
+def publisher_names(source: str | None) -> set[str]:
+    """The article's publisher as names that are never parties: the whole name and, for
+    a possessive one, its parts, which the possessive split makes names of their own.
+
+    >>> sorted(publisher_names("Tom's Hardware"))
+    ['hardware', 'tom', "tom's hardware"]
+    >>> publisher_names(None)
+    set()
+    """
+    if not source:
+        return set()
+    lower = " ".join(source.lower().split())
+    parts = re.split(r"['\u2019]s ", lower)
+    return {lower, *parts} if len(parts) > 1 else {lower}
 
 
 def is_non_party(name: str, banned: frozenset[str] | set[str]) -> bool:
