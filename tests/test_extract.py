@@ -1251,3 +1251,23 @@ def test_extract_a_possessive_publisher_is_no_party(nlp) -> None:
     assert {(f.subject.name, f.predicate, f.obj.name) for f in extraction.facts} == {
         ("Google", "acquired", "Fitbit")
     }
+
+
+@pytest.mark.parametrize(
+    ("named_before", "maker"),
+    [
+        ({"Sintera": 3, "Helix": 1}, "Sintera"),  # no known maker: the article's company
+        ({"Sintera": 2, "Helix": 1}, None),  # named too rarely to be sure
+        ({"Sintera": 3, "Helix": 3}, None),  # two companies as often
+        ({"Sintera": 3, "Nvidia": 1}, "Nvidia"),  # a known maker still comes first
+    ],
+)
+def test_extract_bare_model_maker(nlp, named_before: dict[str, int], maker: str | None) -> None:
+    """The maker of a model named alone ("the K9") when its sentence names none."""
+    from collections import Counter
+
+    from kg.model import Mention
+
+    text = "The K9 will ship in March."
+    k9 = Mention("K9", "K9", "Product", 4, 6, 0)
+    assert extractor_for(nlp).bare_product_maker(nlp(text), k9, Counter(named_before)) == maker

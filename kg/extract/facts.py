@@ -718,15 +718,22 @@ class Extractor:
         self, doc: Doc, mention: Mention, makers_before: Counter[str]
     ) -> str | None:
         """The maker of a product named by its model alone: the nearest maker named
-        before it in its sentence, else the article's most-named maker so far."""
+        before it in its sentence, else the article's most-named maker so far, else
+        (no known maker named yet) the company named most so far, at least three times
+        and more than any other ("Sintera ... Sintera ... the K9")."""
         sent = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
         if sent is not None:
             for ent in reversed(list(sent.sent.ents)):
                 name = organization_label(ent.id_)
                 if ent.end_char <= mention.start_char and name in self.makers:
                     return name
-        counts = [n for n, _ in makers_before.most_common() if n in self.makers]
-        return counts[0] if counts else None
+        ranked = makers_before.most_common()
+        counts = [n for n, _ in ranked if n in self.makers]
+        if counts:
+            return counts[0]
+        if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+            return ranked[0][0]  # no known maker: the company the article is about
+        return None
 
 
 def title_pairs(
