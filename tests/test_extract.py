@@ -1136,6 +1136,12 @@ FAMILIES = {
             ("Kuura", "foundedIn", "2014", A),
         },
     ),
+    # round 78
+    "an-industry-word-ends-a-company-name": (
+        "TOKYO -- Sorami Heavy Industries and South Korea's Daeyang Chemical will set up a "
+        "50-50 joint venture to produce tanks.",
+        {("Sorami Heavy Industries", "partnersWith", "Daeyang Chemical", A)},
+    ),
 }
 KNOWN_MISSES = {
     "buys-goods-from-a-supplier": (
