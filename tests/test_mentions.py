@@ -274,3 +274,24 @@ def test_mentions_references(nlp, case: str) -> None:
     text, (words, name) = REFERENCES[case]
     found, _ = extractor_for(nlp).proposals(nlp(text))
     assert [m.name for m in found if m.anaphor and m.text == words] == [name]
+
+
+def test_mentions_votes_a_company_short_name_an_organisation(nlp) -> None:
+    """A one-word name the model calls a person is the organisation whose name it starts,
+    when that longer name is voted an organisation ("Greenfield" of "Greenfield Markets",
+    tagged once each way), but stays a person's part of a person's name."""
+    from spacy.tokens import Span
+
+    reader = extractor_for(nlp).reader
+    doc = nlp.make_doc("Greenfield Markets . Greenfield Markets . Greenfield . Ann Lee . Lee .")
+    ents = [
+        Span(doc, 0, 2, "ORG"),
+        Span(doc, 3, 5, "PERSON"),
+        Span(doc, 6, 7, "PERSON"),
+        Span(doc, 8, 10, "PERSON"),
+        Span(doc, 11, 12, "PERSON"),
+    ]
+    assert reader.voted_classes(ents) == {
+        "Greenfield Markets": "Organization",
+        "Greenfield": "Organization",
+    }

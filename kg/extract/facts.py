@@ -9,6 +9,7 @@ syntactic role; cue words set the modality. Facts a name states by itself
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -133,7 +134,7 @@ class Extractor:
         takes (``kg.ttl``'s domain and range), not a news outlet, a wire service or a
         stock exchange (``not_parties``), nor the article's publisher."""
         facts = [f for f in facts if fits_relation(f, self.relations)]
-        banned = self.not_parties | ({article.source.lower()} if article.source else set())
+        banned = self.not_parties | publisher_names(article.source)
         names = {f.subject.name for f in facts} | {
             f.obj.name for f in facts if isinstance(f.obj, Mention)
         }
@@ -722,15 +723,22 @@ class Extractor:
         self, doc: Doc, mention: Mention, makers_before: Counter[str]
     ) -> str | None:
         """The maker of a product named by its model alone: the nearest maker named
-        before it in its sentence, else the article's most-named maker so far."""
+        before it in its sentence, else the article's most-named maker so far, else
+        (no known maker named yet) the company named most so far, at least three times
+        and more than any other ("Sintera ... Sintera ... the K9")."""
         sent = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
         if sent is not None:
             for ent in reversed(list(sent.sent.ents)):
                 name = organization_label(ent.id_)
                 if ent.end_char <= mention.start_char and name in self.makers:
                     return name
-        counts = [n for n, _ in makers_before.most_common() if n in self.makers]
-        return counts[0] if counts else None
+        ranked = makers_before.most_common()
+        counts = [n for n, _ in ranked if n in self.makers]
+        if counts:
+            return counts[0]
+        if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+            return ranked[0][0]  # no known maker: the company the article is about
+        return None
 
 
 def title_pairs(
@@ -992,6 +1000,22 @@ def copula_subject(noun: Token, roots: dict[int, Mention], nouns: frozenset[str]
     return next(
         (roots[c.i] for c in noun.head.children if c.dep_ == "nsubj" and c.i in roots), None
     )
+
+
+def publisher_names(source: str | None) -> set[str]:
+    """The article's publisher as names that are never parties: the whole name and, for
+    a possessive one, its parts, which the possessive split makes names of their own.
+
+    >>> sorted(publisher_names("Tom's Hardware"))
+    ['hardware', 'tom', "tom's hardware"]
+    >>> publisher_names(None)
+    set()
+    """
+    if not source:
+        return set()
+    lower = " ".join(source.lower().split())
+    parts = re.split(r"['\u2019]s ", lower)
+    return {lower, *parts} if len(parts) > 1 else {lower}
 
 
 def is_non_party(name: str, banned: frozenset[str] | set[str]) -> bool:

@@ -455,8 +455,12 @@ class MentionReader:
             votes.setdefault(clean_name(ent.text), Counter())[cls] += 1
         company_starts = {  # "Safiri" of "Safiri Freight": the company's short name
             name.split()[0]
-            for name in votes
-            if any(self.is_organisation_word(w) for w in name.split()[1:])
+            for name, c in votes.items()
+            if len(name.split()) > 1
+            and (
+                any(self.is_organisation_word(w) for w in name.split()[1:])
+                or c["Organization"] >= max(c["Person"], 1)  # "Greenfield Markets"
+            )
         }
         person_words = {
             w

@@ -612,7 +612,43 @@ def nearest_group(
     group = [m for m in mentions if dist[m] == best]
     roots = {conj_root(heads[m]) for m in group}
     group += [m for m in mentions if m not in group and conj_root(heads[m]) in roots]
+    head = next((h for m in group if (h := heads[m]) is not None), None)
+    if head is not None:
+        # "by Aino Laaksonen and Mikko Heinonen", the first name parsed as the second's
+        # modifier: names written as one list with the group belong to it
+        group = listed_with(group, mentions, doc_text(head.doc))
     return sorted(group, key=lambda m: m.start_char)
+
+
+LIST_GAPS = frozenset({",", "and", ", and", "or", ", or"})
+
+
+def listed_with(group: list[Mention], mentions: list[Mention], text: str) -> list[Mention]:
+    """``group`` with the ``mentions`` written beside its names as one list, joined by
+    commas and "and" only.
+
+    >>> m = lambda t, s: Mention(t, t, "Person", s, s + len(t), 0)
+    >>> text = "by Ann Lee, Bo Park and Cy Ito, who met Di Wu"
+    >>> ann, bo, cy, di = m("Ann Lee", 3), m("Bo Park", 12), m("Cy Ito", 24), m("Di Wu", 40)
+    >>> [p.text for p in listed_with([cy], [ann, bo, cy, di], text)]
+    ['Cy Ito', 'Bo Park', 'Ann Lee']
+    """
+    found = list(group)
+    grew = True
+    while grew:
+        grew = False
+        for m in mentions:
+            if m in found or m.cls != found[0].cls:
+                continue
+            if any(
+                " ".join(text[a.end_char : b.start_char].split()) in LIST_GAPS
+                for g in found
+                for a, b in ((m, g), (g, m))
+                if a.end_char <= b.start_char
+            ):
+                found.append(m)
+                grew = True
+    return found
 
 
 def first_conjunct(token: Token) -> Token:
