@@ -590,6 +590,7 @@ class Extractor:
             if m.anaphor and (r := mention_root(doc, m)) is not None and r.tag_ == "PRP$"
         }
         sents = list(doc.sents)
+        deps = parse_arrays(doc)[1]
         facts = []
         for rule in self.ontology.patterns.get("possessive_relations", ()):
             through = frozenset(w.lower() for w in rule.get("through", ()))
@@ -600,6 +601,8 @@ class Extractor:
             # product line's maker)
             by_rule = owners if rule["possessed"] == "Organization" else roots
             for i, owner in by_rule.items():
+                if deps[i] != "poss":
+                    continue  # only a possessive owns: no need to look for what it owns
                 token = doc[i]
                 owned = (
                     roots.get(token.head.i)
@@ -607,8 +610,7 @@ class Extractor:
                     or copula_subject(token.head, roots, through | self.reader.product_nouns)
                 )
                 if (
-                    token.dep_ != "poss"
-                    or owned is None
+                    owned is None
                     or (
                         token.head.lemma_.lower() not in through
                         and described_by_a_noun(token.head, through)
