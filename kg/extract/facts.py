@@ -1131,6 +1131,8 @@ def without_overridden(
     ``overrides`` names pattern ids ("investedIn" is the general investment
     pattern, not "investedIn-minority").
     """
+    if not facts:
+        return  # most sentences: no table of overrides to build
     overrides = {p.id: p.overrides for p in patterns}
     for fact, trigger in facts:
         pair = frozenset((fact.subject.name, _name(fact.obj)))
