@@ -369,6 +369,7 @@ class Extractor:
     ) -> Iterator[Fact]:
         """Facts the sentence's triggers state; ``denied``: it has a denial verb."""
         heads = {m: roots[m] for m in mentions}
+        rooted = [(m, root) for m in mentions if (root := heads[m]) is not None]
         text = sentence_text(sent).lower()
         sentence_negated = denied or any(p in text for p in self.cues.denial_phrases)
         facts: list[tuple[Fact, TriggerMatch]] = []
@@ -376,10 +377,9 @@ class Extractor:
             pattern = trigger.pattern
             near = [
                 m
-                for m in mentions
-                if heads[m] is not None
-                and heads[m].i not in trigger.tokens
-                and anchor_distance(heads[m], trigger.anchor) <= pattern.max_distance
+                for m, root in rooted
+                if root.i not in trigger.tokens
+                and anchor_distance(root, trigger.anchor) <= pattern.max_distance
             ]
             # what a participle says of its noun ("SoftBank-owned Arm") is taken as
             # given, not as what the sentence's verbs deny
