@@ -37,6 +37,7 @@ from kg.extract.syntax import (
     describes_noun,
     doc_text,
     head_chain,
+    listed_with,
     listing_noun,
     mention_root,
     modifiers_of,
@@ -770,7 +771,9 @@ def title_pairs(
             and head is not None
             and conj_root(r) == head.i
         ]
-        people += [m for m in listed_after(person, near, doc_text(anchor.doc)) if m not in people]
+        text = doc_text(anchor.doc)
+        listed = listed_with([person], [m for m in near if m.cls == "Person"], text)
+        people += [m for m in listed if m not in people]
     title = (
         trigger.tokens
         | {anchor.i}
@@ -785,34 +788,6 @@ def title_pairs(
         and r.head.i in title
         and r.dep_ in ("compound", "poss", "nmod", "amod")  # the parser makes some names amod
     ]
-
-
-def listed_after(first: Mention, near: list[Mention], text: str) -> list[Mention]:
-    """The people written after ``first`` as one list, by the words between them:
-    commas and a closing "and" ("Ann Lee, Bo Park and Cy Ito"), whatever the parse
-    made of it.
-
-    >>> m = lambda t, s: Mention(t, t, "Person", s, s + len(t), 0)
-    >>> text = "Ann Lee, Bo Park and Cy Ito met Di Wu."
-    >>> others = [m("Bo Park", 9), m("Cy Ito", 21), m("Di Wu", 32)]
-    >>> [p.text for p in listed_after(m("Ann Lee", 0), others, text)]
-    ['Bo Park', 'Cy Ito']
-    """
-    people = sorted(
-        (m for m in near if m.cls == "Person" and m.start_char > first.end_char),
-        key=lambda m: m.start_char,
-    )
-    listed: list[Mention] = []
-    end = first.end_char
-    for m in people:
-        gap = text[end : m.start_char].split()
-        if gap not in ([","], ["and"], [",", "and"]):
-            break
-        listed.append(m)
-        if gap[-1] == "and":
-            break
-        end = m.end_char
-    return listed
 
 
 def minority_share(verb: Token) -> bool:

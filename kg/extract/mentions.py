@@ -632,6 +632,8 @@ class MentionReader:
             sent = trigger.anchor.sent
             if not wanted or title_case(sent):
                 continue
+            title_start = min(trigger.tokens | {trigger.anchor.i})
+            relative = relative_antecedent(trigger.anchor, depth=1)
             for start, stop in untagged_names(
                 doc, sent.start, sent.end, covered, self.own_name_words(doc)
             ):
@@ -651,10 +653,8 @@ class MentionReader:
                 if anchor_distance(root, trigger.anchor) > 2 and not appointer:
                     continue
                 role = trigger_role(root, trigger)  # a pattern's domain is its subject's
-                title_start = min(trigger.tokens | {trigger.anchor.i})
                 if pattern.domain == {"Person"} and stop == title_start:
                     role = "obj"  # "Mabeko Chief Executive Thandiwe Nkosi": the title's owner
-                relative = relative_antecedent(trigger.anchor, depth=1)
                 if relative is not None and relative[0].i == root.i:
                     role = relative[1]  # "Tessary, which is backed by Okra": the pronoun's
                 if role == "agent":

@@ -70,7 +70,6 @@ class Cues:
     restrictors: frozenset[str] = frozenset()
 
 
-LAST_WORDS: dict[type, Words] = {}
 """The last ``Words`` built from a doc's cached lists (by class), handed out again while
 that doc is read."""
 
@@ -89,11 +88,7 @@ class Words:
         """The doc's words, read once per doc (kept in ``doc.user_data``)."""
         cached = doc.user_data.get("kg_words")  # plain lists: the doc still serialises
         if cached is not None and len(cached[0]) == len(doc):
-            last = LAST_WORDS.get(cls)
-            if last is not None and last.lowers is cached[0]:
-                return last  # the passes ask for the same doc's words thousands of times
-            words = LAST_WORDS[cls] = cls(*cached)
-            return words
+            return cls(*cached)
         strings = doc.vocab.strings
         rows = doc.to_array([LOWER, LEMMA, POS]).tolist() if len(doc) else []
         words = cls(
