@@ -9,6 +9,7 @@ bounded in count and time.
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import re
 import signal
@@ -458,6 +459,15 @@ def memory(process: subprocess.Popen) -> int:
     return sum(p.memory_info().rss for p in [parent, *parent.children(recursive=True)])
 
 
+ASKED = itertools.count()
+
+
+def fresh_ask() -> str:
+    """An ASK never sent before: kg answers it from Oxigraph, not from what it remembers."""
+    number = next(ASKED)
+    return f"ASK {{ FILTER({number} = {number}) }}"
+
+
 def timed(call) -> tuple[object, float]:
     start = time.monotonic()
     result = call()
@@ -480,7 +490,7 @@ def test_serve_row_deep_nesting_is_refused_and_the_server_lives(hostile) -> None
                                    b"flatten it\n")  # fmt: skip
     chain = "SELECT * WHERE { {} " + "UNION {} " * 4000 + "}"
     assert form(base, query=chain)[0] == 400
-    assert get(base, "ASK {}")[0] == 200
+    assert get(base, fresh_ask())[0] == 200
     assert process.poll() is None
 
 
@@ -508,7 +518,7 @@ def test_serve_row_cartesian_product_is_cancelled_and_memory_stays_flat(hostile)
     assert elapsed < 2 + 2 + 3  # --timeout, the grace Oxigraph gets, slack for a busy machine
     assert broken or answer.status == 503  # a cut-short result never looks complete
     assert peak - before < 150 * 2**20
-    (status, _, _), took = timed(lambda: get(base, "ASK {}"))
+    (status, _, _), took = timed(lambda: get(base, fresh_ask()))
     assert status == 200
     assert took < 1.0
 
@@ -540,7 +550,7 @@ def test_serve_row_slow_queries_are_cancelled_and_ask_answers_at_once(hostile, q
     }
     assert max(took for _, took in answers) < 2 + 2 + 3
     time.sleep(0.5)  # a killed Oxigraph is started again
-    (status, _, body), took = timed(lambda: get(base, "ASK {}", "application/json"))
+    (status, _, body), took = timed(lambda: get(base, fresh_ask(), "application/json"))
     assert (status, body) == (200, b'{"head":{},"boolean":true}')
     assert took < 1.5
     assert process.poll() is None
@@ -782,7 +792,7 @@ def test_serve_row_bad_content_length_gets_400(hostile) -> None:
     host = base.removeprefix("http://")
     head = f"POST /sparql HTTP/1.1\r\nHost: {host}\r\nContent-Length: ²\r\n\r\n"
     assert re.match(rb"HTTP/1\.[01] 400 Bad Request\r\n", raw(base, head.encode()))
-    assert get(base, "ASK {}")[0] == 200
+    assert get(base, fresh_ask())[0] == 200
 
 
 def test_serve_row_idle_and_half_sent_connections_are_bounded_and_closed(hostile) -> None:
@@ -813,22 +823,25 @@ def test_serve_row_idle_and_half_sent_connections_are_bounded_and_closed(hostile
             except (TimeoutError, ConnectionResetError):
                 closed += 0
         assert closed == 100
-        assert get(base, "ASK {}")[0] == 200
+        assert get(base, fresh_ask())[0] == 200
     finally:
         for sock in sockets:
             sock.close()
 
 
 def test_serve_row_concurrent_selects_never_stall(hostile) -> None:
+    """Each query is new (its own LIMIT), so each one is relayed to Oxigraph."""
     base, _ = hostile
-    path = "/sparql?" + urllib.parse.urlencode({"query": PRODUCTS})
     host = base.removeprefix("http://")
     latencies: list[float] = []
     failures: list[int] = []
+    limits = itertools.count(1000)
 
     def client() -> None:
         connection = http.client.HTTPConnection(host, timeout=10)
         for _ in range(250):
+            query = f"{PRODUCTS} LIMIT {next(limits)}"
+            path = "/sparql?" + urllib.parse.urlencode({"query": query})
             start = time.monotonic()
             connection.request("GET", path, headers={"Accept": "text/csv"})
             answer = connection.getresponse()
@@ -1029,7 +1042,52 @@ def test_serve_oversized_headers_get_400(hostile) -> None:
     many = "".join(f"X-{n}: {n}\r\n" for n in range(500))
     head = f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {host}\r\n{many}\r\n"
     assert re.match(rb"HTTP/1\.[01] 4\d\d ", raw(base, head.encode()))
-    assert get(base, "ASK {}")[0] == 200
+    assert get(base, fresh_ask())[0] == 200
+
+
+def test_serve_answers_a_repeated_query_without_oxigraph(hostile) -> None:
+    """Served read-only, the store cannot change: a query asked again is answered by kg itself."""
+    base, process = hostile
+    first = get(base, PRODUCTS, "text/csv")
+    assert first == (200, "text/csv; charset=utf-8", b"l\r\nBorealis X1\r\n")
+    child = psutil.Process(process.pid).children()[0]
+    child.suspend()  # Oxigraph answers nothing now
+    try:
+        again, took = timed(lambda: get(base, PRODUCTS, "text/csv"))
+    finally:
+        child.resume()
+    assert again == first
+    assert took < 1.0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT (STRUUID() AS ?u) {}",
+        "SELECT (RAND() AS ?r) {}",
+        "SELECT (BNODE() AS ?b) {}",
+        "SELECT (STR(NOW()) AS ?t) {}",
+    ],
+)
+def test_serve_answers_volatile_functions_afresh(url: str, query: str) -> None:
+    answers = set()
+    for _ in range(3):
+        status, _, body = get(url, query, "text/csv")
+        assert status == 200
+        answers.add(body)
+        time.sleep(0.01)  # NOW() moves on
+    assert len(answers) == 3
+
+
+def test_serve_with_updates_never_answers_from_memory(tmp_path: Path) -> None:
+    folder = make_store(tmp_path / "store")
+    config = ServeConfig(folder, port=0, allow_update=True, prefixes=PREFIX_HEADER)
+    with serving(config) as base:
+        before = get(base, DYNE, "application/json")
+        assert form(base, update=INSERT)[0] == 204
+        after = get(base, DYNE, "application/json")
+    assert before[2] == b'{"head":{},"boolean":false}'
+    assert after[2] == b'{"head":{},"boolean":true}'
 
 
 def test_serve_a_dead_oxigraph_is_started_again(hostile) -> None:
@@ -1040,7 +1098,7 @@ def test_serve_a_dead_oxigraph_is_started_again(hostile) -> None:
     deadline = time.monotonic() + 10
     status = 0
     while status != 200 and time.monotonic() < deadline:
-        status = get(base, "ASK {}")[0]
+        status = get(base, fresh_ask())[0]
     assert status == 200
     assert psutil.Process(process.pid).children()[0].pid != child.pid
 

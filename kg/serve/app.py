@@ -40,6 +40,7 @@ from kg.serve.http import (
     fields,
     one_line,
 )
+from kg.serve.remember import Remembered
 from kg.serve.upstream import HANDOVER, Exchange, Pool
 
 BUFFERED = HANDOVER  # answers up to this size go out whole, with their length
@@ -179,6 +180,8 @@ class Front:
         ]
         self.prepared: dict[tuple[bytes, bytes], bytes | Answer] = {}
         self.inflight: set[Exchange] = set()  # sent by forward's common case, not yet answered
+        # Read-only, the store cannot change under the server: a query's answer holds.
+        self.remembered = None if config.allow_update else Remembered()
         self.loop: asyncio.AbstractEventLoop | None = None
         self._watch: asyncio.Task[None] | None = None
 
@@ -365,15 +368,21 @@ class Front:
 
     def forward(
         self, connection: Connection, message: bytes, kind: str
-    ) -> Awaitable[Answer | None] | None:
+    ) -> Answer | Awaitable[Answer | None] | None:
         """Send ``message`` to Oxigraph; its answer reaches ``connection`` within the timeout.
 
-        The common case (Oxigraph ready, an idle connection to it, a short
-        answer) runs on callbacks alone: ``_answered`` finishes the request,
+        A query answered before, on a store served read-only, is answered
+        again from ``remembered`` without asking Oxigraph. The common case
+        (Oxigraph ready, an idle connection to it, a short answer) runs on
+        callbacks alone: ``_answered`` finishes the request,
         ``_watch_deadlines`` times it out. Anything else, or anything
         unusual on the way (a long answer, an error, a broken connection), is
         carried on by the coroutine ``relay``.
         """
+        if self.remembered is not None and kind == "query":
+            kept = self.remembered.get(message)
+            if kept is not None:
+                return kept
         supervisor = self.supervisor
         deadline = monotonic() + self.config.timeout
         if supervisor.ready.is_set():
@@ -394,12 +403,17 @@ class Front:
         if exchange.finished and exchange.status < 400:
             answer = Answer(exchange.status, exchange.content_type, exchange.take(), VARY)
             self.pool.release(exchange)
+            self.remember(exchange.message, exchange.kind, answer)
             connection.finish(answer)
             return
         pending = self.relay(
             connection, exchange.message, exchange.kind, exchange.deadline, exchange
         )
         connection.finish_later(pending)
+
+    def remember(self, message: bytes, kind: str, answer: Answer) -> None:
+        if self.remembered is not None and kind == "query":
+            self.remembered.keep(message, answer)
 
     async def _watch_deadlines(self) -> None:
         """Time out the requests answered by callback (``forward``'s common case)."""
@@ -458,6 +472,7 @@ class Front:
                         answer = Answer(exchange.status, exchange.content_type, body, VARY)
                         self.pool.release(exchange)
                         exchange = None
+                        self.remember(message, kind, answer)
                         return answer
                     connection.start_stream(exchange.status, exchange.content_type, VARY)
                     streaming = True
