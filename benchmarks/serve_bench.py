@@ -3,8 +3,10 @@
 Both servers read the same store folder; the load is simple SELECTs at
 concurrency 8 over keep-alive connections, with `wrk` when it is installed
 (apt-get install wrk) and a bounded Python client otherwise. Two workloads:
-one query sent again and again (what the targets are about), and distinct
-queries (each URL new, so kg checks and rewrites every one). The servers
+one query sent again and again (what the targets are about; kg serve answers
+it from what it remembers, since a store served read-only cannot change),
+and distinct queries (each URL new, so kg checks every one and relays it to
+Oxigraph). The servers
 take turns (oxigraph, kg, oxigraph, kg, ...) so a busy machine hurts both
 alike; each one's best round is kept. Memory is resident memory after the
 load: Oxigraph's process, and kg serve's front plus its Oxigraph process.
