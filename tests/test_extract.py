@@ -1142,6 +1142,21 @@ FAMILIES = {
         "50-50 joint venture to produce tanks.",
         {("Sorami Heavy Industries", "partnersWith", "Daeyang Chemical", A)},
     ),
+    # round 79
+    "started-a-company-in-a-year": (
+        "Records show that Marta Oyelaran started Brightmoor Analytics in 2011 after she left "
+        "a bank. Zentrix started selling phones in 2019, the company said.",
+        {
+            ("Marta Oyelaran", "founderOf", "Brightmoor Analytics", A),
+            ("Brightmoor Analytics", "foundedIn", "2011", A),
+        },
+    ),
+    "since-its-foundation": (
+        "Since its foundation in 2009, Harrowgate Labs has grown into a large software maker "
+        "with offices in Asia. Harrowgate Labs laid the foundation for its cloud business in "
+        "2015, the company said.",
+        {("Harrowgate Labs", "foundedIn", "2009", A)},
+    ),
 }
 KNOWN_MISSES = {
     "buys-goods-from-a-supplier": (

@@ -482,6 +482,9 @@ class Extractor:
             if pattern.range == {YEAR_CLASS}:
                 # "Vireo, founded in 2017 by Daimler engineers": the year is the noun's
                 subjects = [m for m in subjects if roles[m] == "obj"] or subjects
+        elif pattern.range == {YEAR_CLASS} and pattern.direct_object:
+            # "Simmons started The Ringer in 2016": the verb's direct object has the year
+            subjects = [m for m in subjects if roles[m] == "obj"]
         partners = [m for m in near if roles[m] == "cosubj" and m.cls in pattern.domain]
         subjects = nearest_group([m for m in subjects if m not in partners], dist, heads)
         if subjects:

@@ -564,8 +564,12 @@ class MentionReader:
             if m.name in by_surname:
                 renamed[m.name] = by_surname[m.name]
             elif (
-                m.cls == "Organization"
-                and self.looks_like_person(m.name)
+                (
+                    m.cls == "Organization"
+                    and self.looks_like_person(m.name)
+                    or m.cls == "Place"
+                    and self.is_personal_name(m.name)  # "Marta Oyelaran", tagged a place
+                )
                 and not modifies_a_noun(doc, m)
                 and not in_employer_slot(mention_root(doc, m), role_anchor_ids)
                 and any(
