@@ -1060,6 +1060,40 @@ def test_serve_answers_a_repeated_query_without_oxigraph(hostile) -> None:
     assert took < 1.0
 
 
+def test_serve_forgets_answers_when_oxigraph_is_started_again(tmp_path: Path) -> None:
+    """A new Oxigraph process opens the folder afresh: what it finds there is answered."""
+    folder = make_store(tmp_path / "store")
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    with kg_serve(folder) as (base, process):
+        before = get(base, count, "text/csv")
+        folder.rename(tmp_path / "old")
+        make_store(folder, numbers=3)
+        child = psutil.Process(process.pid).children()[0]
+        child.kill()
+        child.wait(10)
+        deadline = time.monotonic() + 10
+        after = before
+        while after == before and time.monotonic() < deadline:
+            after = get(base, count, "text/csv")
+            time.sleep(0.1)
+    assert before[0] == after[0] == 200
+    assert int(after[2].split()[-1]) == int(before[2].split()[-1]) + 3
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        "text/csv\r\nContent-Type: application/sparql-query\r\n\r\nASK {}",
+        "text/csv\n;X: y",
+        "no-slash",
+    ],
+)
+def test_serve_format_parameter_is_a_media_type_or_refused(url: str, fmt: str) -> None:
+    status, _, body = get(url, "ASK {}", format=fmt)
+    assert status == 400
+    assert body.startswith(b"unknown format ")
+
+
 @pytest.mark.parametrize(
     "query",
     [

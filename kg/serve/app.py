@@ -60,6 +60,8 @@ READ_ONLY = "this endpoint is read-only; start kg serve with --allow-update to w
 PREPARED = 512  # distinct GET queries whose checked, prefixed form is kept
 PREPARED_TARGET = 4096  # ... when their URL is at most this long
 DECLARED = re.compile(r"\bPREFIX\s+([^\s:]*):", re.IGNORECASE)
+# a media type for ?format= (it becomes a header line: printable characters only)
+MEDIA_TYPE = re.compile(r"[\w!#$&^.+*-]+/[\w!#$&^.+*-]+(?:[ \t]*;[\x20-\x7e]*)?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -317,8 +319,16 @@ class Front:
             return one_line(400, refused)
         wanted = first(pairs, "format")
         accept = FORMAT_PARAM.get(wanted) if wanted else None
+        if accept is None and wanted:
+            if not MEDIA_TYPE.fullmatch(wanted):
+                return one_line(
+                    400,
+                    f"unknown format {wanted[:80]!r}; use json, xml, csv, tsv, turtle, nt "
+                    "or a media type such as text/csv",
+                )
+            accept = wanted.encode()
         if accept is None:
-            accept = (wanted.encode() if wanted else None) or request.headers.get(b"accept", b"*/*")
+            accept = request.headers.get(b"accept", b"*/*")
         media, body = sparql_body("query", self.with_prefixes(text), pairs)
         return upstream_message(b"POST", b"/query", accept, media, body)
 
@@ -380,7 +390,7 @@ class Front:
         carried on by the coroutine ``relay``.
         """
         if self.remembered is not None and kind == "query":
-            kept = self.remembered.get(message)
+            kept = self.remembered.get(message, self.supervisor.generation)
             if kept is not None:
                 return kept
         supervisor = self.supervisor
@@ -403,7 +413,7 @@ class Front:
         if exchange.finished and exchange.status < 400:
             answer = Answer(exchange.status, exchange.content_type, exchange.take(), VARY)
             self.pool.release(exchange)
-            self.remember(exchange.message, exchange.kind, answer)
+            self.remember(exchange.message, exchange.kind, answer, exchange.generation)
             connection.finish(answer)
             return
         pending = self.relay(
@@ -411,9 +421,9 @@ class Front:
         )
         connection.finish_later(pending)
 
-    def remember(self, message: bytes, kind: str, answer: Answer) -> None:
+    def remember(self, message: bytes, kind: str, answer: Answer, generation: int) -> None:
         if self.remembered is not None and kind == "query":
-            self.remembered.keep(message, answer)
+            self.remembered.keep(message, answer, generation)
 
     async def _watch_deadlines(self) -> None:
         """Time out the requests answered by callback (``forward``'s common case)."""
@@ -471,8 +481,8 @@ class Front:
                         body = exchange.take()
                         answer = Answer(exchange.status, exchange.content_type, body, VARY)
                         self.pool.release(exchange)
+                        self.remember(message, kind, answer, exchange.generation)
                         exchange = None
-                        self.remember(message, kind, answer)
                         return answer
                     connection.start_stream(exchange.status, exchange.content_type, VARY)
                     streaming = True
