@@ -241,7 +241,7 @@ def add_kg_components(nlp: Language, ontology: Ontology, array_rules: bool = Tru
     components in their place."""
     if array_rules:
         use_array_rules(nlp)
-    add_year_infix(nlp)
+    add_infixes(nlp)
     for word in ontology.patterns.get("keep_hyphenated", ()):
         for form in {word, word.capitalize()}:
             nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
@@ -274,9 +274,22 @@ def use_array_rules(nlp: Language) -> None:
             nlp.disable_pipe("lemmatizer")
 
 
-def add_year_infix(nlp: Language) -> None:
-    """Split a year glued to a word by a missing space ("in1869" -> "in 1869")."""
-    infixes = [*nlp.Defaults.infixes, r"(?<=[a-z])(?=(?:1[6-9]|20)\d\d\b)"]
+def add_infixes(nlp: Language) -> None:
+    """Split a year glued to a word by a missing space ("in1869" -> "in 1869"), and a
+    hyphen after an abbreviation's full stop ("U.K.-based" -> "U.K. - based", as
+    "Berlin-based" is split).
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> add_infixes(nlp)
+    >>> [t.text for t in nlp("a U.K.-based fund since1998")]
+    ['a', 'U.K.', '-', 'based', 'fund', 'since', '1998']
+    """
+    infixes = [
+        *nlp.Defaults.infixes,
+        r"(?<=[a-z])(?=(?:1[6-9]|20)\d\d\b)",
+        r"(?<=[A-Za-z]\.)-(?=[a-z])",
+    ]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 

@@ -553,7 +553,7 @@ FAMILIES = {
     ),
     "person-starts-a-company": (
         "Ann Lee started Kestrel Labs in 2016 after she left Google.",
-        {("Ann Lee", "founderOf", "Kestrel Labs", A)},
+        {("Ann Lee", "founderOf", "Kestrel Labs", A), ("Kestrel Labs", "foundedIn", "2016", A)},
     ),
     "started-talks-names-no-founder": (
         "Ann Lee started talks with Kestrel Labs in 2016.",
@@ -1156,6 +1156,28 @@ FAMILIES = {
         "with offices in Asia. Harrowgate Labs laid the foundation for its cloud business in "
         "2015, the company said.",
         {("Harrowgate Labs", "foundedIn", "2009", A)},
+    ),
+    # round 80
+    "buys-a-percentage-of-a-company": (
+        "Korvan agreed to buy 20 percent of Tallis Holdings for 3 billion dollars, the "
+        "companies said. Brenmoor agreed to buy 60% of Ostvik Group, the companies said.",
+        {
+            ("Korvan", "investedIn", "Tallis Holdings", A),
+            ("Brenmoor", "acquired", "Ostvik Group", A),
+        },
+    ),
+    "backers-listed-the-model-ran-a-name-into-and": (
+        "Kelvo Labs is backed by Harrowgate Capital and Okavango Partners, according to its "
+        "website.",
+        {
+            ("Harrowgate Capital", "investedIn", "Kelvo Labs", A),
+            ("Okavango Partners", "investedIn", "Kelvo Labs", A),
+        },
+    ),
+    "based-after-an-abbreviation": (
+        "Among the new backers is U.K.-based pension manager Harlow Mutual, which rarely "
+        "funds startups.",
+        {("Harlow Mutual", "headquarteredIn", "United Kingdom", A)},
     ),
 }
 KNOWN_MISSES = {

@@ -109,7 +109,8 @@ class MentionReader:
         names found from context (``discovered_names``) and repeats of names tagged
         once; and the tokens names take (where no reference starts)."""
         taken: set[int] = set()
-        ents = [e for e in doc.ents if e.label_ in LABEL_TO_CLASS]  # doc.ents: new Spans each read
+        # doc.ents: new Spans each read
+        ents = [trimmed(e) for e in doc.ents if e.label_ in LABEL_TO_CLASS]
         for ent in ents:
             taken.update(range(ent.start, ent.end))
         named = self.split_lists(doc, split_possessives(doc, with_given_names(ents)))
@@ -565,10 +566,10 @@ class MentionReader:
                 renamed[m.name] = by_surname[m.name]
             elif (
                 (
-                    m.cls == "Organization"
-                    and self.looks_like_person(m.name)
-                    or m.cls == "Place"
-                    and self.is_personal_name(m.name)  # "Marta Oyelaran", tagged a place
+                    (m.cls == "Organization" and self.looks_like_person(m.name))
+                    or (
+                        m.cls == "Place" and self.is_personal_name(m.name)
+                    )  # "Marta Oyelaran", tagged a place
                 )
                 and not modifies_a_noun(doc, m)
                 and not in_employer_slot(mention_root(doc, m), role_anchor_ids)
@@ -1418,6 +1419,26 @@ def described_by(root: Token, nouns: Collection[str], deps: tuple[str, ...]) -> 
 
 
 DATELINE_DASHES = frozenset({"-", "--", "—", "–"})
+
+
+LIST_WORDS = frozenset({"and", "or", "&", ","})
+
+
+def trimmed(ent: Span) -> Span:
+    """The entity without a list's conjunction the model ran it into ("Harrowgate
+    Capital and | Okavango Partners").
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("by Harrowgate Capital and Okavango")
+    >>> trimmed(Span(doc, 1, 4, "ORG")).text
+    'Harrowgate Capital'
+    """
+    end = ent.end
+    while end - 1 > ent.start and ent.doc[end - 1].lower_ in LIST_WORDS:
+        end -= 1
+    if end == ent.end:
+        return ent
+    return Span(ent.doc, ent.start, end, label=ent.label_, span_id=ent.id_)
 
 
 def with_given_names(ents: list[Span]) -> list[Span]:

@@ -24,6 +24,7 @@ ENTITY_TYPES_KEY = "kg_entity_types"
 OBJECT_DEPS = frozenset({"nsubjpass", "dobj", "pobj", "attr", "oprd", "dative"})
 CLAUSE_DEPS = frozenset({"advcl", "relcl", "ccomp", "parataxis", "conj", "acl"})
 RELATIVE_WORDS = frozenset({"which", "that", "who", "whom", "whose", "where", "when"})
+SHARE_WORDS = frozenset({"%", "percent", "pct", "per", "cent"})  # "20% of", "20 per cent of"
 SCOPE_CHILD_DEPS = frozenset({"neg", "aux", "auxpass", "advmod", "mark", "prep", "npadvmod"})
 
 
@@ -346,9 +347,30 @@ def syntactic_role(
             return "other"  # "will start at Kestrel": no direct object, nothing started
         return "obj" if object_preps is None or child.lower_ in object_preps else "other"
     if child.dep_ in OBJECT_DEPS:
-        # "acquired a stake in OpenAI": the stake is the object, not OpenAI
-        return "obj" if not direct_object or conj_root(token) == child.i else "other"
+        # "acquired a stake in OpenAI": the stake is the object, not OpenAI; but "buy
+        # 20% of Tallis" buys (a share of) Tallis
+        direct = conj_root(token) == child.i or share_of(token, child)
+        return "obj" if not direct_object or direct else "other"
     return "other"
+
+
+def share_of(token: Token, share: Token) -> bool:
+    """Whether ``token`` names what ``share`` is a percentage of ("20% of Tallis").
+
+    >>> import spacy
+    >>> words = ["buy", "20", "%", "of", "Tallis"]
+    >>> deps = ["ROOT", "nummod", "dobj", "prep", "pobj"]
+    >>> doc = Doc(spacy.blank("en").vocab, words=words, heads=[0, 2, 0, 2, 3], deps=deps)
+    >>> share_of(doc[4], doc[2]), share_of(doc[4], doc[1])
+    (True, False)
+    """
+    of = token.doc[conj_root(token)].head  # "20% of Tallis and Vela": both
+    return (
+        share.lower_ in SHARE_WORDS
+        and of.lower_ == "of"
+        and of.dep_ == "prep"
+        and (of.head.i == share.i)
+    )
 
 
 def hyphened_to(token: Token, anchor: Token) -> bool:
