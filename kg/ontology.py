@@ -277,7 +277,7 @@ PATTERN_KEYS: dict[str, frozenset[str]] = {
         "company_nouns", "possessives", "pairs", "pronouns", "anaphora", "anaphora_nouns",
         "corporate_suffixes", "funding_rounds", "product_nouns", "honorifics",
         "not_references", "listing_nouns", "succession_verbs", "appointment_verbs",
-        "audience_verbs", "ownership_nouns",
+        "audience_verbs", "ownership_nouns", "itself_words",
     }),
     "defaults": frozenset({"max_distance", "confidence", "subject_preps"}),
     "relations[]": frozenset({

@@ -1179,14 +1179,26 @@ FAMILIES = {
         "funds startups.",
         {("Harlow Mutual", "headquarteredIn", "United Kingdom", A)},
     ),
-}
-KNOWN_MISSES = {
-    "buys-goods-from-a-supplier": (
+    # round 81
+    "a-known-company-and-one-word-name-a-unit": (
+        "Verizon Wireless signed a deal with Orbis Networks to build towers in Ohio, the "
+        "companies said on Monday. Lenovo China will buy a stake in Kelvo Labs, the company "
+        "said in a statement.",
+        {
+            ("Verizon Wireless", "partnersWith", "Orbis Networks", A),
+            ("Lenovo China", "investedIn", "Kelvo Labs", A),
+        },
+    ),
+    "a-known-company-and-a-word-for-itself": (
+        "Sony Group will buy a stake in Kelvo Labs, the company said in a statement.",
+        {("Sony", "investedIn", "Kelvo Labs", A)},
+    ),
+    "buys-goods-from-a-supplier": (  # a known miss until the refit of round 81
         "The carmaker Corvid buys battery cells from South Korea's Hanul Energy Solutions.",
         {("Hanul Energy Solutions", "supplierOf", "Corvid", A)},
-        "the rule states it (supplierOf-bought-from), but the decision model, fitted on "
-        "train and dev where 'buy' between two companies is never supply, vetoes it (p 0.09)",
     ),
+}
+KNOWN_MISSES = {
     "customers-include-a-list": (
         "CATL's customers include BMW and Tesla.",
         {("CATL", "supplierOf", "BMW", A), ("CATL", "supplierOf", "Tesla", A)},

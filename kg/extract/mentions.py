@@ -73,6 +73,7 @@ class MentionReader:
             w.lower() for w in data.get("anaphora_nouns", {}).get("Organization", ())
         } | {w.lower() for w in data.get("company_nouns", ())}
         self.organisation_words = ontology.organisation_words
+        self.itself_words = frozenset(w.lower() for w in data.get("itself_words", ()))
         self.organisation_endings = tuple(w for w in self.organisation_words if len(w) >= 6)
         self.organisation_word_cache: dict[str, bool] = {}
         self.name_words_read: tuple[Doc, list[bool]] | None = None
@@ -232,6 +233,7 @@ class MentionReader:
         podcast companies Gimlet and Parcast", "a firm called Tamber Mobile"), and a
         name after "-backed", "-based" or "-owned" ("Ford-backed Argon")."""
         known = {e.start: e for e in ents if organization_label(e.id_)}
+        places = {e.start: e for e in ents if LABEL_TO_CLASS.get(e.label_) == "Place"}
         in_ents = {i for e in ents for i in range(e.start, e.end)}
         words = Words.of(doc)
         proper_names = name_words(doc)
@@ -243,7 +245,7 @@ class MentionReader:
                 continue
             span = None
             if i in known:
-                span = self.unit_name(doc, known[i], known)
+                span = self.unit_name(doc, known[i], known, places)
             elif self.introduces_name(doc, i, words):
                 for start, stop in self.name_runs(doc, i + 1):
                     if not any(keeps_its_name(e, start, stop) for e in ents):
@@ -334,14 +336,25 @@ class MentionReader:
         near = [*verb.children, *(g for c in verb.children for g in c.children)]
         return any(t.lemma_.lower() in self.round_words or t.ent_type_ == "MONEY" for t in near)
 
-    def unit_name(self, doc: Doc, ent: Span, known: dict[int, Span]) -> Span | None:
-        """ "Volvo Commercial Vehicles" or "Sony Ericsson" from the known name at ``ent``."""
+    def unit_name(
+        self, doc: Doc, ent: Span, known: dict[int, Span], places: dict[int, Span]
+    ) -> Span | None:
+        """ "Volvo Commercial Vehicles", "Sony Ericsson", "Samsung Foundry" or "Lenovo
+        China" from the known name at ``ent``."""
         proper_names = name_words(doc)
         if ent.end in known and ent[-1].whitespace_ and proper_names[ent.end]:
             return Span(doc, ent.start, known[ent.end].end, label="ORG")
         stop = ent.end
         while stop < len(doc) and stop - ent.end < 4 and proper_names[stop]:
             stop += 1
+        if stop - ent.end == 1 and ent[-1].whitespace_ and not ent[-1].is_punct:
+            word = doc[ent.end]
+            place = places.get(ent.end)
+            if word.lower_ not in self.itself_words and (
+                self.is_organisation_word(word.text) or (place is not None and len(place) == 1)
+            ):
+                return Span(doc, ent.start, stop, label="ORG")  # one more word: a unit
+            return None
         while stop - ent.end >= 2:
             if self.is_organisation_word(doc[stop - 1].text):
                 return Span(doc, ent.start, stop, label="ORG")
