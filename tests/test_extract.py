@@ -1193,6 +1193,20 @@ FAMILIES = {
         "Sony Group will buy a stake in Kelvo Labs, the company said in a statement.",
         {("Sony", "investedIn", "Kelvo Labs", A)},
     ),
+    # round 82
+    "its-product-in-the-clause-of-its-maker": (
+        "Tamsin Robotics said its Rover 5 robot would ship in May. Fast Lane reports Apple "
+        "will buy modems for its next iPhone from Intel.",
+        {
+            ("Rover 5", "manufacturedBy", "Tamsin Robotics", A),
+            ("iPhone", "manufacturedBy", "Apple", A),  # Apple's, whoever "its" is
+        },
+    ),
+    "a-model-named-after-the-maker-the-article-names": (
+        "Tamsin Robotics makes warehouse robots. The company also sells a smaller unit, the "
+        "Tamsin Rover Mini, to farms.",
+        {("Tamsin Rover Mini", "manufacturedBy", "Tamsin Robotics", A)},
+    ),
     "buys-goods-from-a-supplier": (  # a known miss until the refit of round 81
         "The carmaker Corvid buys battery cells from South Korea's Hanul Energy Solutions.",
         {("Hanul Energy Solutions", "supplierOf", "Corvid", A)},

@@ -593,6 +593,15 @@ class Extractor:
             for m in mentions
             if m.anaphor and (r := mention_root(doc, m)) is not None and r.tag_ == "PRP$"
         }
+        near_owners = {
+            i: m
+            for i, m in owners.items()
+            if m.anaphor
+            and (subject := clause_subject(doc[i])) is not None
+            and subject.i < i
+            and (antecedent := roots.get(subject.i)) is not None
+            and antecedent.name == m.name
+        }
         sents = list(doc.sents)
         deps = parse_arrays(doc)[1]
         facts = []
@@ -601,9 +610,10 @@ class Extractor:
             if rule["possessed"] == "Product":
                 # "Voltara's new Volt 350 charger", "Safiri's app, Safiri Track"
                 through |= self.reader.product_nouns
-            # a pronoun owns units, not products (its antecedent is less sure than a
-            # product line's maker)
-            by_rule = owners if rule["possessed"] == "Organization" else roots
+            # a pronoun owns units; products only when its antecedent is named earlier
+            # in its sentence ("Tamsin said its Rover 5 robot ..."): elsewhere it is
+            # less sure than a product line's maker
+            by_rule = owners if rule["possessed"] == "Organization" else roots | near_owners
             for i, owner in by_rule.items():
                 if deps[i] != "poss":
                     continue  # only a possessive owns: no need to look for what it owns
@@ -615,6 +625,7 @@ class Extractor:
                 )
                 if (
                     owned is None
+                    or (owner.anaphor and owned.gazetteer)  # "its iPhone": Apple's, whoever "it" is
                     or (
                         token.head.lemma_.lower() not in through
                         and described_by_a_noun(token.head, through)
@@ -949,6 +960,29 @@ def described_by_a_noun(name: Token, through: frozenset[str]) -> bool:
     )
 
 
+def clause_subject(token: Token) -> Token | None:
+    """The subject of the nearest verb above ``token`` that has one ("Tamsin said its
+    Rover 5 robot ...": Tamsin; "Apple will source chips for its phones from Intel":
+    Apple).
+
+    >>> import spacy
+    >>> words = ["Tamsin", "sells", "its", "robot"]
+    >>> doc = Doc(spacy.blank("en").vocab, words=words, heads=[1, 1, 3, 1],
+    ...           deps=["nsubj", "ROOT", "poss", "dobj"])
+    >>> clause_subject(doc[2]).text
+    'Tamsin'
+    """
+    head = token.head
+    for _ in range(len(token.doc)):
+        subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and not subject.left_edge.i <= token.i <= subject.right_edge.i:
+            return subject  # (a subject the token is part of is the next clause's business)
+        if head.head.i == head.i:
+            return None
+        head = head.head
+    return None
+
+
 def named_unit(noun: Token, roots: dict[int, Mention], nouns: frozenset[str]) -> Mention | None:
     """The name of a unit noun ("Intel's Mobileye division", "Intel's driving unit
     Mobileye", "Mobileye, Intel's driving unit" -> Mobileye): a mention compounded
@@ -958,7 +992,11 @@ def named_unit(noun: Token, roots: dict[int, Mention], nouns: frozenset[str]) ->
     if noun.dep_ == "appos" and noun.head.i in roots:
         return roots[noun.head.i]
     return next(
-        (roots[c.i] for c in noun.children if c.dep_ in ("compound", "appos") and c.i in roots),
+        (
+            roots[c.i]
+            for c in noun.children
+            if c.dep_ in ("compound", "nmod", "appos") and c.i in roots
+        ),
         None,
     )
 

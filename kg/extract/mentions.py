@@ -74,6 +74,9 @@ class MentionReader:
         } | {w.lower() for w in data.get("company_nouns", ())}
         self.organisation_words = ontology.organisation_words
         self.itself_words = frozenset(w.lower() for w in data.get("itself_words", ()))
+        self.model_words = frozenset(
+            w.lower() for w in data.get("products", {}).get("model_words", ())
+        )
         self.organisation_endings = tuple(w for w in self.organisation_words if len(w) >= 6)
         self.organisation_word_cache: dict[str, bool] = {}
         self.name_words_read: tuple[Doc, list[bool]] | None = None
@@ -998,8 +1001,15 @@ class MentionReader:
         never one the article describes as a company ("Vela, a chip developer")."""
         found: set[str] = set()
         companies: set[str] = set()
+        brands: dict[str, set[str]] = {}
+        for m in mentions:
+            if m.cls == "Organization" and not m.anaphor and m.name:
+                brands.setdefault(m.name.split()[0], set()).add(m.name)
         for m in mentions:
             if m.gazetteer or m.anaphor or m.cls not in ("Organization", "Person", "Place"):
+                continue
+            if self.brand_model(m.name, brands):
+                found.add(m.name)
                 continue
             root = mention_root(doc, m)
             if root is None:
@@ -1020,6 +1030,19 @@ class MentionReader:
             ):
                 found.add(m.name)
         return found - companies
+
+    def brand_model(self, name: str, brands: dict[str, set[str]]) -> bool:
+        """Whether a name is a company's first word and a model ("Tamsin Rover Mini",
+        "Orbitra Dish 2" where the article names Tamsin Robotics, Orbitra Networks):
+        a product named after its maker."""
+        words = name.split()
+        last = words[-1]
+        return (
+            len(words) >= 2
+            and bool(brands.get(words[0], set()) - {name})
+            and (last.lower() in self.model_words or any(ch.isdigit() for ch in last))
+            and not any(self.is_organisation_word(w) for w in words[1:])
+        )
 
     def described_as_product(self, root: Token) -> bool:
         """ "The Zephyr X, an electric pickup ...": a product noun in apposition."""
