@@ -1207,6 +1207,17 @@ FAMILIES = {
         "Tamsin Rover Mini, to farms.",
         {("Tamsin Rover Mini", "manufacturedBy", "Tamsin Robotics", A)},
     ),
+    # round 83
+    "a-place-hyphenated-to-headquartered": (
+        "Ama Owusu joins the bank from Accra-headquartered payments operator Zenpay, the "
+        "lender said on Monday.",
+        {("Zenpay", "headquarteredIn", "Accra", A), ("Ama Owusu", "worksFor", "Zenpay", A)},
+    ),
+    "a-place-before-a-company-noun-shares-is-no-stake": (
+        "The deal does not include Revontuli Labs, a smaller Helsinki developer that shares an "
+        "office with Kelvo, the company said.",
+        {("Revontuli Labs", "headquarteredIn", "Helsinki", A)},
+    ),
     "buys-goods-from-a-supplier": (  # a known miss until the refit of round 81
         "The carmaker Corvid buys battery cells from South Korea's Hanul Energy Solutions.",
         {("Hanul Energy Solutions", "supplierOf", "Corvid", A)},

@@ -373,7 +373,7 @@ class MentionReader:
             return True
         if lemma in self.company_nouns and words.pos[i] == "NOUN":
             return i + 1 < len(doc) and lowers[i + 1] not in ("called", "named")
-        return lowers[i] in ("backed", "based", "owned") and i > 0 and lowers[i - 1] == "-"
+        return lowers[i] in ("backed", "owned", *BASED) and i > 0 and lowers[i - 1] == "-"
 
     def name_runs(self, doc: Doc, start: int) -> list[tuple[int, int]]:
         """Runs of capitalised proper nouns from ``start``, and their conjuncts
@@ -808,6 +808,7 @@ class MentionReader:
         "moved its headquarters to Lyon")."""
         return (
             root.dep_ == "pobj"
+            and root.head.lower_ in PLACE_PREPOSITIONS  # not "joins from Accra-headquartered X"
             and len(mention.name.split()) <= 2
             and not any(self.is_organisation_word(w) for w in mention.name.split())
             and any(
@@ -1422,7 +1423,7 @@ def place_based_end(doc: Doc, i: int) -> int | None:
     j = i
     while j < len(doc) and doc[j].ent_type_ in ("GPE", "LOC") and j - i < 4:
         j += 1
-    if j + 1 < len(doc) and doc[j].text == "-" and doc[j + 1].lower_ == "based":
+    if j + 1 < len(doc) and doc[j].text == "-" and doc[j + 1].lower_ in BASED:
         return j + 2
     return None
 
@@ -1458,6 +1459,8 @@ DATELINE_DASHES = frozenset({"-", "--", "—", "–"})
 
 
 LIST_WORDS = frozenset({"and", "or", "&", ","})
+PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "to", "into", "outside"})
+BASED = ("based", "headquartered")  # "Oslo-based", "Nairobi-headquartered"
 
 
 def trimmed(ent: Span) -> Span:
@@ -1567,7 +1570,7 @@ def based_somewhere(root: Token) -> bool:
     while nouns[-1].dep_ in ("compound", "appos") and nouns[-1].head.i != nouns[-1].i:
         nouns.append(nouns[-1].head)
     nouns += [c for c in root.children if c.dep_ == "compound"]
-    return any(c.lower_ == "based" and c.dep_ in ("amod", "acl") for n in nouns for c in n.children)
+    return any(c.lower_ in BASED and c.dep_ in ("amod", "acl") for n in nouns for c in n.children)
 
 
 def is_passive_agent(token: Token, verb: Token) -> bool:
@@ -1583,7 +1586,7 @@ def hyphened_to_based(doc: Doc, mention: Mention) -> bool:
         end + 1 < len(doc)
         and doc[end].text == "-"
         and not doc[end - 1].whitespace_
-        and doc[end + 1].lower_ == "based"
+        and doc[end + 1].lower_ in BASED
     )
 
 
