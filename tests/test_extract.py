@@ -1218,6 +1218,20 @@ FAMILIES = {
         "office with Kelvo, the company said.",
         {("Revontuli Labs", "headquarteredIn", "Helsinki", A)},
     ),
+    # round 84
+    "raised-in-a-relative-clause": (
+        "Kelvo, which has raised more than $300 million from investors including Harrowgate "
+        "Capital, is preparing for a listing.",
+        {("Harrowgate Capital", "investedIn", "Kelvo", A)},
+    ),
+    "its-in-a-copular-relative-clause-is-someone-else": (
+        "Voltara buys the power modules from Ohio-based Kessel Power Electronics, which has "
+        "been its main module supplier since 2020.",
+        {
+            ("Kessel Power Electronics", "headquarteredIn", "Ohio", A),
+            ("Kessel Power Electronics", "supplierOf", "Voltara", A),
+        },
+    ),
     "buys-goods-from-a-supplier": (  # a known miss until the refit of round 81
         "The carmaker Corvid buys battery cells from South Korea's Hanul Energy Solutions.",
         {("Hanul Energy Solutions", "supplierOf", "Corvid", A)},

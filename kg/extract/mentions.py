@@ -1285,13 +1285,19 @@ class MentionReader:
             span.text.lower(), (cls,)
         ):
             return as_reference(appositive, span, sent)
-        # "Lena Fox, who founded it with her brother": the clause's noun
+        # "Lena Fox, who founded it with her brother": the clause's noun; but "Kessel,
+        # which has been its supplier": what the clause's noun is to someone else
         clause = relative_antecedent(span.root, depth=None)
         relative = None if clause is None else named_at(found, clause[0].idx)
-        if relative is not None and relative.cls in self.pronoun_classes.get(
-            span.text.lower(), (cls,)
+        copular = possessive and owns_the_copula_attribute(span.root)
+        if (
+            relative is not None
+            and not copular
+            and relative.cls in self.pronoun_classes.get(span.text.lower(), (cls,))
         ):
             return as_reference(relative, span, sent)
+        if copular and relative is not None:
+            found = [e for e in found if e.start_char != relative.start_char]
         if possessive:
             for earlier in found:
                 if (
@@ -1426,6 +1432,22 @@ def place_based_end(doc: Doc, i: int) -> int | None:
     if j + 1 < len(doc) and doc[j].text == "-" and doc[j + 1].lower_ in BASED:
         return j + 2
     return None
+
+
+def owns_the_copula_attribute(token: Token) -> bool:
+    """Whether a possessive sits on what a copula says its subject is ("which has been
+    its supplier", "is its biggest rival"): the owner is not that subject.
+
+    >>> import spacy
+    >>> words = ["which", "is", "its", "supplier"]
+    >>> doc = Doc(spacy.blank("en").vocab, words=words, heads=[1, 1, 3, 1],
+    ...           deps=["nsubj", "ROOT", "poss", "attr"])
+    >>> doc[1].lemma_ = "be"
+    >>> owns_the_copula_attribute(doc[2]), owns_the_copula_attribute(doc[0])
+    (True, False)
+    """
+    noun = token.head
+    return token.dep_ == "poss" and noun.dep_ == "attr" and noun.head.lemma_ == "be"
 
 
 def co_arguments(doc: Doc, mention: Mention, token: Token) -> bool:

@@ -88,20 +88,31 @@ class RoundReader:
                 base.dep_ == "nsubj"
                 and lemma(verb) in self.words.raise_verbs
                 and self.names_round(verb)
-            ):
+            ) or any(self.raising_clause(c) for c in root.children):
                 found.append(m)
         return sorted(found, key=lambda m: m.start_char)
+
+    def raising_clause(self, clause: Token) -> bool:
+        """Whether a relative clause says its noun raised money ("Kelvo, which has
+        raised $300 million from ...")."""
+        return (
+            clause.dep_ == "relcl"
+            and lemma(clause) in self.words.raise_verbs
+            and any(c.dep_ == "nsubj" and c.lower_ in ("which", "that") for c in clause.children)
+            and self.names_round(clause)
+        )
 
     def investors(
         self, doc: Doc, mentions: Sequence[Mention], roots: dict[Mention, Token | None]
     ) -> Iterator[RoundInvestor]:
-        """Organisations attached to an investor word in a sentence about a round."""
+        """Organisations and people attached to an investor word in a sentence about a
+        round ("Angel investors Ama Owusu and ...")."""
         # the companies by root token: what an investor word may name ("in 2020" is no
         # company)
         companies = {r.i: m for m, r in roots.items() if r is not None and m.cls == "Organization"}
         for m in mentions:
             root = roots.get(m)
-            if m.cls != "Organization" or root is None:
+            if m.cls not in ("Organization", "Person") or root is None:
                 continue
             # "its investors, A and B": the list's first name is in apposition to the
             # investor word, which conj_root would climb past
