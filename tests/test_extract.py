@@ -1232,6 +1232,20 @@ FAMILIES = {
             ("Kessel Power Electronics", "supplierOf", "Voltara", A),
         },
     ),
+    # round 85
+    "a-product-line-keeps-its-maker": (
+        "Tarvel Semiconductor makes the processors for iPhones and supplies chips to Nvidia, "
+        "the company said.",
+        {
+            ("Tarvel Semiconductor", "supplierOf", "Nvidia", A),
+            ("iPhone", "manufacturedBy", "Apple", A),
+        },
+    ),
+    "more-titles-of-people-at-organisations": (
+        "The report quoted Ama Owusu, chief economist at Kelvo Bank, and Peter Lind, general "
+        "counsel of Tamsin Labs.",
+        {("Ama Owusu", "worksFor", "Kelvo Bank", A), ("Peter Lind", "worksFor", "Tamsin Labs", A)},
+    ),
     "buys-goods-from-a-supplier": (  # a known miss until the refit of round 81
         "The carmaker Corvid buys battery cells from South Korea's Hanul Energy Solutions.",
         {("Hanul Energy Solutions", "supplierOf", "Corvid", A)},

@@ -184,7 +184,7 @@ class Extractor:
                         sent, sent_triggers, by_sentence.get(index, []), roots, denied
                     )
                 )
-        facts = without_other_makers(facts, self.maker_relation)
+        facts = without_other_makers(facts, self.maker_relation, self.reader.product_lines)
         return facts + self.succession_facts(doc, roots, facts)
 
     def succession_facts(
@@ -1077,10 +1077,15 @@ def successor_and_predecessor(
     return successor, predecessor
 
 
-def without_other_makers(facts: list[Fact], relation: str) -> list[Fact]:
+def without_other_makers(
+    facts: list[Fact], relation: str, lines: dict[str, str] | None = None
+) -> list[Fact]:
     """Drop a trigger's maker of a product whose listing gives another maker in the
     same sentence ("the venture produced several Jeep models, including
-    the Compass": Jeep makes the Compass, not the venture)."""
+    the Compass": Jeep makes the Compass, not the venture), or of a whole product
+    line the gazetteer knows the maker of (``lines``: "TSMC makes the processors
+    for iPhones" are Apple's; a model, "the Nokia XR20", may be made by another)."""
+    lines = lines or {}
     named = {
         (f.subject.name, f.sent_start): f.obj.name
         for f in facts
@@ -1092,7 +1097,10 @@ def without_other_makers(facts: list[Fact], relation: str) -> list[Fact]:
         if f.predicate != relation
         or f.pattern in ("product-name", "product-listing")
         or not isinstance(f.obj, Mention)
-        or named.get((f.subject.name, f.sent_start), f.obj.name) == f.obj.name
+        or (
+            named.get((f.subject.name, f.sent_start), f.obj.name) == f.obj.name
+            and lines.get(f.subject.name.lower().removesuffix("s"), f.obj.name) == f.obj.name
+        )
     ]
 
 

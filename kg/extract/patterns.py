@@ -190,7 +190,10 @@ def name_tokens(doc: Doc) -> set[int]:
 def without_nested(matches: list[TriggerMatch]) -> list[TriggerMatch]:
     """The matches not inside a longer one of another relation between the same
     classes: "chief" (worksFor) inside "chief executive" (ceoOf) is that title's word,
-    not a title of its own that could pass to the people listed after it."""
+    not a title of its own that could pass to the people listed after it; nor a
+    modifier of another match of the same pattern ("chief" of "chief economist":
+    the economist's title says whose it is)."""
+    anchors = {(m.pattern.id, m.anchor.i) for m in matches}
     return [
         m
         for m in matches
@@ -200,6 +203,11 @@ def without_nested(matches: list[TriggerMatch]) -> list[TriggerMatch]:
             and o.pattern.domain == m.pattern.domain
             and o.pattern.range == m.pattern.range
             for o in matches
+        )
+        and not (
+            m.anchor.dep_ in ("amod", "compound")
+            and (m.pattern.id, m.anchor.head.i) in anchors
+            and m.anchor.head.i != m.anchor.i
         )
     ]
 
