@@ -302,7 +302,7 @@ PATTERN_KEYS: dict[str, frozenset[str]] = {
     ),
     "modality": frozenset({"negation", "denial", "hedge", "confidence"}),
     "modality.negation": frozenset({"deps", "governors", "words", "phrases", "restrictors"}),
-    "modality.denial": frozenset({"words", "sentence_verbs", "phrases"}),
+    "modality.denial": frozenset({"words", "sentence_verbs", "phrases", "failure_verbs"}),
     "modality.hedge": frozenset({"words", "phrases"}),
     "modality.confidence": frozenset({"asserted", "hedged", "negated"}),
 }  # fmt: skip

@@ -1246,6 +1246,20 @@ FAMILIES = {
         "counsel of Tamsin Labs.",
         {("Ama Owusu", "worksFor", "Kelvo Bank", A), ("Peter Lind", "worksFor", "Tamsin Labs", A)},
     ),
+    # round 86
+    "ruled-out-and-not-in-talks-deny": (
+        "Kelvo ruled out buying Tamsin Labs, its chief executive told analysts on Monday. "
+        "Brenmoor Group said it was not in talks to acquire Ostvik Holdings, dismissing a "
+        "report.",
+        {
+            ("Kelvo", "acquired", "Tamsin Labs", N),
+            ("Brenmoor Group", "acquired", "Ostvik Holdings", N),
+        },
+    ),
+    "a-deal-that-fell-apart-did-not-happen": (
+        "The acquisition of Tamsin Labs by Kelvo fell apart in May, the companies said.",
+        {("Kelvo", "acquired", "Tamsin Labs", N)},
+    ),
     "buys-goods-from-a-supplier": (  # a known miss until the refit of round 81
         "The carmaker Corvid buys battery cells from South Korea's Hanul Energy Solutions.",
         {("Hanul Energy Solutions", "supplierOf", "Corvid", A)},

@@ -564,7 +564,7 @@ class Extractor:
         stretch = " " + " ".join(trigger_stretch_words(trigger)) + " "
         clause_text = " " + " ".join(clause_words) + " "
         if not skip_negation:
-            if any(w in self.cues.denial for w in words):
+            if any(w in self.cues.denial for w in words) or self.failed(trigger.anchor):
                 return Modality.NEGATED
             lowers = Words.of(doc).lowers
             chain = {lowers[t] for t in head_chain(heads, trigger.anchor.i)[1:]}
@@ -581,6 +581,27 @@ class Extractor:
         ):
             return Modality.HEDGED
         return Modality.ASSERTED
+
+    def failed(self, anchor: Token) -> bool:
+        """Whether the trigger is, or hangs in a noun phrase that is, the subject of a
+        verb of failing ("The acquisition of Tamsin by Kelvo fell apart", "Talks about a
+        partnership collapsed").
+
+        The walk climbs nouns, prepositions and infinitives ("talks to acquire X
+        collapsed"); a relative clause ends it ("the company that bought X collapsed").
+        """
+        token = anchor
+        while token.dep_ in ("pobj", "prep", "compound", "amod", "acl") and token.head.i != token.i:
+            token = token.head
+        verb = token.head
+        if (
+            token.dep_ not in ("nsubj", "nsubjpass")
+            or verb.lemma_.lower() not in self.cues.failure_verbs
+        ):
+            return False
+        return verb.lemma_.lower() != "fall" or any(
+            c.lower_ in ("apart", "through") for c in verb.children
+        )
 
     def possessive_facts(self, doc: Doc, mentions: list[Mention]) -> list[Fact]:
         """Facts stated by a possessive alone ("Alphabet's Google"), from

@@ -68,6 +68,8 @@ class Cues:
     denial_verbs: frozenset[str] = frozenset()
     negation_ancestors: frozenset[str] = frozenset()
     restrictors: frozenset[str] = frozenset()
+    failure_verbs: frozenset[str] = frozenset()
+    """Verbs whose subject did not happen ("the acquisition collapsed")."""
 
 
 """The last ``Words`` built from a doc's cached lists (by class), handed out again while
@@ -274,4 +276,5 @@ def modality_cues(raw: dict) -> Cues:
         denial_verbs=frozenset(v.lower() for v in raw["denial"].get("sentence_verbs", ())),
         negation_ancestors=frozenset(w.lower() for w in raw["negation"].get("governors", ())),
         restrictors=frozenset(w.lower() for w in raw["negation"].get("restrictors", ())),
+        failure_verbs=frozenset(v.lower() for v in raw["denial"].get("failure_verbs", ())),
     )
