@@ -1260,6 +1260,15 @@ FAMILIES = {
         "The acquisition of Tamsin Labs by Kelvo fell apart in May, the companies said.",
         {("Kelvo", "acquired", "Tamsin Labs", N)},
     ),
+    # round 87
+    "rivals-listed-after-a-plural-noun": (
+        "Kelvo Labs has lagged larger rivals Tamsin Systems and Ostvik Group in the market "
+        "for sensors.",
+        {
+            ("Kelvo Labs", "competesWith", "Tamsin Systems", A),
+            ("Kelvo Labs", "competesWith", "Ostvik Group", A),
+        },
+    ),
     "buys-goods-from-a-supplier": (  # a known miss until the refit of round 81
         "The carmaker Corvid buys battery cells from South Korea's Hanul Energy Solutions.",
         {("Hanul Energy Solutions", "supplierOf", "Corvid", A)},

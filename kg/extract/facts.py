@@ -447,6 +447,10 @@ class Extractor:
             # a title before a name in a list ("COO Jeff Williams and CFO Luca
             # Maestri") may lean on the list's organisation
             person = None
+        listed_rivals = rivals_listed(pattern, near, heads, trigger)
+        if listed_rivals:
+            yield from listed_rivals
+            return
         dist = {m: anchor_distance(heads[m], trigger.anchor) for m in near}
         roles = {m: trigger_role(heads[m], trigger) for m in near}
         if "agent" in roles.values():
@@ -979,6 +983,51 @@ def described_by_a_noun(name: Token, through: frozenset[str]) -> bool:
         for c in name.children
         if c.i < name.i
     )
+
+
+def rivals_listed(
+    pattern: RelationPattern,
+    near: list[Mention],
+    heads: dict[Mention, Token | None],
+    trigger: TriggerMatch,
+) -> list[tuple[Mention, Mention]]:
+    """A plural noun of a symmetric relation set before a list of names ("has lagged
+    larger rivals Halden and Corvex"): each name is the rival of the noun's possessor,
+    else of the subject of its clause; not of the other names in the list."""
+    anchor = trigger.anchor
+    if not pattern.symmetric or anchor.tag_ != "NNS":
+        return []
+    if anchor.dep_ == "compound":
+        named = {anchor.head.i}  # "rivals Halden and Corvex", the names' modifier
+    else:  # "rivals, Halden and Corvex", in apposition
+        named = {c.i for c in anchor.children if c.dep_ == "appos"}
+    listed = [m for m in near if (r := heads[m]) is not None and first_of_list(r) in named]
+    if not listed:
+        return []
+    # a list the parser broke ("Halden Medical and Corvex Diagnostics" as one phrase)
+    listed = listed_with(listed, [m for m in near if m.cls in pattern.range], doc_text(anchor.doc))
+    possessor = next((c for c in anchor.children if c.dep_ == "poss"), None)
+    owner_token = possessor or clause_subject(anchor.head)
+    owner = next(
+        (
+            m
+            for m in near
+            if m.cls in pattern.domain
+            and m not in listed
+            and (r := heads[m]) is not None
+            and owner_token is not None
+            and r.i == owner_token.i
+        ),
+        None,
+    )
+    return [(owner, m) for m in listed if m.name != owner.name] if owner is not None else []
+
+
+def first_of_list(token: Token) -> int:
+    """The index of the first name of the list the token is in (``conj`` links only)."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token.i
 
 
 def clause_subject(token: Token) -> Token | None:
