@@ -1269,6 +1269,13 @@ FAMILIES = {
             ("Kelvo Labs", "competesWith", "Ostvik Group", A),
         },
     ),
+    # round 88
+    "such-a-tie-up-names-no-parties": (
+        "But the Federal Trade Commission and the Justice Department have raised concerns "
+        "about such a tie-up, people familiar with the matter said. Kelvo Labs and Tamsin "
+        "Systems said such a partnership would cut costs for both companies.",
+        set(),
+    ),
     "buys-goods-from-a-supplier": (  # a known miss until the refit of round 81
         "The carmaker Corvid buys battery cells from South Korea's Hanul Energy Solutions.",
         {("Hanul Energy Solutions", "supplierOf", "Corvid", A)},

@@ -171,7 +171,13 @@ class TriggerIndex:
                         )
                         break
         names = name_tokens(doc)
-        return without_nested([m for m in found.values() if not m.tokens <= names])
+        return without_nested(
+            [
+                m
+                for m in found.values()
+                if not m.tokens <= names and not any(of_a_kind(doc[i]) for i in m.tokens)
+            ]
+        )
 
 
 NAME_LABELS = frozenset({"ORG", "PERSON", "PRODUCT", "GPE", "FAC", "WORK_OF_ART"})
@@ -187,6 +193,21 @@ def name_tokens(doc: Doc) -> set[int]:
         for t in e
         if t.pos_ == "PROPN" or t.text[:1].isupper()
     }
+
+
+def of_a_kind(anchor: Token) -> bool:
+    """Whether a trigger noun names a kind, not a fact: "such a tie-up", "such deals"
+    (a tie-up talked about, whose parties the sentence does not name).
+
+    >>> import spacy
+    >>> doc = Doc(spacy.blank("en").vocab, words=["such", "a", "tie-up"], heads=[2, 2, 2],
+    ...           deps=["predet", "det", "ROOT"])
+    >>> of_a_kind(doc[2]), of_a_kind(doc[0])
+    (True, False)
+    """
+    return anchor.pos_ != "VERB" and any(
+        c.lower_ == "such" and c.dep_ in ("predet", "amod", "det") for c in anchor.children
+    )
 
 
 def without_nested(matches: list[TriggerMatch]) -> list[TriggerMatch]:
