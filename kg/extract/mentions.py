@@ -678,6 +678,8 @@ class MentionReader:
                     role = "obj"  # "Mabeko Chief Executive Thandiwe Nkosi": the title's owner
                 if relative is not None and relative[0].i == root.i:
                     role = relative[1]  # "Tessary, which is backed by Okra": the pronoun's
+                    if role == "obj" and "Organization" not in pattern.range:
+                        role = "subj"  # "Halvard, which is headquartered in Oslo"
                 if role == "agent":
                     role = "subj"  # "the purchase of Pennat by Dravo"
                 if (
