@@ -302,7 +302,9 @@ PATTERN_KEYS: dict[str, frozenset[str]] = {
     ),
     "modality": frozenset({"negation", "denial", "hedge", "confidence"}),
     "modality.negation": frozenset({"deps", "governors", "words", "phrases", "restrictors"}),
-    "modality.denial": frozenset({"words", "sentence_verbs", "phrases", "failure_verbs"}),
+    "modality.denial": frozenset(
+        {"words", "sentence_verbs", "phrases", "failure_verbs", "report_words", "back_references"}
+    ),
     "modality.hedge": frozenset({"words", "phrases"}),
     "modality.confidence": frozenset({"asserted", "hedged", "negated"}),
 }  # fmt: skip

@@ -1282,6 +1282,16 @@ FAMILIES = {
         "was founded in 2011, makes pumps for ships.",
         {("Harrowgate", "headquarteredIn", "Stockholm", A), ("Quellon", "foundedIn", "2011", A)},
     ),
+    # round 90
+    "a-report-denied-in-the-next-sentence": (
+        "A newspaper reported last week that Kelvo had agreed to buy Tamsin Labs. Kelvo "
+        "denied the report on Tuesday. A blog said Brenmoor Group would buy Ostvik Holdings. "
+        "Brenmoor Group denied that it was in talks with Harlow Mutual.",
+        {
+            ("Kelvo", "acquired", "Tamsin Labs", N),
+            ("Brenmoor Group", "acquired", "Ostvik Holdings", H),
+        },
+    ),
     "buys-goods-from-a-supplier": (  # a known miss until the refit of round 81
         "The carmaker Corvid buys battery cells from South Korea's Hanul Energy Solutions.",
         {("Hanul Energy Solutions", "supplierOf", "Corvid", A)},

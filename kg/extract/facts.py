@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -125,10 +126,43 @@ class Extractor:
         if self.model is None:
             floor = min_confidence()
             kept = [f for f in rules if f.confidence >= floor or f.modality is Modality.NEGATED]
+            kept = self.reports_denied_later(doc, words, kept)
             return Extraction(article=article, mentions=tuple(mentions), facts=tuple(settled(kept)))
         candidates = self.candidate_reader.candidates(doc, words, mentions, roots, triggers, rules)
         facts = self.between_parties(self.decided(doc, words, candidates, triggers, roots), article)
+        facts = self.reports_denied_later(doc, words, facts)
         return Extraction(article=article, mentions=tuple(mentions), facts=tuple(settled(facts)))
+
+    def reports_denied_later(self, doc: Doc, words: Words, facts: list[Fact]) -> list[Fact]:
+        """Facts of a sentence that reports something, negated when one of the next two
+        sentences denies it by pointing back ("A blog reported that Aperture's deal with
+        Lumora had lapsed. Both companies denied that.")."""
+        cues = self.cues
+        starts = [s.start_char for s in doc.sents]
+        denying = {
+            bisect_right(starts, doc[i].idx) - 1
+            for i in self.denials(words)
+            if any(
+                c.dep_ in ("dobj", "nsubjpass", "ccomp")
+                and c.lemma_.lower() in cues.back_references
+                for c in doc[i].children
+            )
+        }
+        if not denying:
+            return facts
+        reporting = {
+            bisect_right(starts, doc[i].idx) - 1
+            for i, lemma in enumerate(words.lemmas)
+            if lemma in cues.report_words
+        }
+        denied = {s for s in reporting if s + 1 in denying or s + 2 in denying}
+        return [
+            replace(f, modality=Modality.NEGATED)
+            if bisect_right(starts, f.sent_start) - 1 in denied
+            and f.modality is not Modality.NEGATED
+            else f
+            for f in facts
+        ]
 
     def between_parties(self, facts: list[Fact], article: Article) -> list[Fact]:
         """Facts whose subject and object can be parties: of the classes the relation

@@ -70,6 +70,8 @@ class Cues:
     restrictors: frozenset[str] = frozenset()
     failure_verbs: frozenset[str] = frozenset()
     """Verbs whose subject did not happen ("the acquisition collapsed")."""
+    report_words: frozenset[str] = frozenset()
+    back_references: frozenset[str] = frozenset()
 
 
 """The last ``Words`` built from a doc's cached lists (by class), handed out again while
@@ -298,4 +300,6 @@ def modality_cues(raw: dict) -> Cues:
         negation_ancestors=frozenset(w.lower() for w in raw["negation"].get("governors", ())),
         restrictors=frozenset(w.lower() for w in raw["negation"].get("restrictors", ())),
         failure_verbs=frozenset(v.lower() for v in raw["denial"].get("failure_verbs", ())),
+        report_words=frozenset(v.lower() for v in raw["denial"].get("report_words", ())),
+        back_references=frozenset(v.lower() for v in raw["denial"].get("back_references", ())),
     )
