@@ -1292,6 +1292,17 @@ FAMILIES = {
             ("Brenmoor Group", "acquired", "Ostvik Holdings", H),
         },
     ),
+    # round 91
+    "the-seller-of-a-completed-purchase-is-no-object": (
+        "Tern Aerospace said on Wednesday it had completed its purchase of Kestrel Avionics "
+        "from Holloway Group.",
+        {("Tern Aerospace", "acquired", "Kestrel Avionics", A)},
+    ),
+    "a-relative-clause-keeps-its-other-party-inside": (
+        "Orsolya Fekete, who co-founded payments startup Paylite in 2015, was named chief "
+        "executive of Danube Bank on Thursday.",
+        {("Orsolya Fekete", "ceoOf", "Danube Bank", A)},
+    ),
     "buys-goods-from-a-supplier": (  # a known miss until the refit of round 81
         "The carmaker Corvid buys battery cells from South Korea's Hanul Energy Solutions.",
         {("Hanul Energy Solutions", "supplierOf", "Corvid", A)},

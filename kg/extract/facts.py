@@ -47,6 +47,7 @@ from kg.extract.syntax import (
     parse_arrays,
     participle_modifier,
     relative_antecedent,
+    relative_clause,
     scope_indices,
     scope_words_at,
     sentence_text,
@@ -494,6 +495,21 @@ class Extractor:
             # "A and B, which invested in C": the clause's noun and the names listed with it
             if relative is not None and conj_root(heads[m]) == conj_root(relative[0]):
                 roles[m], dist[m] = relative[1], 1
+        clause = relative_clause(trigger.anchor) if relative is not None else None
+        if clause is not None:
+            # "Fekete, who co-founded Paylite, was named CEO of Danube Bank": the clause's
+            # other party is inside it; its noun is the antecedent, or what a copula says
+            # the noun is ("the last phone that came with Zeiss optics was the XR20")
+            noun = relative[0]
+            antecedents = {conj_root(noun)} | {conj_root(t) for t in copula_partners(noun)}
+            near = [
+                m
+                for m in near
+                if (r := heads[m]) is not None
+                and (
+                    conj_root(r) in antecedents or clause.left_edge.i <= r.i <= clause.right_edge.i
+                )
+            ]
         near = [m for m in near if roles[m] not in ("clause", "contrast")]
         subjects = [m for m in near if m.cls in pattern.domain]
         if person is not None:
@@ -1055,6 +1071,19 @@ def rivals_listed(
         None,
     )
     return [(owner, m) for m in listed if m.name != owner.name] if owner is not None else []
+
+
+def copula_partners(noun: Token) -> list[Token]:
+    """What a copula says the noun is, or is said to be ("the phone ... was the XR20":
+    the XR20 for the phone, the phone for the XR20)."""
+    verb = noun.head  # a copula: only copulas take an ``attr`` ("’s" is left unlemmatised)
+    if verb.i == noun.i:
+        return []
+    if noun.dep_ in ("nsubj", "nsubjpass"):
+        return [c for c in verb.children if c.dep_ == "attr"]
+    if noun.dep_ == "attr":
+        return [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return []
 
 
 def first_of_list(token: Token) -> int:

@@ -310,6 +310,14 @@ def syntactic_role(
         # "Harlan competes with ...", "Tessary competes ...": the name parsed as the
         # compound of the verb (or of the verb taken for a plural noun)
         return "subj"
+    if child.i in trigger_tokens and object_preps is not None:
+        # "completed its purchase of Kestrel from Holloway": through the trigger's noun,
+        # its own prepositions say who is what (the seller is no object)
+        below = token
+        while below.head.i != child.i and below.head.i != below.i:
+            below = below.head
+        if below.dep_ == "prep" and below.lower_ not in object_preps:
+            return "agent" if below.lower_ in subject_preps else "other"
     if child.i in trigger_tokens or (child.dep_ == "compound" and child.head.i == anchor.i):
         return "obj"
     if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in subject_preps):
@@ -607,6 +615,12 @@ def between_object(token: Token | None) -> bool:
     if token is None:
         return False
     return first_conjunct(token).head.lower_ in ("between", "among")
+
+
+def relative_clause(anchor: Token, depth: int = 3) -> Token | None:
+    """The verb of the relative clause the trigger is in (among its ``depth`` nearest
+    heads), or None."""
+    return next((t for t in [anchor, *anchor.ancestors][:depth] if t.dep_ == "relcl"), None)
 
 
 def relative_antecedent(anchor: Token, depth: int | None = 3) -> tuple[Token, str] | None:
