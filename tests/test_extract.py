@@ -1303,6 +1303,15 @@ FAMILIES = {
         "executive of Danube Bank on Thursday.",
         {("Orsolya Fekete", "ceoOf", "Danube Bank", A)},
     ),
+    # round 92
+    "a-parent-named-before-the-subsidiary-noun": (
+        "The Brenmoor Group subsidiary Skylark Airways will buy 20 jets from Aerion. "
+        "State-owned Kelvo Bank said it would lend money to Tamsin Systems.",
+        {
+            ("Skylark Airways", "subsidiaryOf", "Brenmoor Group", A),
+            ("Aerion", "supplierOf", "Skylark Airways", A),
+        },
+    ),
     "buys-goods-from-a-supplier": (  # a known miss until the refit of round 81
         "The carmaker Corvid buys battery cells from South Korea's Hanul Energy Solutions.",
         {("Hanul Energy Solutions", "supplierOf", "Corvid", A)},

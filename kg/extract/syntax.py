@@ -77,6 +77,8 @@ def mention_root(doc: Doc, mention: Mention) -> Token | None:
     i = roots.get(key)
     if i is None:
         span = doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
+        if span is not None and len(span) > 1 and span[0].dep_ in ("det", "predet"):
+            span = span[1:]  # "The Brenmoor Group" tagged whole: the name heads it, not "The"
         i = roots[key] = span.root.i if span is not None else -1
     return doc[i] if i >= 0 else None
 
