@@ -8,6 +8,12 @@ main process only reads articles and writes batches to the store. At most
 two chunks per worker are in flight: memory stays flat however long the
 stream.
 
+``Pool`` forks its workers from multiprocessing's fork server, which loads the
+pipeline once (``kg.pool_preload``) before forking any: the workers start with
+it loaded instead of each importing spaCy and loading the model (seconds of
+CPU each, on a machine whose cores the workers need), and the main process
+stays light (no spaCy, no threads forked).
+
 >>> engine_for("local", workers=1)
 Local(model=None, batch_size=32)
 """
@@ -16,6 +22,8 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +31,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from kg.errors import KGError
 from kg.model import Article
@@ -32,6 +40,10 @@ from kg.store import first_line
 
 IN_FLIGHT_PER_WORKER = 2
 _WORKER_LOCK = threading.Lock()
+PRELOAD_MODEL = "KG_POOL_PRELOAD_MODEL"
+"""The fork server's environment names the pipeline it loads ("" for the default one)."""
+_SERVER_LOCK = threading.Lock()
+T = TypeVar("T")
 
 
 class EngineError(KGError):
@@ -87,23 +99,121 @@ class Local:
 
 @dataclass(frozen=True)
 class Pool:
-    """``workers`` spawned processes on this machine, one chunk of articles per task."""
+    """``workers`` processes on this machine, one chunk of articles per task."""
 
     workers: int
     model: str | None = None
     batch_size: int = BATCH_SIZE
 
     def records(self, articles: Iterable[Article]) -> Iterator[GraphRecord]:
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        context = pool_context()
+        pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=context,
+            initializer=adopt_environment,
+            initargs=(dict(os.environ),),
+        )
+        # The fork server starts loading the pipeline when the first article comes (this
+        # process reads on meanwhile) and has loaded it before the first chunk goes, so
+        # Ctrl-C while it loads leaves no worker half-started.
+        articles = on_first(articles, lambda: start_server(context, self.model))
+        chunks = on_first(chunked(articles, self.batch_size), lambda: server_ready(context))
         try:
             yield from in_order(
                 lambda chunk: pool.submit(records_of, chunk, self.model, self.batch_size),
-                chunked(articles, self.batch_size),
+                chunks,
                 self.workers * IN_FLIGHT_PER_WORKER,
             )
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def pool_context() -> Any:
+    """How ``Pool`` starts workers: forked from multiprocessing's fork server, whose
+    pipeline is loaded once (``start_server``); spawned where there is none (Windows)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
+
+
+def start_server(context: Any, model: str | None) -> None:
+    """Start the fork server, which loads ``model``'s pipeline before it forks a worker
+    (``kg.pool_preload``), unless it runs already.
+
+    It runs as long as this process and forks every later pool's workers too, with the
+    pipeline it loaded first (a pool for another model loads that one in each worker).
+    It ignores Ctrl-C, which is the main process's to handle; the workers it forks get
+    Python's handler, as spawned ones have. Its preload list is multiprocessing's, for
+    the whole process.
+    """
+    if context.get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    with _SERVER_LOCK, sigint_ignored():
+        os.environ[PRELOAD_MODEL] = model or ""
+        try:
+            context.set_forkserver_preload(["kg.pool_preload"])
+            forkserver.ensure_running()  # a running server keeps its preload
+        finally:
+            del os.environ[PRELOAD_MODEL]
+
+
+def server_ready(context: Any) -> None:
+    """Wait until the fork server has loaded its pipeline: it has forked a process that
+    does nothing (and that an interrupt meanwhile leaves harmless) once ``start`` returns."""
+    if context.get_start_method() == "forkserver":
+        context.Process(target=int, name="kg-forkserver-probe", daemon=True).start()
+
+
+@contextmanager
+def sigint_ignored() -> Iterator[None]:
+    """Ctrl-C ignored meanwhile, in this process and those it starts (the main thread's
+    business: elsewhere nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def on_first(items: Iterable[T], call: Callable[[], object]) -> Iterator[T]:
+    """``items``, calling ``call`` once the first has come (never when there is none)."""
+    iterator = iter(items)
+    for item in iterator:
+        call()
+        yield item
+        yield from iterator
+
+
+def adopt_environment(environment: dict[str, str]) -> None:
+    """A worker's environment: its main process's (``--min-confidence`` sets one), not
+    the fork server's."""
+    os.environ.clear()
+    os.environ.update(environment)
+
+
+def preload_pipeline() -> None:
+    """Load the pipeline (and extraction) ``PRELOAD_MODEL`` names, in the fork server
+    before it forks a worker; a failure is left to the workers, which load again and
+    report it. The workers it forks get Python's Ctrl-C handler back."""
+    model = os.environ.pop(PRELOAD_MODEL, None)
+    if model is None:
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import kg.rdf  # noqa: F401  (what graph_records imports on first use)
+        from kg.extract import extractor_for
+        from kg.nlp import load_pipeline
+
+        extractor_for(load_pipeline(model or None))
+    except Exception:  # a worker loads again and reports it
+        pass
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,18 @@ def test_parallel_pool_equals_local_build(workers: int, local_quads: list[str]) 
     assert quads_of(store) == local_quads
 
 
+@pytest.mark.model
+def test_parallel_pool_workers_see_this_process_environment(monkeypatch, local_quads) -> None:
+    """Workers fork from a server started once, yet see the environment the pool starts in
+    (``--min-confidence`` reaches them that way)."""
+    build(open_store("memory:"), ARTICLES[:2], engine=Pool(2, batch_size=1))  # a server runs
+    monkeypatch.setenv("KG_MIN_CONFIDENCE", "0.99")
+    pooled, local = open_store("memory:"), open_store("memory:")
+    build(pooled, ARTICLES, engine=Pool(2, batch_size=2))
+    build(local, ARTICLES)
+    assert quads_of(pooled) == quads_of(local) != local_quads
+
+
 @pytest.fixture(scope="module")
 def cluster():
     distributed = pytest.importorskip("distributed")
