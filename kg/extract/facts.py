@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -34,9 +33,12 @@ from kg.extract.rounds import RoundReader, RoundWords, nearest_raiser
 from kg.extract.syntax import (
     anchor_distance,
     between_object,
+    clause_subject,
     conj_root,
+    copula_partners,
     describes_noun,
     doc_text,
+    first_of_list,
     head_chain,
     listed_with,
     listing_noun,
@@ -50,6 +52,7 @@ from kg.extract.syntax import (
     relative_clause,
     scope_indices,
     scope_words_at,
+    sentence_numbers,
     sentence_text,
     trigger_role,
     trigger_stretch_words,
@@ -139,9 +142,9 @@ class Extractor:
         sentences denies it by pointing back ("A blog reported that Aperture's deal with
         Lumora had lapsed. Both companies denied that.")."""
         cues = self.cues
-        starts = [s.start_char for s in doc.sents]
+        sent_of = sentence_numbers(doc)
         denying = {
-            bisect_right(starts, doc[i].idx) - 1
+            sent_of[i]
             for i in self.denials(words)
             if any(
                 c.dep_ in ("dobj", "nsubjpass", "ccomp")
@@ -151,16 +154,14 @@ class Extractor:
         }
         if not denying:
             return facts
+        sentence_at = {sent.start_char: n for n, sent in enumerate(doc.sents)}
         reporting = {
-            bisect_right(starts, doc[i].idx) - 1
-            for i, lemma in enumerate(words.lemmas)
-            if lemma in cues.report_words
+            sent_of[i] for i, lemma in enumerate(words.lemmas) if lemma in cues.report_words
         }
         denied = {s for s in reporting if s + 1 in denying or s + 2 in denying}
         return [
             replace(f, modality=Modality.NEGATED)
-            if bisect_right(starts, f.sent_start) - 1 in denied
-            and f.modality is not Modality.NEGATED
+            if sentence_at.get(f.sent_start) in denied and f.modality is not Modality.NEGATED
             else f
             for f in facts
         ]
@@ -1071,49 +1072,6 @@ def rivals_listed(
         None,
     )
     return [(owner, m) for m in listed if m.name != owner.name] if owner is not None else []
-
-
-def copula_partners(noun: Token) -> list[Token]:
-    """What a copula says the noun is, or is said to be ("the phone ... was the XR20":
-    the XR20 for the phone, the phone for the XR20)."""
-    verb = noun.head  # a copula: only copulas take an ``attr`` ("’s" is left unlemmatised)
-    if verb.i == noun.i:
-        return []
-    if noun.dep_ in ("nsubj", "nsubjpass"):
-        return [c for c in verb.children if c.dep_ == "attr"]
-    if noun.dep_ == "attr":
-        return [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    return []
-
-
-def first_of_list(token: Token) -> int:
-    """The index of the first name of the list the token is in (``conj`` links only)."""
-    while token.dep_ == "conj" and token.head.i != token.i:
-        token = token.head
-    return token.i
-
-
-def clause_subject(token: Token) -> Token | None:
-    """The subject of the nearest verb above ``token`` that has one ("Tamsin said its
-    Rover 5 robot ...": Tamsin; "Apple will source chips for its phones from Intel":
-    Apple).
-
-    >>> import spacy
-    >>> words = ["Tamsin", "sells", "its", "robot"]
-    >>> doc = Doc(spacy.blank("en").vocab, words=words, heads=[1, 1, 3, 1],
-    ...           deps=["nsubj", "ROOT", "poss", "dobj"])
-    >>> clause_subject(doc[2]).text
-    'Tamsin'
-    """
-    head = token.head
-    for _ in range(len(token.doc)):
-        subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is not None and not subject.left_edge.i <= token.i <= subject.right_edge.i:
-            return subject  # (a subject the token is part of is the next clause's business)
-        if head.head.i == head.i:
-            return None
-        head = head.head
-    return None
 
 
 def named_unit(noun: Token, roots: dict[int, Mention], nouns: frozenset[str]) -> Mention | None:

@@ -809,3 +809,46 @@ def trigger_stretch_words(trigger: TriggerMatch) -> list[str]:
     doc = trigger.anchor.doc
     chain = head_chain(parse_arrays(doc)[0], trigger.anchor.i)
     return Words.of(doc).lowers[min(chain) : max(chain) + 1]
+
+
+def first_of_list(token: Token) -> int:
+    """The index of the first name of the list the token is in (``conj`` links only)."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token.i
+
+
+def copula_partners(noun: Token) -> list[Token]:
+    """What a copula says the noun is, or is said to be ("the phone ... was the XR20":
+    the XR20 for the phone, the phone for the XR20)."""
+    verb = noun.head  # a copula: only copulas take an ``attr`` ("’s" is left unlemmatised)
+    if verb.i == noun.i:
+        return []
+    if noun.dep_ in ("nsubj", "nsubjpass"):
+        return [c for c in verb.children if c.dep_ == "attr"]
+    if noun.dep_ == "attr":
+        return [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return []
+
+
+def clause_subject(token: Token) -> Token | None:
+    """The subject of the nearest verb above ``token`` that has one ("Tamsin said its
+    Rover 5 robot ...": Tamsin; "Apple will source chips for its phones from Intel":
+    Apple).
+
+    >>> import spacy
+    >>> words = ["Tamsin", "sells", "its", "robot"]
+    >>> doc = Doc(spacy.blank("en").vocab, words=words, heads=[1, 1, 3, 1],
+    ...           deps=["nsubj", "ROOT", "poss", "dobj"])
+    >>> clause_subject(doc[2]).text
+    'Tamsin'
+    """
+    head = token.head
+    for _ in range(len(token.doc)):
+        subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and not subject.left_edge.i <= token.i <= subject.right_edge.i:
+            return subject  # (a subject the token is part of is the next clause's business)
+        if head.head.i == head.i:
+            return None
+        head = head.head
+    return None
